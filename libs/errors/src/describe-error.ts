@@ -1,0 +1,72 @@
+import { HttpException } from '@nestjs/common';
+import { AppError, ErrorDetail } from './app-error';
+import { ERROR_STATUS, ErrorCode } from './error-codes';
+
+/** What a response says about an error: never a stack, SQL text or file path. */
+export interface DescribedError {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetail[];
+  /** True when the error was not anticipated and deserves an error-level log line. */
+  unexpected: boolean;
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+};
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+const SAFE_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  MALFORMED_JSON: 'Request body is not valid JSON',
+  PAYLOAD_TOO_LARGE: 'Request body is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported Content-Type',
+  RATE_LIMITED: 'Too many requests, slow down',
+  NOT_FOUND: 'Not found',
+};
+
+function fromStatus(status: number, message: string | undefined): DescribedError {
+  const code = STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
+  const unexpected = status >= 500;
+  return {
+    status: unexpected && !(code in STATUS_CODES) ? 500 : status,
+    code,
+    message: unexpected ? 'Internal server error' : SAFE_MESSAGES[code] ?? message ?? code,
+    unexpected,
+  };
+}
+
+/** Maps any thrown value onto the contract's error vocabulary. */
+export function describeError(error: unknown): DescribedError {
+  if (error instanceof AppError) {
+    return { status: error.status, code: error.code, message: error.message, details: error.details, unexpected: false };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 404) return { status, code: 'ROUTE_NOT_FOUND', message: 'No such route', unexpected: false };
+    return fromStatus(status, undefined);
+  }
+  const fastifyCode = (error as { code?: unknown })?.code;
+  if (typeof fastifyCode === 'string' && fastifyCode in FASTIFY_CODES) {
+    const code = FASTIFY_CODES[fastifyCode];
+    return { status: ERROR_STATUS[code], code, message: SAFE_MESSAGES[code] ?? 'Bad request', unexpected: false };
+  }
+  const statusCode = (error as { statusCode?: unknown })?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return fromStatus(statusCode, undefined);
+  return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', unexpected: true };
+}
