@@ -51,21 +51,27 @@ function fromStatus(status: number, message: string | undefined): DescribedError
   };
 }
 
+function fromFastify(error: unknown): DescribedError | undefined {
+  const fastifyCode = (error as { code?: unknown } | undefined)?.code;
+  if (typeof fastifyCode !== 'string' || !(fastifyCode in FASTIFY_CODES)) return undefined;
+  const code = FASTIFY_CODES[fastifyCode];
+  return { status: ERROR_STATUS[code], code, message: SAFE_MESSAGES[code] ?? 'Bad request', unexpected: false };
+}
+
 /** Maps any thrown value onto the contract's error vocabulary. */
 export function describeError(error: unknown): DescribedError {
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, message: error.message, details: error.details, unexpected: false };
   }
   if (error instanceof HttpException) {
+    const cause = fromFastify(error.cause);
+    if (cause) return cause;
     const status = error.getStatus();
     if (status === 404) return { status, code: 'ROUTE_NOT_FOUND', message: 'No such route', unexpected: false };
     return fromStatus(status, undefined);
   }
-  const fastifyCode = (error as { code?: unknown })?.code;
-  if (typeof fastifyCode === 'string' && fastifyCode in FASTIFY_CODES) {
-    const code = FASTIFY_CODES[fastifyCode];
-    return { status: ERROR_STATUS[code], code, message: SAFE_MESSAGES[code] ?? 'Bad request', unexpected: false };
-  }
+  const fastify = fromFastify(error);
+  if (fastify) return fastify;
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return fromStatus(statusCode, undefined);
   return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', unexpected: true };

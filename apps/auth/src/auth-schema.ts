@@ -1,0 +1,12 @@
+import { ServiceSchema } from '#libs/database';
+import { RefreshToken } from './entities/refresh-token.entity';
+import { Session } from './entities/session.entity';
+import { StaffAccount } from './entities/staff-account.entity';
+import { User } from './entities/user.entity';
+import { CreateAuthSchema1763712000000 } from './migrations/1763712000000-create-auth-schema';
+
+/** The tables the auth service owns and the migrations that make them. */
+export const AUTH_SCHEMA: ServiceSchema = {
+  entities: [User, Session, RefreshToken, StaffAccount],
+  migrations: [CreateAuthSchema1763712000000],
+};

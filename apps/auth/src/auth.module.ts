@@ -1,0 +1,49 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '#libs/bootstrap';
+import { AUTH_SCHEMA } from './auth-schema';
+import { WechatAccessTokenService } from './clients/wechat-access-token.service';
+import { WechatApiClient } from './clients/wechat-api.client';
+import { WechatHttpClient } from './clients/wechat-http.client';
+import { AuthEnv } from './config/auth-env';
+import { ProfileController } from './controllers/profile.controller';
+import { SessionController } from './controllers/session.controller';
+import { StaffController } from './controllers/staff.controller';
+import { WechatLoginController } from './controllers/wechat-login.controller';
+import { UserLookupHandler } from './messages/user-lookup.handler';
+import { SessionRepository } from './repositories/session.repository';
+import { StaffAccountRepository } from './repositories/staff-account.repository';
+import { UserRepository } from './repositories/user.repository';
+import { AccessTokenSigner } from './services/access-token.signer';
+import { AdminBootstrapService } from './services/admin-bootstrap.service';
+import { PasswordHasher } from './services/password-hasher';
+import { ProfileService } from './services/profile.service';
+import { SessionService } from './services/session.service';
+import { StaffService } from './services/staff.service';
+import { WechatLoginService } from './services/wechat-login.service';
+
+/** The auth service: WeChat login, sessions and tokens, profiles and phone binding, staff accounts. */
+@Module({})
+export class AuthModule {
+  static register(config: AuthEnv): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [PlatformModule.forService('auth', config, AUTH_SCHEMA)],
+      controllers: [WechatLoginController, SessionController, ProfileController, StaffController, UserLookupHandler],
+      providers: [
+        WechatHttpClient,
+        WechatAccessTokenService,
+        WechatApiClient,
+        UserRepository,
+        SessionRepository,
+        StaffAccountRepository,
+        AccessTokenSigner,
+        PasswordHasher,
+        SessionService,
+        WechatLoginService,
+        ProfileService,
+        StaffService,
+        AdminBootstrapService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { ServiceEnv } from '#libs/config';
+
+/** The auth service's environment: the shared variables plus signing keys, token lifetimes and WeChat credentials. */
+export class AuthEnv extends ServiceEnv {
+  /** PKCS#8 PEM of the Ed25519 key that signs access tokens; only auth holds it. */
+  @Matches(/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----/, { message: 'JWT_PRIVATE_KEY must be a PKCS#8 PEM private key' })
+  JWT_PRIVATE_KEY: string;
+
+  /** `kid` of JWT_PRIVATE_KEY; its public half must be in JWT_PUBLIC_KEYS under the same kid. */
+  @IsString() @MinLength(1)
+  JWT_KEY_ID: string;
+
+  @IsInt() @Min(30) @Max(86400)
+  ACCESS_TOKEN_TTL_SECONDS: number = 900;
+
+  @IsInt() @Min(60)
+  REFRESH_TOKEN_TTL_SECONDS: number = 30 * 86400;
+
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'WECHAT_API_BASE_URL must be an http(s) URL such as https://api.weixin.qq.com' })
+  WECHAT_API_BASE_URL: string = 'https://api.weixin.qq.com';
+
+  @IsString() @MinLength(1)
+  WECHAT_APP_ID: string;
+
+  @IsString() @MinLength(1)
+  WECHAT_APP_SECRET: string;
+
+  @IsInt() @Min(100) @Max(30000)
+  WECHAT_TIMEOUT_MS: number = 3000;
+
+  /** With ADMIN_BOOTSTRAP_PASSWORD: the first admin account, created at start-up only while no admin exists. */
+  @IsOptional() @Matches(/^[a-z0-9_.-]{3,32}$/, { message: 'ADMIN_BOOTSTRAP_USERNAME must be 3-32 of a-z 0-9 _ . -' })
+  ADMIN_BOOTSTRAP_USERNAME?: string;
+
+  @IsOptional() @IsString() @MinLength(12, { message: 'ADMIN_BOOTSTRAP_PASSWORD must be at least 12 characters' })
+  ADMIN_BOOTSTRAP_PASSWORD?: string;
+}

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '#libs/errors';
+import { WechatApiClient } from '../clients/wechat-api.client';
+import { UpdateProfileDto } from '../dtos/update-profile.dto';
+import { UserProfileDto } from '../dtos/user-profile.dto';
+import { UserRepository } from '../repositories/user.repository';
+
+/** A user's own profile: reading it, changing it, binding a phone number. */
+@Injectable()
+export class ProfileService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly wechat: WechatApiClient,
+  ) {}
+
+  async get(userId: string): Promise<UserProfileDto> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new AppError('USER_NOT_FOUND', 'User not found');
+    return UserProfileDto.from(user);
+  }
+
+  /** A nickname must pass WeChat's content check (CONTENT_REJECTED otherwise) before it is stored. */
+  async update(userId: string, changes: UpdateProfileDto): Promise<UserProfileDto> {
+    if (changes.nickname !== undefined) {
+      const openid = await this.users.findOpenid(userId);
+      if (!openid) throw new AppError('USER_NOT_FOUND', 'User not found');
+      if (!(await this.wechat.isContentSafe(openid, changes.nickname))) {
+        throw new AppError('CONTENT_REJECTED', 'That nickname is not allowed');
+      }
+    }
+    await this.users.updateProfile(userId, { nickname: changes.nickname, avatarUploadId: changes.avatarUploadId });
+    return this.get(userId);
+  }
+
+  async bindPhone(userId: string, code: string): Promise<UserProfileDto> {
+    const phone = await this.wechat.phoneNumber(code);
+    await this.users.bindPhone(userId, phone.purePhoneNumber, phone.countryCode);
+    return this.get(userId);
+  }
+}

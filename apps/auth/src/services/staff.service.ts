@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '#libs/errors';
+import { CreateStaffDto } from '../dtos/create-staff.dto';
+import { StaffAccountDto } from '../dtos/staff-account.dto';
+import { StaffAccountRepository } from '../repositories/staff-account.repository';
+import { PasswordHasher } from './password-hasher';
+import { SessionService, TokenPair } from './session.service';
+
+/** Reply to a staff login. */
+export interface StaffLoginResult extends TokenPair {
+  staff: StaffAccountDto;
+}
+
+/** Staff accounts: password login, creation by an admin, disabling. */
+@Injectable()
+export class StaffService {
+  constructor(
+    private readonly accounts: StaffAccountRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+  ) {}
+
+  /** Same answer for an unknown name, a wrong password or a disabled account. */
+  async login(username: string, password: string): Promise<StaffLoginResult> {
+    const account = await this.accounts.findForLogin(username);
+    const valid = await this.hasher.verify(account?.passwordHash, password);
+    if (!account || !valid || account.disabledAt) throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password');
+    const tokens = await this.sessions.open('staff', account.id, [account.role]);
+    return { ...tokens, staff: StaffAccountDto.from(account) };
+  }
+
+  async create(request: CreateStaffDto): Promise<StaffAccountDto> {
+    const account = await this.accounts.create(request.username, await this.hasher.hash(request.password), request.role);
+    return StaffAccountDto.from(account);
+  }
+
+  async list(): Promise<StaffAccountDto[]> {
+    return (await this.accounts.listAll()).map(StaffAccountDto.from);
+  }
+
+  /** Disables an account and signs it out everywhere. */
+  async disable(id: string): Promise<void> {
+    if (!(await this.accounts.disable(id))) throw new AppError('NOT_FOUND', 'No such active staff account');
+    await this.sessions.revokeAll('staff', id, 'account_disabled');
+  }
+}

@@ -1,0 +1,6 @@
+export * from './principal';
+export * from './auth.decorators';
+export * from './access-token-verifier';
+export * from './session-revocations';
+export * from './auth.guard';
+export * from './auth-guard.module';

@@ -1,0 +1,43 @@
+import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions } from '@nestjs/microservices';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { AllExceptionsFilter } from '#libs/errors';
+import { createLogger, PinoNestLogger, RequestContextInterceptor, requestIdFor } from '#libs/logging';
+import { natsServerOptions } from '#libs/messaging';
+import { MetricsRegistry } from '#libs/metrics';
+import { installHttpHooks } from './install-http-hooks';
+import { ServiceDefinition } from './service-definition';
+import { createValidationPipe } from './validation-pipe';
+
+/** A service's app with everything every service shares wired in, not yet listening. */
+export interface ServiceApp {
+  app: NestFastifyApplication;
+  logger: Logger;
+}
+
+/** Builds the Nest app on Fastify with the shared conventions (used by main.ts and by tests alike). */
+export async function createServiceApp(definition: ServiceDefinition): Promise<ServiceApp> {
+  const { config, name } = definition;
+  const logger = createLogger({ service: name, instance: config.INSTANCE_ID ?? `${hostname()}:${config.PORT}`, level: config.LOG_LEVEL });
+  const adapter = new FastifyAdapter({
+    trustProxy: config.TRUSTED_PROXIES,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: requestIdFor,
+    return503OnClosing: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(definition.module, adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  installHttpHooks(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry), logger);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalInterceptors(new RequestContextInterceptor());
+
+  if (definition.answersMessages) {
+    app.connectMicroservice<MicroserviceOptions>(natsServerOptions(config, name), { inheritAppConfig: true });
+  }
+  return { app, logger };
+}

@@ -1,0 +1,2 @@
+export * from './id-param.dto';
+export * from './auth.messages';

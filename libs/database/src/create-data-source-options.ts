@@ -1,0 +1,26 @@
+import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { parseMysqlUrl } from './parse-mysql-url';
+
+/** What a service brings to its own database: its entities and its migrations. */
+export interface ServiceSchema {
+  entities: MixedList<Function | string | EntitySchema>;
+  migrations: MixedList<Function | string>;
+}
+
+/** TypeORM options for MySQL 8 / MariaDB 10.11: UTC, utf8mb4, a bounded pool, and never `synchronize`. */
+export function createDataSourceOptions(url: string, schema: ServiceSchema, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'mysql',
+    ...parseMysqlUrl(url),
+    entities: schema.entities,
+    migrations: schema.migrations,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    poolSize,
+    connectTimeout: 3000,
+    extra: { enableKeepAlive: true, maxIdle: poolSize, idleTimeout: 60000 },
+  };
+}

@@ -1,0 +1,6 @@
+export * from './parse-mysql-url';
+export * from './create-data-source-options';
+export * from './database.module';
+export * from './new-id';
+export * from './provision-database';
+export * from './run-migrations';

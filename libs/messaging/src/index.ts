@@ -1,0 +1,4 @@
+export * from './bus-tokens';
+export * from './nats-server-options';
+export * from './message-bus';
+export * from './messaging.module';

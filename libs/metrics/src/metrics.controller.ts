@@ -1,0 +1,18 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '#libs/auth';
+import { MetricsRegistry } from './metrics-registry';
+
+/** GET /metrics in the Prometheus text format (not routed publicly). */
+@Public()
+@SkipThrottle()
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsRegistry) {}
+
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

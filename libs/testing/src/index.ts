@@ -1,0 +1,5 @@
+export * from './test-database';
+export * from './test-keys';
+export * from './test-redis';
+export * from './test-service';
+export * from './http-client';
