@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { dropServiceDatabase, provisionServiceDatabase, runMigrations } from '#libs/database';
+import { findRepoRoot } from '../haproxy/find-repo-root';
+import { waitForServerStatus } from '../haproxy/haproxy-runtime';
+import { HaproxyServer, renderHaproxyConfig } from '../haproxy/render-haproxy-config';
+import { generateSigningKey } from '../keys/signing-keys';
+import { SERVICE_SCHEMAS } from '../migrate/service-schemas';
+import { LocalClusterOptions, ServiceName, SERVICES } from './cluster-options';
+import { freePort } from './free-port';
+import { ManagedProcess } from './managed-process';
+import { answers200, waitFor } from './wait-for';
+
+/** One app replica: an OS process on its own port. */
+export interface Replica {
+  name: string;
+  service: ServiceName;
+  port: number;
+  process: ManagedProcess;
+}
+
+const SANDBOX_APP = { WECHAT_APP_ID: 'wx-sandbox-app', WECHAT_APP_SECRET: 'sandbox-secret' };
+
+/**
+ * The whole backend on one machine: WeChat sandbox, migrated per-service databases, N replicas of every
+ * app as separate processes, and HAProxy in front. Used by `npm run stack` and by the cluster tests.
+ */
+export class LocalCluster {
+  readonly replicas = new Map<string, Replica>();
+  publicUrl = '';
+  statsUrl = '';
+  sandboxUrl = '';
+  runtimeSocket = '';
+  private readonly root = findRepoRoot(__dirname);
+  private readonly infrastructure: ManagedProcess[] = [];
+  private haproxy?: ManagedProcess;
+  private natsUrl = '';
+  private databaseUrls = {} as Record<ServiceName, string>;
+  private secretsDir = '';
+  private nextReplicaIndex = {} as Record<ServiceName, number>;
+
+  constructor(readonly options: LocalClusterOptions) {}
+
+  /** Starts everything and returns once HAProxy sees every replica up. */
+  async start(log: (line: string) => void = () => undefined): Promise<void> {
+    mkdirSync(join(this.options.workDir, 'logs'), { recursive: true });
+    this.secretsDir = join(this.options.workDir, 'secrets');
+    await this.writeSigningKeys();
+    this.natsUrl = this.options.natsUrl ?? (await this.startNats());
+    log('starting the WeChat sandbox');
+    await this.startSandbox();
+    log('creating databases and applying migrations');
+    await this.migrate();
+    log('starting replicas');
+    const starting: Promise<Replica>[] = [];
+    for (const service of SERVICES) for (let i = 0; i < this.options.replicas[service]; i++) starting.push(this.startReplica(service));
+    await Promise.all(starting);
+    log('starting HAProxy');
+    await this.startHaproxy();
+  }
+
+  /** Starts one more replica of `service` (HAProxy must be restarted to route to it, see startHaproxy). */
+  async startReplica(service: ServiceName): Promise<Replica> {
+    const index = (this.nextReplicaIndex[service] = (this.nextReplicaIndex[service] ?? 0) + 1);
+    const name = `${service}-${index}`;
+    const port = this.options.replicaBasePort ? this.options.replicaBasePort + SERVICES.indexOf(service) * 100 + index : await freePort();
+    const replica = { name, service, port, process: this.spawnReplica(service, name, port) };
+    this.replicas.set(name, replica);
+    await waitFor(`${name} to be ready`, () => answers200(`http://127.0.0.1:${port}/health/ready`), 30000);
+    return replica;
+  }
+
+  /** Starts a stopped replica again, on the same port. */
+  async restartReplica(name: string): Promise<void> {
+    const replica = this.requireReplica(name);
+    if (replica.process.running) throw new Error(`${name} is still running`);
+    replica.process = this.spawnReplica(replica.service, name, replica.port);
+    await waitFor(`${name} to be ready`, () => answers200(`http://127.0.0.1:${replica.port}/health/ready`), 30000);
+  }
+
+  requireReplica(name: string): Replica {
+    const replica = this.replicas.get(name);
+    if (!replica) throw new Error(`no replica ${name}`);
+    return replica;
+  }
+
+  /** Waits until HAProxy reports `name` in `status` (UP, DOWN, MAINT...). */
+  waitForBalancerStatus(name: string, status: string, timeoutMs = 10000): Promise<void> {
+    const replica = this.requireReplica(name);
+    return waitForServerStatus(this.runtimeSocket, replica.service, name, status, timeoutMs).then(() => undefined);
+  }
+
+  /** Stops replicas (gracefully), HAProxy and everything else the cluster started. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.replicas.values()].map((replica) => replica.process.stop()));
+    await this.haproxy?.stop();
+    await Promise.all(this.infrastructure.map((process) => process.stop()));
+    if (this.options.dropDatabasesOnStop) {
+      await Promise.allSettled(SERVICES.map((service) => dropServiceDatabase(this.options.mysqlAdminUrl, this.databaseUrls[service])));
+    }
+  }
+
+  /** Log file of a process started by the cluster. */
+  logFile(name: string): string {
+    return join(this.options.workDir, 'logs', `${name}.log`);
+  }
+
+  private spawnReplica(service: ServiceName, name: string, port: number): ManagedProcess {
+    return new ManagedProcess({
+      name,
+      command: process.execPath,
+      args: [join(this.root, 'dist/apps', service, 'src/main.js'), `--replica=${name}`],
+      env: this.replicaEnv(service, name, port),
+      logFile: this.logFile(name),
+    });
+  }
+
+  private replicaEnv(service: ServiceName, name: string, port: number): NodeJS.ProcessEnv {
+    const prefix = this.options.redisPrefix;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      INSTANCE_ID: name,
+      DATABASE_URL: this.databaseUrls[service],
+      REDIS_URL: this.options.redisUrl,
+      NATS_URL: this.natsUrl,
+      JWT_PUBLIC_KEYS_FILE: join(this.secretsDir, 'jwt-public-keys.json'),
+      TRUSTED_PROXIES: '127.0.0.1',
+      ...(prefix ? { REDIS_KEY_PREFIX: `${prefix}${service}:`, REDIS_SHARED_PREFIX: `${prefix}shared:` } : {}),
+      ...this.options.env,
+    };
+    if (service === 'auth') {
+      Object.assign(env, {
+        JWT_PRIVATE_KEY_FILE: join(this.secretsDir, 'jwt-private.pem'),
+        JWT_KEY_ID_FILE: join(this.secretsDir, 'jwt-key-id'),
+        WECHAT_API_BASE_URL: this.sandboxUrl,
+        ...SANDBOX_APP,
+      });
+    }
+    return env;
+  }
+
+  private async writeSigningKeys(): Promise<void> {
+    if (existsSync(join(this.secretsDir, 'jwt-public-keys.json'))) return;
+    mkdirSync(this.secretsDir, { recursive: true, mode: 0o700 });
+    const key = await generateSigningKey();
+    writeFileSync(join(this.secretsDir, 'jwt-private.pem'), key.privateKeyPem, { mode: 0o600 });
+    writeFileSync(join(this.secretsDir, 'jwt-key-id'), key.keyId, { mode: 0o600 });
+    writeFileSync(join(this.secretsDir, 'jwt-public-keys.json'), JSON.stringify({ keys: [key.publicJwk] }));
+  }
+
+  private async startNats(): Promise<string> {
+    const port = await freePort();
+    const nats = new ManagedProcess({ name: 'nats', command: 'nats-server', args: ['-a', '127.0.0.1', '-p', String(port)], env: process.env, logFile: this.logFile('nats') });
+    this.infrastructure.push(nats);
+    await waitFor('nats-server', () => tcpOpen(port), 10000);
+    return `nats://127.0.0.1:${port}`;
+  }
+
+  private async startSandbox(): Promise<void> {
+    const port = this.options.sandboxPort || (await freePort());
+    this.sandboxUrl = `http://127.0.0.1:${port}`;
+    const sandbox = new ManagedProcess({
+      name: 'wechat-sandbox',
+      command: process.execPath,
+      args: [join(this.root, 'dist/tools/wechat-sandbox/main.js')],
+      env: { ...process.env, SANDBOX_HOST: '127.0.0.1', SANDBOX_PORT: String(port), ...SANDBOX_APP },
+      logFile: this.logFile('wechat-sandbox'),
+    });
+    this.infrastructure.push(sandbox);
+    await waitFor('the WeChat sandbox', () => answers200(`${this.sandboxUrl}/sandbox/health`), 10000);
+  }
+
+  private async migrate(): Promise<void> {
+    const admin = new URL(this.options.mysqlAdminUrl);
+    for (const service of SERVICES) {
+      const name = `${this.options.databasePrefix}${service}`;
+      const password = randomBytes(12).toString('hex');
+      this.databaseUrls[service] = `mysql://${name}:${password}@${admin.host}/${name}`;
+      await provisionServiceDatabase(this.options.mysqlAdminUrl, this.databaseUrls[service]);
+      await runMigrations(this.databaseUrls[service], SERVICE_SCHEMAS[service]);
+    }
+  }
+
+  private async startHaproxy(): Promise<void> {
+    const publicPort = this.options.publicPort || (await freePort());
+    const statsPort = this.options.statsPort || (await freePort());
+    this.runtimeSocket = join(this.options.workDir, 'haproxy.sock');
+    const backends = Object.fromEntries(SERVICES.map((service) => [service, [] as HaproxyServer[]])) as Record<ServiceName, HaproxyServer[]>;
+    for (const replica of this.replicas.values()) backends[replica.service].push({ name: replica.name, host: '127.0.0.1', port: replica.port });
+    const configFile = join(this.options.workDir, 'haproxy.cfg');
+    writeFileSync(configFile, renderHaproxyConfig({ publicBind: `127.0.0.1:${publicPort}`, statsBind: `127.0.0.1:${statsPort}`, runtimeSocket: this.runtimeSocket, backends }));
+    this.haproxy = new ManagedProcess({ name: 'haproxy', command: 'haproxy', args: ['-db', '-f', configFile], env: process.env, logFile: this.logFile('haproxy') });
+    this.publicUrl = `http://127.0.0.1:${publicPort}`;
+    this.statsUrl = `http://127.0.0.1:${statsPort}`;
+    await waitFor('HAProxy', () => answers200(`${this.publicUrl}/health`), 10000);
+    await Promise.all([...this.replicas.values()].map((replica) => this.waitForBalancerStatus(replica.name, 'UP', 15000)));
+  }
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
