@@ -30,8 +30,13 @@ export async function createServiceApp(definition: ServiceDefinition): Promise<S
   const app = await NestFactory.create<NestFastifyApplication>(definition.module, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    // JSON in and out: Fastify's own JSON parser only (Nest would add a form parser); text/plain is removed below.
+    bodyParser: false,
   });
-  installHttpHooks(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry), logger);
+  const fastify = app.getHttpAdapter().getInstance();
+  // Otherwise Fastify hands text/plain bodies to the DTOs as strings instead of answering 415.
+  fastify.removeContentTypeParser('text/plain');
+  installHttpHooks(fastify, app.get(MetricsRegistry), logger);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalInterceptors(new RequestContextInterceptor());

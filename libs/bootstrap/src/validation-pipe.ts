@@ -1,5 +1,8 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, ErrorDetail } from '#libs/errors';
+
+/** Names every object inherits (`constructor`, `toString`, ...): class-transformer skips them, so the whitelist never sees them. */
+const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
@@ -9,9 +12,32 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
   });
 }
 
+function inheritedNameFields(value: unknown, parent = ''): ErrorDetail[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.keys(value).flatMap((key) => {
+    const field = parent ? `${parent}.${key}` : key;
+    const own = INHERITED_NAMES.has(key) ? [{ field, message: `property ${key} should not exist` }] : [];
+    return [...own, ...inheritedNameFields((value as Record<string, unknown>)[key], field)];
+  });
+}
+
+/** Nest's ValidationPipe, also refusing a `null` body and unknown fields named like Object.prototype members. */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (this.toValidate(metadata) && ['body', 'query', 'param'].includes(metadata.type)) {
+      if (metadata.type === 'body' && value === null) {
+        throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'body', message: 'body must be a JSON object' }]);
+      }
+      const inherited = inheritedNameFields(value);
+      if (inherited.length) throw new AppError('VALIDATION_FAILED', 'Request validation failed', inherited);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Validates DTOs strictly: unknown fields and wrong types are a 400 VALIDATION_FAILED listing each problem. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

@@ -69,14 +69,14 @@ export class ServiceEnv {
 
   /** Default per-client request budget per THROTTLE_TTL_SECONDS, shared across replicas through Redis. */
   @IsInt() @Min(1)
-  THROTTLE_LIMIT: number = 600;
+  THROTTLE_LIMIT: number = 6000;
 
   @IsInt() @Min(1)
   THROTTLE_TTL_SECONDS: number = 60;
 
   /** Requests per client address per THROTTLE_SENSITIVE_TTL_SECONDS on routes marked @SensitiveRoute() (logins). */
   @IsInt() @Min(1)
-  THROTTLE_SENSITIVE_LIMIT: number = 20;
+  THROTTLE_SENSITIVE_LIMIT: number = 60;
 
   @IsInt() @Min(1)
   THROTTLE_SENSITIVE_TTL_SECONDS: number = 60;

@@ -1,9 +1,11 @@
-import { IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { ID_PATTERN } from '#libs/contracts';
 
 /** PATCH /api/auth/me */
 export class UpdateProfileDto {
-  @IsOptional() @IsString() @Length(1, 32)
+  /** May be left out, but not null: there is no "no nickname" to set. */
+  @ValidateIf((dto: UpdateProfileDto) => dto.nickname !== undefined)
+  @IsString() @Length(1, 32)
   nickname?: string;
 
   /** An upload id, or null to remove the avatar. */

@@ -1,0 +1,65 @@
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { PlatformModule } from '#libs/bootstrap';
+import { loadConfig, ServiceEnv } from '#libs/config';
+import { createTestDatabase } from './test-database';
+import { createTestRedisNamespace, TEST_NATS_URL, TEST_REDIS_URL } from './test-redis';
+import { startTestService, TestService } from './test-service';
+
+/** A made-up service for testing the shared libs: the real platform wiring plus the test's own controllers. */
+export interface PlatformTestAppOptions {
+  /** The service name; also its queue group on the bus. */
+  name: string;
+  controllers?: Type<unknown>[];
+  providers?: Provider[];
+  /** Overrides any variable (JWT_PUBLIC_KEYS is required). */
+  env: Record<string, string>;
+  answersMessages?: boolean;
+}
+
+/** A running platform test app; close() also drops its database and keys. */
+export interface PlatformTestApp extends TestService {
+  env: Record<string, string>;
+}
+
+@Module({})
+class PlatformTestModule {}
+
+/** Starts a service with no tables of its own, its own database and Redis keys, on a free loopback port. */
+export async function startPlatformTestApp(options: PlatformTestAppOptions): Promise<PlatformTestApp> {
+  const database = await createTestDatabase(options.name.replace(/[^a-z0-9]/gi, '').slice(0, 12) || 'lib', { entities: [], migrations: [] });
+  const redis = createTestRedisNamespace(options.name);
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    PORT: '1',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: redis.servicePrefix,
+    REDIS_SHARED_PREFIX: redis.sharedPrefix,
+    NATS_URL: TEST_NATS_URL,
+    SHUTDOWN_DRAIN_MS: '0',
+    ...options.env,
+  };
+  const cleanUp = () => Promise.allSettled([database.drop(), redis.cleanUp()]);
+  try {
+    const config = loadConfig(ServiceEnv, env);
+    const module: DynamicModule = {
+      module: PlatformTestModule,
+      imports: [PlatformModule.forService(options.name, config, { entities: [], migrations: [] })],
+      controllers: options.controllers ?? [],
+      providers: options.providers ?? [],
+    };
+    const service = await startTestService({ name: options.name, module, config, answersMessages: options.answersMessages ?? false });
+    return {
+      ...service,
+      env,
+      async close() {
+        await service.close();
+        await cleanUp();
+      },
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
