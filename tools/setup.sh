@@ -33,6 +33,8 @@ if ! port_open 3306; then
 fi
 wait_port 6379 && wait_port 4222 && wait_port 3306
 
+# `npm install` rather than `npm ci`: the lock file pins every version, but the registry mirror here lacks
+# some other platforms' optional binaries (e.g. @swc/core-darwin-*), which `npm ci` refuses to skip.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
