@@ -1,2 +1,3 @@
 export * from './id-param.dto';
 export * from './auth.messages';
+export * from './catalog.messages';
