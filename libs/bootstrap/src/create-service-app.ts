@@ -37,6 +37,7 @@ export async function createServiceApp(definition: ServiceDefinition): Promise<S
   // Otherwise Fastify hands text/plain bodies to the DTOs as strings instead of answering 415.
   fastify.removeContentTypeParser('text/plain');
   installHttpHooks(fastify, app.get(MetricsRegistry), logger);
+  definition.configureFastify?.(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalInterceptors(new RequestContextInterceptor());

@@ -1,4 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import type { ServiceEnv } from '#libs/config';
 
 /** What a service's main.ts tells the bootstrap: its name, root module, validated config and whether it answers bus messages. */
@@ -7,4 +8,6 @@ export interface ServiceDefinition {
   module: DynamicModule;
   config: ServiceEnv;
   answersMessages: boolean;
+  /** Optional: app-specific Fastify set-up (hooks, parsers), run once the shared hooks are installed and before routes are registered. */
+  configureFastify?: (fastify: FastifyInstance) => void;
 }
