@@ -1,3 +1,5 @@
 export * from './id-param.dto';
 export * from './auth.messages';
 export * from './catalog.messages';
+export * from './upload.messages';
+export * from './pagination';
