@@ -2,4 +2,3 @@ export * from './id-param.dto';
 export * from './auth.messages';
 export * from './catalog.messages';
 export * from './upload.messages';
-export * from './pagination';
