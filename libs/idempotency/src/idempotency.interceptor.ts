@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { lastValueFrom, Observable, of } from 'rxjs';
 import type { AuthenticatedRequest } from '#libs/auth';
 import { AppError, describeError } from '#libs/errors';
-import { IdempotencyClaim, IdempotencyStore, IdempotentResult } from './idempotency.store';
+import { ClaimHandle, IdempotencyClaim, IdempotencyStore, IdempotentResult } from './idempotency.store';
 
 /** The request header that carries a client's idempotency key. */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -54,19 +54,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
 
     for (let attempt = 0; attempt < 3; attempt++) {
-      let claim: IdempotencyClaim | undefined = await this.store.claim(scope, header, fingerprint);
+      const claim = await this.store.claim(scope, header, fingerprint);
       if (claim.kind === 'claimed') return of(await this.runOnce(context, next, claim.release));
-      if (claim.fingerprint && claim.fingerprint !== fingerprint) throw this.reused();
-      if (claim.kind === 'running') claim = await this.store.waitForResult(scope, header);
-      if (claim === undefined) continue;
-      if (claim.kind === 'running') break;
       if (claim.fingerprint !== fingerprint) throw this.reused();
-      return of(this.replay(claim.result, reply));
+      const settled: IdempotencyClaim | undefined = claim.kind === 'running' ? await this.store.waitForResult(scope, header) : claim;
+      if (settled === undefined) continue;
+      if (settled.kind !== 'finished') break;
+      if (settled.fingerprint !== fingerprint) throw this.reused();
+      return of(this.replay(settled.result, reply));
     }
     throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly');
   }
 
-  private async runOnce(context: ExecutionContext, next: CallHandler, release: { complete(result: IdempotentResult): Promise<boolean>; abandon(): Promise<void> }): Promise<unknown> {
+  private async runOnce(context: ExecutionContext, next: CallHandler, release: ClaimHandle): Promise<unknown> {
     let body: unknown;
     try {
       body = await lastValueFrom(next.handle(), { defaultValue: undefined });

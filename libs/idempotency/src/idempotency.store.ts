@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import type { ErrorDetail, ErrorCode } from '#libs/errors';
 import { REDIS } from '#libs/redis';
-import { IDEMPOTENCY_OPTIONS, IdempotencyOptions } from './idempotency.options';
+import { IDEMPOTENCY_OPTIONS } from './idempotency.options';
+import type { IdempotencyOptions } from './idempotency.options';
 
 /** A finished request as it is replayed: its status and either its body or its domain error. */
 export interface IdempotentResult {
