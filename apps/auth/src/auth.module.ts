@@ -9,6 +9,7 @@ import { ProfileController } from './controllers/profile.controller';
 import { SessionController } from './controllers/session.controller';
 import { StaffController } from './controllers/staff.controller';
 import { WechatLoginController } from './controllers/wechat-login.controller';
+import { PayerLookupHandler } from './messages/payer-lookup.handler';
 import { UserLookupHandler } from './messages/user-lookup.handler';
 import { SessionRepository } from './repositories/session.repository';
 import { StaffAccountRepository } from './repositories/staff-account.repository';
@@ -28,7 +29,7 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [PlatformModule.forService('auth', config, AUTH_SCHEMA)],
-      controllers: [WechatLoginController, SessionController, ProfileController, StaffController, UserLookupHandler],
+      controllers: [WechatLoginController, SessionController, ProfileController, StaffController, UserLookupHandler, PayerLookupHandler],
       providers: [
         WechatHttpClient,
         WechatAccessTokenService,

@@ -19,6 +19,13 @@ export class ProfileService {
     return UserProfileDto.from(user);
   }
 
+  /** The user's openid, for server-to-server WeChat calls (payments); USER_NOT_FOUND for an unknown id. */
+  async openidOf(userId: string): Promise<string> {
+    const openid = await this.users.findOpenid(userId);
+    if (!openid) throw new AppError('USER_NOT_FOUND', 'User not found');
+    return openid;
+  }
+
   /** A nickname must pass WeChat's content check (CONTENT_REJECTED otherwise) before it is stored. */
   async update(userId: string, changes: UpdateProfileDto): Promise<UserProfileDto> {
     if (changes.nickname !== undefined) {
