@@ -1,15 +1,50 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '#libs/bootstrap';
-import { ServiceEnv } from '#libs/config';
+import { CacheModule } from '#libs/cache';
 import { CATALOG_SCHEMA } from './catalog-schema';
+import { CatalogEnv } from './config/catalog-env';
+import { CatalogController } from './controllers/catalog.controller';
+import { ContentAdminController } from './controllers/content-admin.controller';
+import { ProductAdminController } from './controllers/product-admin.controller';
+import { StockHandler } from './messages/stock.handler';
+import { CategoryRepository } from './repositories/category.repository';
+import { ContentRepository } from './repositories/content.repository';
+import { ProductRepository } from './repositories/product.repository';
+import { SkuRepository } from './repositories/sku.repository';
+import { StockReservationRepository } from './repositories/stock-reservation.repository';
+import { CatalogReadService } from './services/catalog-read.service';
+import { ContentAdminService } from './services/content-admin.service';
+import { ProductAdminService } from './services/product-admin.service';
+import { StockService } from './services/stock.service';
 
-/** The catalog service. */
+/** The catalog service: categories, products, SKUs and stock, articles, banners, the cached home page. */
 @Module({})
 export class CatalogModule {
-  static register(config: ServiceEnv): DynamicModule {
+  static register(config: CatalogEnv): DynamicModule {
     return {
       module: CatalogModule,
-      imports: [PlatformModule.forService('catalog', config, CATALOG_SCHEMA)],
+      imports: [
+        PlatformModule.forService('catalog', config, CATALOG_SCHEMA),
+        CacheModule.forRoot({
+          localMaxEntries: config.CACHE_LOCAL_MAX_ENTRIES,
+          localTtlMs: config.CACHE_LOCAL_TTL_MS,
+          redisTtlSeconds: config.CACHE_REDIS_TTL_SECONDS,
+          lockTtlMs: 5000,
+          waitMs: 3000,
+        }),
+      ],
+      controllers: [CatalogController, ProductAdminController, ContentAdminController, StockHandler],
+      providers: [
+        CategoryRepository,
+        ContentRepository,
+        ProductRepository,
+        SkuRepository,
+        StockReservationRepository,
+        CatalogReadService,
+        ProductAdminService,
+        ContentAdminService,
+        StockService,
+      ],
     };
   }
 }

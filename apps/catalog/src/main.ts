@@ -1,6 +1,7 @@
 import { runService } from '#libs/bootstrap';
-import { loadConfigOrExit, ServiceEnv } from '#libs/config';
+import { loadConfigOrExit } from '#libs/config';
 import { CatalogModule } from './catalog.module';
+import { CatalogEnv } from './config/catalog-env';
 
-const config = loadConfigOrExit(ServiceEnv);
-void runService({ name: 'catalog', module: CatalogModule.register(config), config, answersMessages: false });
+const config = loadConfigOrExit(CatalogEnv);
+void runService({ name: 'catalog', module: CatalogModule.register(config), config, answersMessages: true });

@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { Counter } from 'prom-client';
 import { APP_CONFIG, ServiceEnv } from '#libs/config';
+import { MetricsRegistry } from '#libs/metrics';
 import { createDataSourceOptions, ServiceSchema } from './create-data-source-options';
+import { QueryMetricsLogger } from './query-metrics.logger';
 
-/** Connects a service to its own database with its own entities and migrations. */
+/** Connects a service to its own database with its own entities and migrations, counting its queries. */
 @Module({})
 export class DatabaseModule {
   /** The schema is the service's; the connection comes from DATABASE_URL. */
@@ -12,9 +15,13 @@ export class DatabaseModule {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (config: ServiceEnv) => ({
+          inject: [APP_CONFIG, MetricsRegistry],
+          useFactory: (config: ServiceEnv, metrics: MetricsRegistry) => ({
             ...createDataSourceOptions(config.DATABASE_URL, schema, config.DATABASE_POOL_SIZE),
+            logger: new QueryMetricsLogger(
+              new Counter({ name: 'db_queries_total', help: 'SQL statements sent to the database', registers: [metrics.registry] }),
+            ),
+            maxQueryExecutionTime: 500,
             retryAttempts: 3,
             retryDelay: 1000,
           }),

@@ -4,3 +4,4 @@ export * from './database.module';
 export * from './new-id';
 export * from './provision-database';
 export * from './run-migrations';
+export * from './query-metrics.logger';

@@ -1,0 +1,95 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, NotEquals, ValidateNested } from 'class-validator';
+import { ID_PATTERN } from '#libs/contracts';
+import { IsImageReference } from './image-reference';
+
+const MAX_PRICE_FEN = 100_000_000;
+const MAX_STOCK = 10_000_000;
+
+/** A SKU as staff create it. */
+export class CreateSkuDto {
+  @IsString() @Length(1, 64)
+  name: string;
+
+  @IsInt() @Min(0) @Max(MAX_PRICE_FEN)
+  priceFen: number;
+
+  @IsInt() @Min(0) @Max(MAX_STOCK)
+  stock: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(10000)
+  sortOrder?: number;
+}
+
+/** PATCH /api/catalog/admin/skus/:id */
+export class UpdateSkuDto {
+  @IsOptional() @IsString() @Length(1, 64)
+  name?: string;
+
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_PRICE_FEN)
+  priceFen?: number;
+
+  /** Sets the stock outright; use stock adjustments while orders are flowing. */
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_STOCK)
+  stock?: number;
+
+  @IsOptional() @IsInt() @Min(0) @Max(10000)
+  sortOrder?: number;
+}
+
+/** POST /api/catalog/admin/skus/:id/stock-adjustments */
+export class AdjustStockDto {
+  @IsInt() @Min(-MAX_STOCK) @Max(MAX_STOCK) @NotEquals(0)
+  delta: number;
+}
+
+/** POST /api/catalog/admin/products */
+export class CreateProductDto {
+  @Matches(ID_PATTERN, { message: 'categoryId must be a category id' })
+  categoryId: string;
+
+  @IsString() @Length(1, 120)
+  title: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  subtitle?: string;
+
+  @IsOptional() @IsString() @MaxLength(10000)
+  description?: string;
+
+  @IsOptional() @ArrayMaxSize(20) @IsImageReference(true)
+  images?: string[];
+
+  @IsOptional() @IsBoolean()
+  onSale?: boolean;
+
+  @IsOptional() @IsBoolean()
+  featured?: boolean;
+
+  @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => CreateSkuDto)
+  skus: CreateSkuDto[];
+}
+
+/** PATCH /api/catalog/admin/products/:id */
+export class UpdateProductDto {
+  @IsOptional() @Matches(ID_PATTERN, { message: 'categoryId must be a category id' })
+  categoryId?: string;
+
+  @IsOptional() @IsString() @Length(1, 120)
+  title?: string;
+
+  @IsOptional() @IsString() @MaxLength(200)
+  subtitle?: string;
+
+  @IsOptional() @IsString() @MaxLength(10000)
+  description?: string;
+
+  @IsOptional() @ArrayMaxSize(20) @IsImageReference(true)
+  images?: string[];
+
+  @IsOptional() @IsBoolean()
+  onSale?: boolean;
+
+  @IsOptional() @IsBoolean()
+  featured?: boolean;
+}

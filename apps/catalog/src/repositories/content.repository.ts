@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, LessThan } from 'typeorm';
+import { Article } from '../entities/article.entity';
+import { Banner } from '../entities/banner.entity';
+
+/** Articles and banners. */
+@Injectable()
+export class ContentRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private get articles() {
+    return this.dataSource.getRepository(Article);
+  }
+
+  private get banners() {
+    return this.dataSource.getRepository(Banner);
+  }
+
+  /** Published articles newest first, without their bodies. */
+  findPublishedPage(limit: number, beforeId?: string): Promise<Pick<Article, 'id' | 'title' | 'summary' | 'coverImage' | 'createdAt'>[]> {
+    return this.articles.find({
+      select: { id: true, title: true, summary: true, coverImage: true, createdAt: true },
+      where: { published: true, ...(beforeId ? { id: LessThan(beforeId) } : {}) },
+      order: { id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  findArticle(id: string): Promise<Article | null> {
+    return this.articles.findOneBy({ id });
+  }
+
+  async insertArticle(article: Omit<Article, 'createdAt' | 'updatedAt'>): Promise<void> {
+    await this.articles.insert(article);
+  }
+
+  async updateArticle(id: string, changes: Partial<Omit<Article, 'id' | 'createdAt' | 'updatedAt'>>): Promise<boolean> {
+    return (await this.articles.update({ id }, changes)).affected === 1;
+  }
+
+  async deleteArticle(id: string): Promise<boolean> {
+    return (await this.articles.delete({ id })).affected === 1;
+  }
+
+  findActiveBanners(): Promise<Banner[]> {
+    return this.banners.find({ where: { active: true }, order: { sortOrder: 'ASC', id: 'ASC' } });
+  }
+
+  findBanner(id: string): Promise<Banner | null> {
+    return this.banners.findOneBy({ id });
+  }
+
+  async insertBanner(banner: Omit<Banner, 'createdAt' | 'updatedAt'>): Promise<void> {
+    await this.banners.insert(banner);
+  }
+
+  async updateBanner(id: string, changes: Partial<Omit<Banner, 'id' | 'createdAt' | 'updatedAt'>>): Promise<boolean> {
+    return (await this.banners.update({ id }, changes)).affected === 1;
+  }
+
+  async deleteBanner(id: string): Promise<boolean> {
+    return (await this.banners.delete({ id })).affected === 1;
+  }
+}

@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Product } from '../entities/product.entity';
+import { Sku } from '../entities/sku.entity';
+
+/** One row of a product list: only the columns a list shows. */
+export interface ProductSummaryRow {
+  id: string;
+  title: string;
+  images: string;
+  minPriceFen: number;
+  categoryId: string;
+}
+
+/** Which on-sale products to list, newest first, after an optional cursor. */
+export interface ProductPageQuery {
+  categoryIds?: string[];
+  searchTerms?: string[];
+  beforeId?: string;
+  limit: number;
+}
+
+const SUMMARY_COLUMNS = 'p.id AS id, p.title AS title, p.images AS images, p.min_price_fen AS minPriceFen, p.category_id AS categoryId';
+
+/** Products and their search terms. */
+@Injectable()
+export class ProductRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** On-sale products newest first; keyset pagination on the id; a search needs every n-gram of the query in the title. */
+  findOnSalePage(query: ProductPageQuery): Promise<ProductSummaryRow[]> {
+    const where = ['p.on_sale = 1'];
+    const params: unknown[] = [];
+    let from = 'products p';
+    if (query.searchTerms?.length) {
+      const termFilter = query.beforeId ? ' AND product_id < ?' : '';
+      from = `(SELECT product_id FROM product_search_terms WHERE term IN (${query.searchTerms.map(() => '?').join(', ')})${termFilter}
+               GROUP BY product_id HAVING COUNT(*) = ?) matches JOIN products p ON p.id = matches.product_id`;
+      params.push(...query.searchTerms, ...(query.beforeId ? [query.beforeId] : []), query.searchTerms.length);
+    }
+    if (query.categoryIds?.length) {
+      where.push(`p.category_id IN (${query.categoryIds.map(() => '?').join(', ')})`);
+      params.push(...query.categoryIds);
+    }
+    if (query.beforeId) {
+      where.push('p.id < ?');
+      params.push(query.beforeId);
+    }
+    params.push(query.limit);
+    return this.dataSource.query(`SELECT ${SUMMARY_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY p.id DESC LIMIT ?`, params);
+  }
+
+  /** The newest featured on-sale products. */
+  findFeatured(limit: number): Promise<ProductSummaryRow[]> {
+    return this.dataSource.query(`SELECT ${SUMMARY_COLUMNS} FROM products p WHERE p.featured = 1 AND p.on_sale = 1 ORDER BY p.id DESC LIMIT ?`, [limit]);
+  }
+
+  findById(id: string): Promise<Product | null> {
+    return this.dataSource.getRepository(Product).findOneBy({ id });
+  }
+
+  findSkus(productId: string): Promise<Sku[]> {
+    return this.dataSource.getRepository(Sku).find({ where: { productId }, order: { sortOrder: 'ASC', id: 'ASC' } });
+  }
+
+  async countInCategory(categoryId: string): Promise<number> {
+    return this.dataSource.getRepository(Product).countBy({ categoryId });
+  }
+
+  /** Inserts a product with its SKUs and search terms, all or nothing. */
+  async create(product: Omit<Product, 'createdAt' | 'updatedAt'>, skus: Omit<Sku, 'createdAt' | 'updatedAt'>[], terms: string[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(Product, product);
+      if (skus.length) await manager.insert(Sku, skus);
+      await this.writeTerms(manager, product.id, terms);
+    });
+  }
+
+  /** Updates a product; new `terms` replace the old ones when the title changed. */
+  async update(id: string, changes: Partial<Omit<Product, 'id' | 'createdAt' | 'updatedAt'>>, terms?: string[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (Object.keys(changes).length) await manager.update(Product, { id }, changes);
+      if (terms) {
+        await manager.query('DELETE FROM product_search_terms WHERE product_id = ?', [id]);
+        await this.writeTerms(manager, id, terms);
+      }
+    });
+  }
+
+  /** Deletes a product, its SKUs and its terms. */
+  async delete(id: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager.delete(Product, { id });
+      await manager.delete(Sku, { productId: id });
+      await manager.query('DELETE FROM product_search_terms WHERE product_id = ?', [id]);
+      return result.affected === 1;
+    });
+  }
+
+  /** Keeps the list price equal to the cheapest SKU's. */
+  async refreshMinPrice(productId: string): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE products SET min_price_fen = COALESCE((SELECT MIN(price_fen) FROM skus WHERE product_id = ?), 0) WHERE id = ?',
+      [productId, productId],
+    );
+  }
+
+  private async writeTerms(manager: EntityManager, productId: string, terms: string[]): Promise<void> {
+    if (!terms.length) return;
+    await manager.query(`INSERT IGNORE INTO product_search_terms (term, product_id) VALUES ${terms.map(() => '(?, ?)').join(', ')}`, terms.flatMap((term) => [term, productId]));
+  }
+}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { JsonCache } from '#libs/cache';
+import { decodeCursor, Page, PageQueryDto, toPage } from '#libs/contracts';
+import { AppError } from '#libs/errors';
+import {
+  articleDetailView,
+  articleSummaryView,
+  bannerView,
+  CategoryNode,
+  categoryTree,
+  productDetailView,
+  ProductSummaryView,
+  productSummaryView,
+} from '../dtos/catalog-views';
+import { ListProductsQueryDto } from '../dtos/list-products-query.dto';
+import { CategoryRepository } from '../repositories/category.repository';
+import { ContentRepository } from '../repositories/content.repository';
+import { ProductRepository } from '../repositories/product.repository';
+import { CACHE_NAMESPACES as NS } from './cache-namespaces';
+import { querySearchTerms } from './search-terms';
+
+const HOME_FEATURED = 10;
+const HOME_ARTICLES = 5;
+
+function beforeIdOf(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const id = decodeCursor(cursor);
+  if (!id) throw new AppError('VALIDATION_FAILED', 'cursor is not valid', [{ field: 'cursor', message: 'cursor must come from a previous page' }]);
+  return id;
+}
+
+function descendantsOf(tree: CategoryNode[], id: string): string[] | undefined {
+  for (const node of tree) {
+    if (node.id === id) {
+      const ids: string[] = [];
+      const walk = (n: CategoryNode) => (ids.push(n.id), n.children.forEach(walk));
+      walk(node);
+      return ids;
+    }
+    const found = descendantsOf(node.children, id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The public read path. Answers are JSON text: hot ones come from the cache and are sent as they are. */
+@Injectable()
+export class CatalogReadService {
+  constructor(
+    private readonly cache: JsonCache,
+    private readonly products: ProductRepository,
+    private readonly categoryRecords: CategoryRepository,
+    private readonly content: ContentRepository,
+  ) {}
+
+  home(): Promise<string> {
+    return this.cache.get(NS.home, 'page', async () => {
+      const [banners, tree, featured, articles] = await Promise.all([
+        this.content.findActiveBanners(),
+        this.categoryTree(),
+        this.products.findFeatured(HOME_FEATURED),
+        this.content.findPublishedPage(HOME_ARTICLES),
+      ]);
+      return { banners: banners.map(bannerView), categories: tree, featured: featured.map(productSummaryView), articles: articles.map(articleSummaryView) };
+    });
+  }
+
+  categories(): Promise<string> {
+    return this.cache.get(NS.categories, 'tree', () => this.categoryTree());
+  }
+
+  /** First pages (no cursor, no search) are cached; deeper pages and searches go to MySQL through the indexes. */
+  async productPage(query: ListProductsQueryDto): Promise<string> {
+    const beforeId = beforeIdOf(query.cursor);
+    let categoryIds: string[] | undefined;
+    if (query.categoryId) {
+      categoryIds = descendantsOf(JSON.parse(await this.categories()) as CategoryNode[], query.categoryId);
+      if (!categoryIds) throw new AppError('CATEGORY_NOT_FOUND', 'No such category');
+    }
+    const load = () => this.loadProductPage(query, categoryIds, beforeId);
+    if (!beforeId && !query.q) return this.cache.get(NS.productLists, `${query.categoryId ?? 'all'}:${query.limit}`, load);
+    return JSON.stringify(await load());
+  }
+
+  product(id: string): Promise<string> {
+    return this.cache.get(NS.product(id), 'detail', async () => {
+      const product = await this.products.findById(id);
+      if (!product || !product.onSale) throw new AppError('PRODUCT_NOT_FOUND', 'No such product');
+      return productDetailView(product, await this.products.findSkus(id));
+    });
+  }
+
+  async articlePage(query: PageQueryDto): Promise<string> {
+    const beforeId = beforeIdOf(query.cursor);
+    const load = async () => toPage(await this.content.findPublishedPage(query.limit + 1, beforeId), query.limit, articleSummaryView);
+    if (!beforeId) return this.cache.get(NS.articleLists, String(query.limit), load);
+    return JSON.stringify(await load());
+  }
+
+  article(id: string): Promise<string> {
+    return this.cache.get(NS.article(id), 'detail', async () => {
+      const article = await this.content.findArticle(id);
+      if (!article || !article.published) throw new AppError('ARTICLE_NOT_FOUND', 'No such article');
+      return articleDetailView(article);
+    });
+  }
+
+  private async categoryTree(): Promise<CategoryNode[]> {
+    return categoryTree(await this.categoryRecords.findAll());
+  }
+
+  private async loadProductPage(query: ListProductsQueryDto, categoryIds: string[] | undefined, beforeId: string | undefined): Promise<Page<ProductSummaryView>> {
+    const searchTerms = query.q ? querySearchTerms(query.q) : undefined;
+    if (query.q && !searchTerms?.length) return { items: [], nextCursor: null };
+    const rows = await this.products.findOnSalePage({
+      categoryIds,
+      searchTerms,
+      beforeId,
+      limit: query.limit + 1,
+    });
+    return toPage(rows, query.limit, productSummaryView);
+  }
+}

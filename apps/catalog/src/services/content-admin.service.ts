@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { JsonCache } from '#libs/cache';
+import { newId } from '#libs/database';
+import { AppError } from '#libs/errors';
+import { articleDetailView, ArticleDetailView, bannerView, BannerView } from '../dtos/catalog-views';
+import { CreateArticleDto, CreateBannerDto, CreateCategoryDto, UpdateArticleDto, UpdateBannerDto, UpdateCategoryDto } from '../dtos/content-admin.dto';
+import { Category } from '../entities/category.entity';
+import { CategoryRepository } from '../repositories/category.repository';
+import { ContentRepository } from '../repositories/content.repository';
+import { ProductRepository } from '../repositories/product.repository';
+import { CACHE_NAMESPACES as NS } from './cache-namespaces';
+
+/** Staff management of categories, articles and banners. */
+@Injectable()
+export class ContentAdminService {
+  constructor(
+    private readonly categories: CategoryRepository,
+    private readonly products: ProductRepository,
+    private readonly content: ContentRepository,
+    private readonly cache: JsonCache,
+  ) {}
+
+  async createCategory(request: CreateCategoryDto): Promise<Category> {
+    if (request.parentId) await this.requireCategory(request.parentId);
+    const id = newId();
+    await this.categories.insert({ id, name: request.name, parentId: request.parentId ?? null, sortOrder: request.sortOrder ?? 0 });
+    await this.cache.invalidate(NS.categories, NS.home);
+    return this.requireCategory(id);
+  }
+
+  async updateCategory(id: string, changes: UpdateCategoryDto): Promise<Category> {
+    await this.requireCategory(id);
+    if (changes.parentId) await this.refuseCycle(id, changes.parentId);
+    await this.categories.update(id, changes);
+    await this.cache.invalidate(NS.categories, NS.home, NS.productLists);
+    return this.requireCategory(id);
+  }
+
+  /** Only an empty category (no subcategories, no products) can be deleted. */
+  async deleteCategory(id: string): Promise<void> {
+    await this.requireCategory(id);
+    if ((await this.categories.countChildren(id)) || (await this.products.countInCategory(id))) {
+      throw new AppError('CONFLICT', 'The category still has subcategories or products');
+    }
+    await this.categories.delete(id);
+    await this.cache.invalidate(NS.categories, NS.home, NS.productLists);
+  }
+
+  async createArticle(request: CreateArticleDto): Promise<ArticleDetailView> {
+    const id = newId();
+    await this.content.insertArticle({ id, title: request.title, summary: request.summary ?? null, body: request.body, coverImage: request.coverImage ?? null, published: request.published ?? true });
+    await this.cache.invalidate(NS.articleLists, NS.home);
+    return this.article(id);
+  }
+
+  async updateArticle(id: string, changes: UpdateArticleDto): Promise<ArticleDetailView> {
+    await this.article(id);
+    await this.content.updateArticle(id, changes);
+    await this.cache.invalidate(NS.article(id), NS.articleLists, NS.home);
+    return this.article(id);
+  }
+
+  async deleteArticle(id: string): Promise<void> {
+    if (!(await this.content.deleteArticle(id))) throw new AppError('ARTICLE_NOT_FOUND', 'No such article');
+    await this.cache.invalidate(NS.article(id), NS.articleLists, NS.home);
+  }
+
+  async createBanner(request: CreateBannerDto): Promise<BannerView> {
+    const id = newId();
+    await this.content.insertBanner({ id, title: request.title, image: request.image, linkUrl: request.linkUrl ?? null, sortOrder: request.sortOrder ?? 0, active: request.active ?? true });
+    await this.cache.invalidate(NS.home);
+    return this.banner(id);
+  }
+
+  async updateBanner(id: string, changes: UpdateBannerDto): Promise<BannerView> {
+    await this.banner(id);
+    await this.content.updateBanner(id, changes);
+    await this.cache.invalidate(NS.home);
+    return this.banner(id);
+  }
+
+  async deleteBanner(id: string): Promise<void> {
+    if (!(await this.content.deleteBanner(id))) throw new AppError('BANNER_NOT_FOUND', 'No such banner');
+    await this.cache.invalidate(NS.home);
+  }
+
+  private async article(id: string): Promise<ArticleDetailView> {
+    const article = await this.content.findArticle(id);
+    if (!article) throw new AppError('ARTICLE_NOT_FOUND', 'No such article');
+    return articleDetailView(article);
+  }
+
+  private async banner(id: string): Promise<BannerView> {
+    const banner = await this.content.findBanner(id);
+    if (!banner) throw new AppError('BANNER_NOT_FOUND', 'No such banner');
+    return bannerView(banner);
+  }
+
+  private async requireCategory(id: string): Promise<Category> {
+    const category = await this.categories.findById(id);
+    if (!category) throw new AppError('CATEGORY_NOT_FOUND', 'No such category');
+    return category;
+  }
+
+  /** A category cannot move under itself or one of its descendants. */
+  private async refuseCycle(id: string, parentId: string): Promise<void> {
+    const all = new Map((await this.categories.findAll()).map((category) => [category.id, category]));
+    if (!all.has(parentId)) throw new AppError('CATEGORY_NOT_FOUND', 'No such parent category');
+    for (let cursor: string | null = parentId; cursor; cursor = all.get(cursor)?.parentId ?? null) {
+      if (cursor === id) throw new AppError('CONFLICT', 'A category cannot be moved under itself');
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { loadConfig } from '#libs/config';
+import {
+  createTestDatabase,
+  createTestRedisNamespace,
+  createTestSigningKeys,
+  requestJson,
+  startPrivateNats,
+  signTestToken,
+  startTestService,
+  TEST_REDIS_URL,
+  TestService,
+} from '#libs/testing';
+import { randomBytes } from 'node:crypto';
+import { CATALOG_SCHEMA } from '../src/catalog-schema';
+import { CatalogModule } from '../src/catalog.module';
+import { CatalogEnv } from '../src/config/catalog-env';
+
+/** Catalog replicas in the test process sharing one database, Redis namespace and NATS. */
+export interface CatalogHarness {
+  replicas: TestService[];
+  url: string;
+  databaseUrl: string;
+  staffToken: string;
+  userToken: string;
+  env: Record<string, string>;
+  natsUrl: string;
+  close(): Promise<void>;
+}
+
+/** Starts `replicas` catalog instances answering bus messages in the `catalog` queue group on a NATS server of their own. */
+export async function startCatalogHarness(options: { replicas?: number; env?: Record<string, string> } = {}): Promise<CatalogHarness> {
+  const database = await createTestDatabase('catalog', CATALOG_SCHEMA);
+  const redis = createTestRedisNamespace('catalog');
+  const keys = await createTestSigningKeys();
+  // Bus messages of its own: a shared NATS server would let another test's catalog answer this test's orders.
+  const nats = await startPrivateNats();
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    PORT: '1',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: redis.servicePrefix,
+    REDIS_SHARED_PREFIX: redis.sharedPrefix,
+    NATS_URL: nats.url,
+    SHUTDOWN_DRAIN_MS: '0',
+    THROTTLE_LIMIT: '1000000',
+    ...keys.publicEnv,
+    ...options.env,
+  };
+  const config = loadConfig(CatalogEnv, env);
+  const replicas: TestService[] = [];
+  for (let i = 0; i < (options.replicas ?? 1); i++) {
+    replicas.push(await startTestService({ name: `catalog-${randomBytes(3).toString('hex')}`, module: CatalogModule.register(config), config, answersMessages: true }));
+  }
+  const staffToken = await signTestToken(keys.key.privateKeyPem, { kind: 'staff', roles: ['staff'], kid: keys.key.keyId });
+  const userToken = await signTestToken(keys.key.privateKeyPem, { kind: 'user', roles: [], kid: keys.key.keyId });
+  return {
+    replicas,
+    url: replicas[0].url,
+    databaseUrl: database.url,
+    staffToken,
+    userToken,
+    env,
+    natsUrl: nats.url,
+    async close() {
+      await Promise.allSettled(replicas.map((replica) => replica.close()));
+      await Promise.allSettled([database.drop(), redis.cleanUp(), nats.stop()]);
+    },
+  };
+}
+
+/** A category and a product with two SKUs made through the admin API; returns the product detail. */
+export async function seedProduct(harness: CatalogHarness, overrides: Record<string, unknown> = {}) {
+  const category = await requestJson(`${harness.url}/api/catalog/admin/categories`, { token: harness.staffToken, body: { name: 'Tea' } });
+  const product = await requestJson(`${harness.url}/api/catalog/admin/products`, {
+    token: harness.staffToken,
+    body: { categoryId: category.body.id, title: '西湖龙井 Green Tea', images: ['https://img.example/tea.jpg'], featured: true, skus: [{ name: '250g', priceFen: 8800, stock: 50 }, { name: '500g', priceFen: 16800, stock: 5 }], ...overrides },
+  });
+  if (product.status !== 201) throw new Error(`seed failed: ${product.status} ${JSON.stringify(product.body)}`);
+  return product.body as { id: string; categoryId: string; skus: { id: string; name: string; priceFen: number; stock: number }[] };
+}

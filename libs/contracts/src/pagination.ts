@@ -1,0 +1,35 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ID_PATTERN } from './id-param.dto';
+
+/** A page of a list, as every list route of the contract answers. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** `?limit=` (default 20, at most 100) and `?cursor=` (opaque, from the previous page). */
+export class PageQueryDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  limit: number = 20;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'cursor must be a cursor from a previous page' })
+  cursor?: string;
+}
+
+/** The cursor after `lastId` (keyset pagination on sortable ids: stable under inserts). */
+export function encodeCursor(lastId: string): string {
+  return Buffer.from(lastId, 'utf8').toString('base64url');
+}
+
+/** The id a cursor stands for, or undefined when it is not one of ours. */
+export function decodeCursor(cursor: string): string | undefined {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  return ID_PATTERN.test(id) ? id : undefined;
+}
+
+/** Builds a page from `limit + 1` rows fetched newest first: the extra row only tells that there is more. */
+export function toPage<Row extends { id: string }, Item>(rows: Row[], limit: number, view: (row: Row) => Item): Page<Item> {
+  const items = rows.slice(0, limit);
+  return { items: items.map(view), nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+}
