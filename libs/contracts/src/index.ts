@@ -2,3 +2,4 @@ export * from './id-param.dto';
 export * from './auth.messages';
 export * from './catalog.messages';
 export * from './upload.messages';
+export * from './pagination';
