@@ -10,7 +10,6 @@ import {
   TEST_REDIS_URL,
   TestService,
 } from '#libs/testing';
-import { randomBytes } from 'node:crypto';
 import { CATALOG_SCHEMA } from '../src/catalog-schema';
 import { CatalogModule } from '../src/catalog.module';
 import { CatalogEnv } from '../src/config/catalog-env';
@@ -51,7 +50,7 @@ export async function startCatalogHarness(options: { replicas?: number; env?: Re
   const config = loadConfig(CatalogEnv, env);
   const replicas: TestService[] = [];
   for (let i = 0; i < (options.replicas ?? 1); i++) {
-    replicas.push(await startTestService({ name: `catalog-${randomBytes(3).toString('hex')}`, module: CatalogModule.register(config), config, answersMessages: true }));
+    replicas.push(await startTestService({ name: 'catalog', module: CatalogModule.register(config), config, answersMessages: true }));
   }
   const staffToken = await signTestToken(keys.key.privateKeyPem, { kind: 'staff', roles: ['staff'], kid: keys.key.keyId });
   const userToken = await signTestToken(keys.key.privateKeyPem, { kind: 'user', roles: [], kid: keys.key.keyId });

@@ -23,9 +23,9 @@ export class StockService {
 
   async snapshots(skuIds: string[]): Promise<SkuSnapshot[]> {
     const rows = await this.skus.findWithProducts([...new Set(skuIds)]);
-    return rows.map((row) => {
-      const images = JSON.parse(row.images) as string[];
-      return { ...row, onSale: Boolean(row.onSale), imageUrl: images.length ? imageUrl(images[0]) : null };
+    return rows.map(({ images, onSale, ...row }) => {
+      const references = JSON.parse(images) as string[];
+      return { ...row, onSale: Boolean(onSale), imageUrl: references.length ? imageUrl(references[0]) : null };
     });
   }
 

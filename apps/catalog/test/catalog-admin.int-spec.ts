@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { requestJson } from '#libs/testing';
+import { CatalogHarness, seedProduct, startCatalogHarness } from './catalog-test-harness';
+
+describe('catalog staff API and cache coherence across replicas', () => {
+  let catalog: CatalogHarness;
+  const [first, second] = [0, 1];
+  const at = (replica: number, path: string) => `${catalog.replicas[replica].url}/api/catalog${path}`;
+
+  beforeAll(async () => {
+    catalog = await startCatalogHarness({ replicas: 2 });
+  });
+  afterAll(() => catalog.close());
+
+  it('refuses anonymous callers (401) and mini-program users (403) on admin routes', async () => {
+    expect((await requestJson(at(first, '/admin/categories'), { body: { name: 'x' } })).body.code).toBe('UNAUTHENTICATED');
+    const user = await requestJson(at(first, '/admin/categories'), { token: catalog.userToken, body: { name: 'x' } });
+    expect([user.status, user.body.code]).toEqual([403, 'FORBIDDEN']);
+  });
+
+  it('shows an edit made through one replica on the next read through the other, though both had it cached', async () => {
+    const product = await seedProduct(catalog);
+    for (const replica of [first, second]) expect((await requestJson(at(replica, `/products/${product.id}`))).body.title).toBe('西湖龙井 Green Tea');
+    await requestJson(at(second, '/home'));
+    const patched = await requestJson(at(first, `/admin/products/${product.id}`), { method: 'PATCH', token: catalog.staffToken, body: { title: 'Longjing' } });
+    expect(patched.status).toBe(200);
+    expect((await requestJson(at(second, `/products/${product.id}`))).body.title).toBe('Longjing');
+    expect((await requestJson(at(second, '/home'))).body.featured.map((item: { title: string }) => item.title)).toContain('Longjing');
+    const stock = await requestJson(at(first, `/admin/skus/${product.skus[0].id}/stock-adjustments`), { token: catalog.staffToken, body: { delta: -10 } });
+    expect(stock.body.skus[0].stock).toBe(40);
+    expect((await requestJson(at(second, `/products/${product.id}`))).body.skus[0].stock).toBe(40);
+  });
+
+  it('refuses negative prices and stock, unknown fields and wrong types with 400, and changes nothing', async () => {
+    const product = await seedProduct(catalog);
+    const bad = [
+      { price: { name: 'x', priceFen: -1, stock: 1 } },
+      { stock: { name: 'x', priceFen: 1, stock: -1 } },
+      { float: { name: 'x', priceFen: 1.5, stock: 1 } },
+      { extra: { name: 'x', priceFen: 1, stock: 1, discount: 5 } },
+    ];
+    for (const entry of bad) {
+      const reply = await requestJson(at(first, `/admin/products/${product.id}/skus`), { token: catalog.staffToken, body: Object.values(entry)[0] });
+      expect([Object.keys(entry)[0], reply.status, reply.body.code]).toEqual([Object.keys(entry)[0], 400, 'VALIDATION_FAILED']);
+    }
+    const below = await requestJson(at(first, `/admin/skus/${product.skus[1].id}/stock-adjustments`), { token: catalog.staffToken, body: { delta: -6 } });
+    expect(below.body.code).toBe('INSUFFICIENT_STOCK');
+    const detail = await requestJson(at(first, `/products/${product.id}`));
+    expect(detail.body.skus).toEqual(product.skus);
+  });
+
+  it('never stores a product from random bodies: every bad body is a 4xx envelope', async () => {
+    const before = (await requestJson(at(first, '/products?limit=100'))).body.items.length;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.anything(), fc.record({ title: fc.anything(), skus: fc.anything(), categoryId: fc.anything() })), async (body) => {
+        const reply = await requestJson(at(first, '/admin/products'), { token: catalog.staffToken, rawBody: JSON.stringify(body) ?? 'null' });
+        expect(reply.status).toBeGreaterThanOrEqual(400);
+        expect(reply.status).toBeLessThan(500);
+        expect(reply.body).toEqual(expect.objectContaining({ statusCode: reply.status, code: expect.any(String), requestId: expect.any(String) }));
+        expect(JSON.stringify(reply.body)).not.toMatch(/SELECT|INSERT|at \w+ \(|\/work\/|node_modules/);
+      }),
+      { numRuns: 60 },
+    );
+    expect((await requestJson(at(first, '/products?limit=100'))).body.items.length).toBe(before);
+  });
+
+  it('keeps the category tree sound: no cycles, no deleting a category in use', async () => {
+    const parent = await requestJson(at(first, '/admin/categories'), { token: catalog.staffToken, body: { name: 'A' } });
+    const child = await requestJson(at(first, '/admin/categories'), { token: catalog.staffToken, body: { name: 'B', parentId: parent.body.id } });
+    const cycle = await requestJson(at(first, `/admin/categories/${parent.body.id}`), { method: 'PATCH', token: catalog.staffToken, body: { parentId: child.body.id } });
+    expect([cycle.status, cycle.body.code]).toEqual([409, 'CONFLICT']);
+    const inUse = await requestJson(at(first, `/admin/categories/${parent.body.id}`), { method: 'DELETE', token: catalog.staffToken });
+    expect(inUse.status).toBe(409);
+    expect((await requestJson(at(first, `/admin/categories/${child.body.id}`), { method: 'DELETE', token: catalog.staffToken })).status).toBe(204);
+    expect((await requestJson(at(second, '/categories'))).body.find((node: { id: string }) => node.id === parent.body.id).children).toEqual([]);
+  });
+
+  it('removes products, articles and banners from every replica when deleted', async () => {
+    const product = await seedProduct(catalog);
+    await requestJson(at(second, `/products/${product.id}`));
+    expect((await requestJson(at(first, `/admin/products/${product.id}`), { method: 'DELETE', token: catalog.staffToken })).status).toBe(204);
+    expect((await requestJson(at(second, `/products/${product.id}`))).body.code).toBe('PRODUCT_NOT_FOUND');
+    const banner = await requestJson(at(first, '/admin/banners'), { token: catalog.staffToken, body: { title: 'Gone soon', image: 'https://img.example/x.jpg' } });
+    expect((await requestJson(at(second, '/home'))).body.banners.map((b: { id: string }) => b.id)).toContain(banner.body.id);
+    await requestJson(at(first, `/admin/banners/${banner.body.id}`), { method: 'DELETE', token: catalog.staffToken });
+    expect((await requestJson(at(second, '/home'))).body.banners.map((b: { id: string }) => b.id)).not.toContain(banner.body.id);
+  });
+});
