@@ -12,6 +12,8 @@ export function natsServerOptions(config: ServiceEnv, service: string): NatsOpti
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       gracefulShutdown: true,
+      // On close, in-flight handlers get as long as their callers wait for them (Nest's default is a fixed 10 s).
+      gracePeriod: config.MESSAGE_TIMEOUT_MS,
     },
   };
 }
