@@ -1,15 +1,52 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '#libs/bootstrap';
-import { ServiceEnv } from '#libs/config';
+import { QueuesModule } from '#libs/queues';
+import { UploadEnv } from './config/upload-env';
+import { UploadContentController } from './controllers/upload-content.controller';
+import { UploadController } from './controllers/upload.controller';
+import { StorageSweepJobs } from './jobs/storage-sweep.jobs';
+import { ThumbnailJobs } from './jobs/thumbnail.jobs';
+import { UploadLookupHandler } from './messages/upload-lookup.handler';
+import { UploadIntentRepository } from './repositories/upload-intent.repository';
+import { UploadRepository } from './repositories/upload.repository';
+import { ContentDeliveryService } from './services/content-delivery.service';
+import { MultipartUploadService } from './services/multipart-upload.service';
+import { OptionalPrincipal } from './services/optional-principal';
+import { PresignedUploadService } from './services/presigned-upload.service';
+import { StorageSweeperService } from './services/storage-sweeper.service';
+import { ThumbnailService } from './services/thumbnail.service';
+import { UploadFilesService } from './services/upload-files.service';
+import { UploadLinkSigner } from './services/upload-links';
+import { UploadPolicy } from './services/upload-policy';
+import { UploadStore } from './services/upload-store.service';
 import { UPLOAD_SCHEMA } from './upload-schema';
+import { storageProvider } from './storage/storage.provider';
 
-/** The upload service. */
+/** The upload service: files from wx.uploadFile into object storage, typed by their bytes, served with thumbnails. */
 @Module({})
 export class UploadModule {
-  static register(config: ServiceEnv): DynamicModule {
+  static register(config: UploadEnv): DynamicModule {
     return {
       module: UploadModule,
-      imports: [PlatformModule.forService('upload', config, UPLOAD_SCHEMA)],
+      imports: [PlatformModule.forService('upload', config, UPLOAD_SCHEMA), QueuesModule],
+      controllers: [UploadController, UploadContentController, UploadLookupHandler],
+      providers: [
+        storageProvider,
+        UploadRepository,
+        UploadIntentRepository,
+        UploadPolicy,
+        UploadLinkSigner,
+        OptionalPrincipal,
+        ThumbnailService,
+        ThumbnailJobs,
+        StorageSweeperService,
+        StorageSweepJobs,
+        UploadStore,
+        MultipartUploadService,
+        PresignedUploadService,
+        UploadFilesService,
+        ContentDeliveryService,
+      ],
     };
   }
 }

@@ -1,0 +1,45 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * Storage work not finished yet: an upload streaming in (`stream`), a presigned upload awaiting its
+ * confirm (`presign`), or objects of a deleted upload still to remove (`delete`). Whatever a replica leaves
+ * behind by dying, the sweeper finds here once `expires_at` has passed and removes from storage.
+ */
+@Entity({ name: 'upload_intents' })
+@Index('idx_upload_intents_expires', ['expiresAt'])
+export class UploadIntent {
+  /** The id the upload will have. */
+  @PrimaryColumn({ type: 'char', length: 26 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  kind: 'stream' | 'presign' | 'delete';
+
+  @Column({ name: 'owner_kind', type: 'varchar', length: 8 })
+  ownerKind: 'user' | 'staff';
+
+  @Column({ name: 'owner_id', type: 'char', length: 26 })
+  ownerId: string;
+
+  @Column({ name: 'is_public', type: 'boolean' })
+  isPublic: boolean;
+
+  /** Keys to remove if the work is abandoned (the file and its variants). */
+  @Column({ name: 'storage_keys', type: 'varchar', length: 600 })
+  storageKeys: string;
+
+  @Column({ name: 'declared_mime', type: 'varchar', length: 64, nullable: true })
+  declaredMime: string | null;
+
+  @Column({ name: 'declared_size', type: 'bigint', nullable: true, transformer: { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) } })
+  declaredSize: number | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  filename: string | null;
+
+  @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
+  expiresAt: Date;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+}

@@ -1,0 +1,61 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** Whether a thumbnail exists yet: the original is served in its place until it is `ready`. */
+export type ThumbStatus = 'none' | 'pending' | 'ready' | 'failed';
+
+/** A stored file: only complete, checked files have a row. */
+@Entity({ name: 'uploads' })
+@Index('idx_uploads_owner', ['ownerKind', 'ownerId', 'id'])
+export class Upload {
+  @PrimaryColumn({ type: 'char', length: 26 })
+  id: string;
+
+  @Column({ name: 'owner_kind', type: 'varchar', length: 8 })
+  ownerKind: 'user' | 'staff';
+
+  @Column({ name: 'owner_id', type: 'char', length: 26 })
+  ownerId: string;
+
+  @Column({ name: 'is_public', type: 'boolean' })
+  isPublic: boolean;
+
+  @Column({ name: 'storage_key', type: 'varchar', length: 255 })
+  storageKey: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  mime: string;
+
+  @Column({ type: 'bigint', transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  size: number;
+
+  @Column({ type: 'char', length: 64 })
+  sha256: string;
+
+  @Column({ type: 'int', unsigned: true, nullable: true })
+  width: number | null;
+
+  @Column({ type: 'int', unsigned: true, nullable: true })
+  height: number | null;
+
+  /** The client's name for the file, checked and kept for Content-Disposition only (never a path). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  filename: string | null;
+
+  @Column({ name: 'thumb_status', type: 'varchar', length: 8 })
+  thumbStatus: ThumbStatus;
+
+  @Column({ name: 'thumb_key', type: 'varchar', length: 255, nullable: true })
+  thumbKey: string | null;
+
+  @Column({ name: 'thumb_mime', type: 'varchar', length: 64, nullable: true })
+  thumbMime: string | null;
+
+  @Column({ name: 'thumb_size', type: 'int', unsigned: true, nullable: true })
+  thumbSize: number | null;
+
+  @Column({ name: 'thumb_sha256', type: 'char', length: 64, nullable: true })
+  thumbSha256: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+}
