@@ -81,7 +81,7 @@ export class UploadStore {
     } catch (error) {
       await feeding;
       await this.abandon(id);
-      throw this.explain(error, inspector.failure, sourceError);
+      throw this.explain(error, inspector.failure, sourceError ?? source.errored ?? undefined);
     } finally {
       clearTimeout(timer);
     }
