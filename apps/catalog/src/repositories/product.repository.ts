@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { booleanColumn, stringListColumn } from '../entities/column-transformers';
 import { Product } from '../entities/product.entity';
 import { Sku } from '../entities/sku.entity';
 
@@ -56,8 +57,34 @@ export class ProductRepository {
     return this.dataSource.query(`SELECT ${SUMMARY_COLUMNS} FROM products p WHERE p.featured = 1 AND p.on_sale = 1 ORDER BY p.id DESC LIMIT ?`, [limit]);
   }
 
-  findById(id: string): Promise<Product | null> {
-    return this.dataSource.getRepository(Product).findOneBy({ id });
+  /** A product with its SKUs in one query (the product page is rebuilt with a single round trip). */
+  async findWithSkus(id: string): Promise<{ product: Product; skus: Sku[] } | null> {
+    const rows: (Record<string, unknown> & { skuId: string | null })[] = await this.dataSource.query(
+      `SELECT p.id, p.category_id AS categoryId, p.title, p.subtitle, p.description, p.images, p.on_sale AS onSale, p.featured,
+              p.min_price_fen AS minPriceFen, p.created_at AS createdAt, p.updated_at AS updatedAt,
+              s.id AS skuId, s.name AS skuName, s.price_fen AS skuPriceFen, s.stock AS skuStock, s.sort_order AS skuSortOrder
+       FROM products p LEFT JOIN skus s ON s.product_id = p.id WHERE p.id = ? ORDER BY s.sort_order, s.id`,
+      [id],
+    );
+    if (!rows.length) return null;
+    const first = rows[0];
+    const product = Object.assign(new Product(), {
+      id: first.id,
+      categoryId: first.categoryId,
+      title: first.title,
+      subtitle: first.subtitle,
+      description: first.description,
+      images: stringListColumn.from(first.images as string),
+      onSale: booleanColumn.from(first.onSale as number),
+      featured: booleanColumn.from(first.featured as number),
+      minPriceFen: first.minPriceFen,
+      createdAt: new Date(first.createdAt as string | Date),
+      updatedAt: new Date(first.updatedAt as string | Date),
+    });
+    const skus = rows
+      .filter((row) => row.skuId)
+      .map((row) => Object.assign(new Sku(), { id: row.skuId, productId: id, name: row.skuName, priceFen: row.skuPriceFen, stock: row.skuStock, sortOrder: row.skuSortOrder }));
+    return { product, skus };
   }
 
   findSkus(productId: string): Promise<Sku[]> {

@@ -84,9 +84,9 @@ export class CatalogReadService {
 
   product(id: string): Promise<string> {
     return this.cache.get(NS.product(id), 'detail', async () => {
-      const product = await this.products.findById(id);
-      if (!product || !product.onSale) throw new AppError('PRODUCT_NOT_FOUND', 'No such product');
-      return productDetailView(product, await this.products.findSkus(id));
+      const found = await this.products.findWithSkus(id);
+      if (!found || !found.product.onSale) throw new AppError('PRODUCT_NOT_FOUND', 'No such product');
+      return productDetailView(found.product, found.skus);
     });
   }
 

@@ -21,9 +21,9 @@ export class ProductAdminService {
   ) {}
 
   async get(id: string): Promise<ProductDetailView> {
-    const product = await this.products.findById(id);
-    if (!product) throw new AppError('PRODUCT_NOT_FOUND', 'No such product');
-    return productDetailView(product, await this.products.findSkus(id));
+    const found = await this.products.findWithSkus(id);
+    if (!found) throw new AppError('PRODUCT_NOT_FOUND', 'No such product');
+    return productDetailView(found.product, found.skus);
   }
 
   async create(request: CreateProductDto): Promise<ProductDetailView> {

@@ -1,0 +1,82 @@
+import { DataSource } from 'typeorm';
+import { createDataSourceOptions, newId } from '#libs/database';
+import { createTestDatabase, TestDatabase } from '#libs/testing';
+import { CATALOG_SCHEMA } from '../src/catalog-schema';
+import { ProductRepository } from '../src/repositories/product.repository';
+import { querySearchTerms, titleSearchTerms } from '../src/services/search-terms';
+
+const PRODUCTS = 100_000;
+const INDEXED_TITLES = 20_000;
+const BATCH = 2000;
+
+interface PlanRow {
+  table: string;
+  type: string;
+  key: string | null;
+  rows: number;
+}
+
+describe(`query plans over ${PRODUCTS} products: no full table scans`, () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let explained: ProductRepository;
+  const categories = Array.from({ length: 50 }, () => newId());
+
+  beforeAll(async () => {
+    database = await createTestDatabase('catplan', CATALOG_SCHEMA);
+    dataSource = await new DataSource(createDataSourceOptions(database.url, CATALOG_SCHEMA, 2)).initialize();
+    const start = Date.now() - PRODUCTS * 10;
+    for (let offset = 0; offset < PRODUCTS; offset += BATCH) {
+      const rows = Array.from({ length: BATCH }, (_, i) => {
+        const n = offset + i;
+        return [newId(start + n * 10), categories[n % categories.length], `商品 Product ${n} ${['红茶', '绿茶', '大米', 'coffee'][n % 4]}`, '[]', n % 10 === 0 ? 0 : 1, n % 97 === 0 ? 1 : 0, 100 + (n % 5000)];
+      });
+      await dataSource.query(
+        `INSERT INTO products (id, category_id, title, images, on_sale, featured, min_price_fen) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        rows.flat(),
+      );
+      if (offset < INDEXED_TITLES) {
+        const terms = rows.flatMap(([id, , title]) => titleSearchTerms(title as string).map((term) => [term, id]));
+        await dataSource.query(`INSERT IGNORE INTO product_search_terms (term, product_id) VALUES ${terms.map(() => '(?, ?)').join(', ')}`, terms.flat());
+      }
+    }
+    await dataSource.query('ANALYZE TABLE products, product_search_terms');
+    const explain = { query: (sql: string, params: unknown[]) => dataSource.query(`EXPLAIN ${sql}`, params) } as unknown as DataSource;
+    explained = new ProductRepository(explain);
+  }, 180000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  const expectIndexed = (plan: PlanRow[]) => {
+    expect(plan.length).toBeGreaterThan(0);
+    for (const row of plan) {
+      if (row.table.startsWith('<derived')) continue;
+      expect({ table: row.table, type: row.type }).not.toEqual({ table: row.table, type: 'ALL' });
+      expect(row.key).not.toBeNull();
+    }
+  };
+
+  it('first page of all on-sale products', async () => {
+    expectIndexed((await explained.findOnSalePage({ limit: 21 })) as unknown as PlanRow[]);
+  });
+
+  it('a later page (cursor)', async () => {
+    expectIndexed((await explained.findOnSalePage({ limit: 21, beforeId: newId(Date.now() - PRODUCTS * 5) })) as unknown as PlanRow[]);
+  });
+
+  it('a category with its subcategories', async () => {
+    expectIndexed((await explained.findOnSalePage({ limit: 21, categoryIds: categories.slice(0, 3) })) as unknown as PlanRow[]);
+  });
+
+  it('a title search, alone and within a category', async () => {
+    expectIndexed((await explained.findOnSalePage({ limit: 21, searchTerms: querySearchTerms('红茶') })) as unknown as PlanRow[]);
+    expectIndexed((await explained.findOnSalePage({ limit: 21, searchTerms: querySearchTerms('coffee'), categoryIds: [categories[3]] })) as unknown as PlanRow[]);
+  });
+
+  it('the featured products of the home page', async () => {
+    expectIndexed((await explained.findFeatured(10)) as unknown as PlanRow[]);
+  });
+});
