@@ -43,6 +43,11 @@ export class LocalCluster {
 
   constructor(readonly options: LocalClusterOptions) {}
 
+  /** The NATS server the replicas talk over. */
+  get busUrl(): string {
+    return this.natsUrl;
+  }
+
   /** Starts everything and returns once HAProxy sees every replica up. */
   async start(log: (line: string) => void = () => undefined): Promise<void> {
     mkdirSync(join(this.options.workDir, 'logs'), { recursive: true });
