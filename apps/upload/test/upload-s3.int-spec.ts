@@ -1,5 +1,6 @@
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { requestJson } from '#libs/testing';
+import { StorageSweeperService } from '../src/services/storage-sweeper.service';
 import { eventually, jpeg, png, postUpload, wxUploadBody } from './upload-fixtures';
 import { startTestS3, startUploadHarness, TestS3, UploadHarness, USER_A, USER_B } from './upload-test-harness';
 
@@ -130,7 +131,6 @@ describe('upload service with the s3 driver against a real S3-protocol server (s
     await sendToPresignedPost(presign.body.upload, bytes, 'late.jpg');
     expect(await objectKeys()).toHaveLength(1);
     await upload.query('UPDATE upload_intents SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [presign.body.id]);
-    const { StorageSweeperService } = await import('../src/services/storage-sweeper.service');
     const report = await upload.app.get(StorageSweeperService).sweep();
     expect(report.intents).toBe(1);
     expect(await objectKeys()).toEqual([]);
