@@ -21,6 +21,7 @@ export function createTestCluster(replicas: Partial<Record<ServiceName, number>>
     redisPrefix: `tc${id}:`,
     // Every request of a test comes from 127.0.0.1: the per-address budget must not be what a test measures.
     env: { LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_MS: '2500', THROTTLE_LIMIT: '1000000', THROTTLE_SENSITIVE_LIMIT: '100000', ...env },
+    seedProducts: 0,
     dropDatabasesOnStop: true,
   });
 }

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { dropServiceDatabase, provisionServiceDatabase, runMigrations } from '#libs/database';
+import { DataSource } from 'typeorm';
+import { createDataSourceOptions, dropServiceDatabase, provisionServiceDatabase, runMigrations } from '#libs/database';
 import { findRepoRoot } from '../haproxy/find-repo-root';
 import { waitForServerStatus } from '../haproxy/haproxy-runtime';
 import { HaproxyServer, renderHaproxyConfig } from '../haproxy/render-haproxy-config';
 import { generateSigningKey } from '../keys/signing-keys';
 import { SERVICE_SCHEMAS } from '../migrate/service-schemas';
+import { seedCatalog } from '../seed/catalog-seed';
 import { LocalClusterOptions, ServiceName, SERVICES } from './cluster-options';
 import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
@@ -48,6 +50,11 @@ export class LocalCluster {
     return this.natsUrl;
   }
 
+  /** The connection URL of a service's own database (after start). */
+  databaseUrl(service: ServiceName): string {
+    return this.databaseUrls[service];
+  }
+
   /** Starts everything and returns once HAProxy sees every replica up. */
   async start(log: (line: string) => void = () => undefined): Promise<void> {
     mkdirSync(join(this.options.workDir, 'logs'), { recursive: true });
@@ -58,6 +65,10 @@ export class LocalCluster {
     await this.startSandbox();
     log('creating databases and applying migrations');
     await this.migrate();
+    if (this.options.seedProducts) {
+      log(`seeding the catalog with ${this.options.seedProducts} demo products`);
+      await this.seed();
+    }
     log('starting replicas');
     const starting: Promise<Replica>[] = [];
     for (const service of SERVICES) for (let i = 0; i < this.options.replicas[service]; i++) starting.push(this.startReplica(service));
@@ -188,6 +199,15 @@ export class LocalCluster {
       this.databaseUrls[service] = `mysql://${name}:${password}@${admin.host}/${name}`;
       await provisionServiceDatabase(this.options.mysqlAdminUrl, this.databaseUrls[service]);
       await runMigrations(this.databaseUrls[service], SERVICE_SCHEMAS[service]);
+    }
+  }
+
+  private async seed(): Promise<void> {
+    const dataSource = await new DataSource(createDataSourceOptions(this.databaseUrls.catalog, SERVICE_SCHEMAS.catalog, 2)).initialize();
+    try {
+      await seedCatalog(dataSource, { products: this.options.seedProducts, articles: 50 });
+    } finally {
+      await dataSource.destroy();
     }
   }
 

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     databasePrefix: 'mp_',
     redisPrefix: '',
     env: pick(process.env, ['LOG_LEVEL', 'ADMIN_BOOTSTRAP_USERNAME', 'ADMIN_BOOTSTRAP_PASSWORD', 'SHUTDOWN_DRAIN_MS']),
+    seedProducts: 5000,
     dropDatabasesOnStop: false,
   });
   let stopping = false;

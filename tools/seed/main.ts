@@ -1,0 +1,33 @@
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { createDataSourceOptions } from '#libs/database';
+import { CATALOG_SCHEMA } from '../../apps/catalog/src/catalog-schema';
+import { CACHE_NAMESPACES } from '../../apps/catalog/src/services/cache-namespaces';
+import { seedCatalog } from './catalog-seed';
+
+// CATALOG_DATABASE_URL=mysql://... [REDIS_URL=redis://...] npm run seed [-- --products 5000]
+async function main(): Promise<void> {
+  const url = process.env.CATALOG_DATABASE_URL;
+  if (!url) throw new Error('CATALOG_DATABASE_URL (the catalog database) must be set');
+  const args = process.argv.slice(2);
+  const products = args.includes('--products') ? Number(args[args.indexOf('--products') + 1]) : 5000;
+  if (!Number.isInteger(products) || products < 1 || products > 1_000_000) throw new Error('--products must be 1-1000000');
+  const dataSource = await new DataSource(createDataSourceOptions(url, CATALOG_SCHEMA, 2)).initialize();
+  try {
+    await seedCatalog(dataSource, { products, articles: 50 });
+  } finally {
+    await dataSource.destroy();
+  }
+  // Cached pages predate the seed: bump their epochs so replicas rebuild them (local copies expire within seconds).
+  if (process.env.REDIS_URL) {
+    const redis = new Redis(process.env.REDIS_URL, { keyPrefix: process.env.CATALOG_REDIS_KEY_PREFIX ?? 'catalog:' });
+    for (const namespace of [CACHE_NAMESPACES.home, CACHE_NAMESPACES.categories, CACHE_NAMESPACES.productLists, CACHE_NAMESPACES.articleLists]) await redis.incr(`epoch:${namespace}`);
+    redis.disconnect();
+  }
+  process.stdout.write(`seeded ${products} products, 50 articles, 5 banners\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`seed failed: ${(error as Error).message}\n`);
+  process.exit(1);
+});
