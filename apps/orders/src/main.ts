@@ -1,6 +1,8 @@
 import { runService } from '#libs/bootstrap';
-import { loadConfigOrExit, ServiceEnv } from '#libs/config';
+import { loadConfigOrExit } from '#libs/config';
+import { OrdersEnv } from './config/orders-env';
 import { OrdersModule } from './orders.module';
+import { captureNotifyRawBody } from './payments/raw-body.hook';
 
-const config = loadConfigOrExit(ServiceEnv);
-void runService({ name: 'orders', module: OrdersModule.register(config), config, answersMessages: false });
+const config = loadConfigOrExit(OrdersEnv);
+void runService({ name: 'orders', module: OrdersModule.register(config), config, answersMessages: false, configureFastify: captureNotifyRawBody });

@@ -1,4 +1,15 @@
 import { ServiceSchema } from '#libs/database';
+import { AppointmentResource } from './entities/appointment-resource.entity';
+import { AppointmentSlot } from './entities/appointment-slot.entity';
+import { Appointment } from './entities/appointment.entity';
+import { OrderEvent } from './entities/order-event.entity';
+import { OrderItem } from './entities/order-item.entity';
+import { Order } from './entities/order.entity';
+import { PaymentNotification } from './entities/payment-notification.entity';
+import { CreateOrdersSchema1763800000000 } from './migrations/1763800000000-create-orders-schema';
 
-/** The tables the orders service owns and the migrations that make them (none yet). */
-export const ORDERS_SCHEMA: ServiceSchema = { entities: [], migrations: [] };
+/** The tables the orders service owns and the migrations that make them. */
+export const ORDERS_SCHEMA: ServiceSchema = {
+  entities: [Order, OrderItem, OrderEvent, PaymentNotification, AppointmentResource, AppointmentSlot, Appointment],
+  migrations: [CreateOrdersSchema1763800000000],
+};

@@ -1,15 +1,71 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '#libs/bootstrap';
-import { ServiceEnv } from '#libs/config';
+import { IdempotencyModule } from '#libs/idempotency';
+import { QueuesModule } from '#libs/queues';
+import { CatalogClient } from './clients/catalog.client';
+import { PayerClient } from './clients/payer.client';
+import { OrdersEnv } from './config/orders-env';
+import { AppointmentAdminController } from './controllers/appointment-admin.controller';
+import { AppointmentController } from './controllers/appointment.controller';
+import { OrderAdminController } from './controllers/order-admin.controller';
+import { OrderController } from './controllers/order.controller';
+import { PaymentNotifyController } from './controllers/payment-notify.controller';
+import { OrderExpiryScheduler } from './jobs/order-expiry.scheduler';
+import { OrderJobsWorker } from './jobs/order-jobs.worker';
 import { ORDERS_SCHEMA } from './orders-schema';
+import { WechatPayNotifications } from './payments/wechat-pay-notifications';
+import { WechatPayClient } from './payments/wechat-pay.client';
+import { AppointmentResourceRepository } from './repositories/appointment-resource.repository';
+import { AppointmentSlotRepository } from './repositories/appointment-slot.repository';
+import { AppointmentRepository } from './repositories/appointment.repository';
+import { OrderRepository } from './repositories/order.repository';
+import { PaymentNotificationRepository } from './repositories/payment-notification.repository';
+import { AppointmentAdmin } from './services/appointment-admin.service';
+import { AppointmentBooking } from './services/appointment-booking.service';
+import { OrderLifecycle } from './services/order-lifecycle.service';
+import { OrderPlacement } from './services/order-placement.service';
+import { OrderQueries } from './services/order-queries.service';
+import { OrderSweeper } from './services/order-sweeper.service';
+import { OrderTransitions } from './services/order-transitions.service';
+import { PaymentService } from './services/payment.service';
+import { RefundService } from './services/refund.service';
+import { StockSettlement } from './services/stock-settlement.service';
 
-/** The orders service. */
+/** The orders service: orders (placement saga, state machine, expiry, WeChat Pay, refunds) and appointment bookings. */
 @Module({})
 export class OrdersModule {
-  static register(config: ServiceEnv): DynamicModule {
+  static register(config: OrdersEnv): DynamicModule {
     return {
       module: OrdersModule,
-      imports: [PlatformModule.forService('orders', config, ORDERS_SCHEMA)],
+      imports: [
+        PlatformModule.forService('orders', config, ORDERS_SCHEMA),
+        QueuesModule,
+        IdempotencyModule.forRoot({ resultTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS, waitMs: config.IDEMPOTENCY_WAIT_MS }),
+      ],
+      controllers: [OrderController, OrderAdminController, PaymentNotifyController, AppointmentController, AppointmentAdminController],
+      providers: [
+        CatalogClient,
+        PayerClient,
+        WechatPayClient,
+        WechatPayNotifications,
+        OrderRepository,
+        PaymentNotificationRepository,
+        AppointmentResourceRepository,
+        AppointmentSlotRepository,
+        AppointmentRepository,
+        OrderTransitions,
+        OrderQueries,
+        StockSettlement,
+        RefundService,
+        PaymentService,
+        OrderLifecycle,
+        OrderPlacement,
+        OrderSweeper,
+        OrderExpiryScheduler,
+        OrderJobsWorker,
+        AppointmentBooking,
+        AppointmentAdmin,
+      ],
     };
   }
 }

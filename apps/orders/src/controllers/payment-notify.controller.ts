@@ -1,0 +1,19 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '#libs/auth';
+import type { RawBodyRequest } from '../payments/raw-body.hook';
+import { PaymentService } from '../services/payment.service';
+
+/** WeChat Pay's notifications: no token (WeChat Pay signs them instead), never throttled (WeChat Pay retries are normal). */
+@Controller('api/orders/payments/wechat')
+export class PaymentNotifyController {
+  constructor(private readonly payments: PaymentService) {}
+
+  @Public()
+  @SkipThrottle({ default: true, sensitive: true })
+  @Post('notify')
+  @HttpCode(204)
+  notify(@Req() request: RawBodyRequest): Promise<void> {
+    return this.payments.handleNotification(request.headers, request.rawBody, String(request.id));
+  }
+}

@@ -1,0 +1,27 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/** Something people book time with: a service, a room, a doctor. */
+@Entity({ name: 'appointment_resources' })
+export class AppointmentResource {
+  @PrimaryColumn({ type: 'char', length: 26 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  name: string;
+
+  /** Free text chosen by staff: `service`, `room`, `doctor`... */
+  @Column({ type: 'varchar', length: 32 })
+  kind: string;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  description: string | null;
+
+  @Column({ type: 'boolean' })
+  active: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

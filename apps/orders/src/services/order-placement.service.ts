@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { APP_CONFIG } from '#libs/config';
+import { SkuSnapshot } from '#libs/contracts';
+import { newId } from '#libs/database';
+import { AppError, ErrorDetail } from '#libs/errors';
+import { CatalogClient } from '../clients/catalog.client';
+import { OrdersEnv } from '../config/orders-env';
+import { CreateOrderDto, MAX_LINE_QUANTITY } from '../dtos/create-order.dto';
+import { OrderDto } from '../dtos/order.dto';
+import { OrderItem } from '../entities/order-item.entity';
+import { DuplicateOrderKeyError, OrderRepository } from '../repositories/order.repository';
+import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
+import { newOrderNo } from './business-time';
+import { OrderQueries } from './order-queries.service';
+
+/** The database column is INT UNSIGNED; WeChat Pay takes far less than this anyway. */
+const MAX_TOTAL_FEN = 2_000_000_000;
+
+/** A cart line after merging repeated SKUs. */
+interface Line {
+  skuId: string;
+  quantity: number;
+  /** Where the SKU first appeared in the request, for error details. */
+  index: number;
+}
+
+/**
+ * Places orders as a saga: snapshot prices and names from the catalog, write the order (hidden until placed), reserve
+ * the stock, then show it. A refusal by the catalog removes the order; a failure of unknown outcome leaves it for the
+ * sweeper to give the stock back; nothing is ever half-written for the user.
+ */
+@Injectable()
+export class OrderPlacement {
+  private readonly logger = new Logger(OrderPlacement.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: OrdersEnv,
+    private readonly catalog: CatalogClient,
+    private readonly orders: OrderRepository,
+    private readonly queries: OrderQueries,
+    private readonly expiry: OrderExpiryScheduler,
+  ) {}
+
+  async place(userId: string, request: CreateOrderDto, idempotencyKey?: string): Promise<OrderDto> {
+    const lines = mergeLines(request);
+    const snapshots = await this.catalog.getSkus(lines.map((line) => line.skuId));
+    const items = priceLines(lines, snapshots);
+    const totalFen = items.reduce((sum, item) => sum + item.subtotalFen, 0);
+    if (totalFen > MAX_TOTAL_FEN) throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'items', message: 'the order total is too large' }]);
+    if (totalFen <= 0) throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'items', message: 'the order total must be more than 0' }]);
+
+    const id = newId();
+    const keyHash = idempotencyKey === undefined ? null : createHash('sha256').update(idempotencyKey).digest('base64url');
+    const expiresAt = new Date(Date.now() + this.config.ORDER_PAYMENT_TTL_SECONDS * 1000);
+    try {
+      await this.orders.insertPending(
+        {
+          id,
+          orderNo: newOrderNo(this.config.BUSINESS_UTC_OFFSET),
+          userId,
+          totalFen,
+          itemCount: items.reduce((sum, item) => sum + item.quantity, 0),
+          contactName: request.contact.name,
+          contactPhone: request.contact.phone,
+          contactAddress: request.contact.address ?? null,
+          remark: request.remark ?? null,
+          idempotencyKey: keyHash,
+          expiresAt,
+        },
+        items,
+        { kind: 'user', id: userId },
+        () => newOrderNo(this.config.BUSINESS_UTC_OFFSET),
+      );
+    } catch (error) {
+      if (error instanceof DuplicateOrderKeyError) return this.existingForKey(userId, keyHash!);
+      throw error;
+    }
+
+    await this.reserve(id, lines);
+    if (!(await this.orders.markPlaced(id))) {
+      // Only the sweeper moves a `reserving` order, and only long after any request has ended.
+      throw new AppError('DEPENDENCY_UNAVAILABLE', 'The order could not be placed, try again');
+    }
+    await this.expiry.schedule(id, expiresAt);
+    return this.queries.view(id);
+  }
+
+  private async reserve(orderId: string, lines: Line[]): Promise<void> {
+    try {
+      const reservation = await this.catalog.reserve(orderId, lines.map(({ skuId, quantity }) => ({ skuId, quantity })));
+      // Only a reservation released meanwhile (the sweeper, long after a stalled request) answers otherwise.
+      if (reservation.status !== 'reserved') throw new AppError('DEPENDENCY_UNAVAILABLE', 'The order could not be placed, try again');
+    } catch (error) {
+      if (error instanceof AppError && error.status >= 400 && error.status < 500) {
+        // A refusal: the catalog reserved nothing, so the order simply never existed.
+        await this.orders.deleteUnplaced(orderId);
+        throw error;
+      }
+      // Timeout or outage: the reservation may have happened. Hide the order and give the stock back, now and again
+      // later from the sweeper (a reservation that arrives after this release is released then).
+      this.logger.warn({ msg: 'stock reservation of unknown outcome; releasing', orderId, error: (error as Error).message });
+      await this.orders.markCreationFailed(orderId);
+      await this.catalog.release(orderId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** A repeat of a create whose first run got past the insert (found by the database's copy of the key). */
+  private async existingForKey(userId: string, keyHash: string): Promise<OrderDto> {
+    const order = await this.orders.findByIdempotencyKey(userId, keyHash);
+    if (!order?.placedAt) throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly');
+    return this.queries.view(order.id);
+  }
+}
+
+function mergeLines(request: CreateOrderDto): Line[] {
+  const lines = new Map<string, Line>();
+  request.items.forEach((item, index) => {
+    const line = lines.get(item.skuId) ?? { skuId: item.skuId, quantity: 0, index };
+    line.quantity += item.quantity;
+    lines.set(item.skuId, line);
+  });
+  const tooMany = [...lines.values()].filter((line) => line.quantity > MAX_LINE_QUANTITY);
+  if (tooMany.length) {
+    throw new AppError('VALIDATION_FAILED', 'Request validation failed', tooMany.map((line) => ({ field: `items.${line.index}.quantity`, message: `at most ${MAX_LINE_QUANTITY} of one SKU per order` })));
+  }
+  return [...lines.values()];
+}
+
+/** Order lines priced from the catalog's snapshots; unknown, off-sale or short SKUs refuse the whole order. */
+function priceLines(lines: Line[], snapshots: SkuSnapshot[]): Omit<OrderItem, 'orderId'>[] {
+  const bySku = new Map(snapshots.map((snapshot) => [snapshot.skuId, snapshot]));
+  const missing: ErrorDetail[] = [];
+  const offSale: ErrorDetail[] = [];
+  const short: ErrorDetail[] = [];
+  for (const line of lines) {
+    const snapshot = bySku.get(line.skuId);
+    const field = `items.${line.index}.skuId`;
+    if (!snapshot) missing.push({ field, message: `no SKU ${line.skuId}` });
+    else if (!snapshot.onSale) offSale.push({ field, message: `SKU ${line.skuId} is not on sale` });
+    else if (snapshot.stock < line.quantity) short.push({ field: `items.${line.index}.quantity`, message: `only ${Math.max(snapshot.stock, 0)} left of SKU ${line.skuId}` });
+  }
+  if (missing.length) throw new AppError('SKU_NOT_FOUND', 'Some SKUs do not exist', missing);
+  if (offSale.length) throw new AppError('SKU_NOT_ON_SALE', 'Some SKUs are not on sale', offSale);
+  if (short.length) throw new AppError('INSUFFICIENT_STOCK', 'Not enough stock', short);
+  return lines.map((line, lineNo) => {
+    const snapshot = bySku.get(line.skuId)!;
+    if (!Number.isInteger(snapshot.priceFen) || snapshot.priceFen < 0) throw new Error(`catalog sent a bad price for ${line.skuId}`);
+    return {
+      skuId: line.skuId,
+      lineNo,
+      productId: snapshot.productId,
+      productTitle: snapshot.productTitle.slice(0, 255),
+      skuName: snapshot.skuName.slice(0, 128),
+      imageUrl: snapshot.imageUrl && snapshot.imageUrl.length <= 1024 ? snapshot.imageUrl : null,
+      unitPriceFen: snapshot.priceFen,
+      quantity: line.quantity,
+      subtotalFen: snapshot.priceFen * line.quantity,
+    };
+  });
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '#libs/errors';
+import { Order, OrderStatus } from '../entities/order.entity';
+import { Actor, OrderRepository } from '../repositories/order.repository';
+import { assertTransition } from './order-state-machine';
+
+/** What to do with a locked order: move it to another status and/or change columns, with the reason recorded. */
+export interface OrderDecision {
+  to?: OrderStatus;
+  changes?: Partial<Order>;
+  reason: string;
+}
+
+/** The result of a decision: the order before and after (the same object when nothing was written). */
+export interface AppliedDecision {
+  before: Order;
+  after: Order;
+  applied: boolean;
+}
+
+/** The moment columns of each status, set when an order enters it. */
+function stamps(to: OrderStatus, now: Date): Partial<Order> {
+  switch (to) {
+    case 'paid':
+      return { paidAt: now };
+    case 'shipped':
+      return { shippedAt: now };
+    case 'completed':
+      return { completedAt: now };
+    case 'cancelled':
+      return { cancelledAt: now };
+    default:
+      return {};
+  }
+}
+
+/**
+ * The one place orders change after creation. The row is locked, the decision is made on what is really there,
+ * the state machine is enforced (409 ORDER_STATE_CONFLICT), and the change is written with who made it and why.
+ */
+@Injectable()
+export class OrderTransitions {
+  constructor(private readonly orders: OrderRepository) {}
+
+  /** Applies `decide` to the locked order; a null decision writes nothing. `ownerId`: the order must be this user's (else 404). */
+  async apply(id: string, actor: Actor, decide: (order: Order) => OrderDecision | null, ownerId?: string): Promise<AppliedDecision> {
+    const { before, after, change } = await this.orders.updateLocked(id, (order) => {
+      if (!order || !order.placedAt || (ownerId !== undefined && order.userId !== ownerId)) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
+      const decision = decide(order);
+      if (!decision) return null;
+      if (decision.to) assertTransition(order.status, decision.to);
+      const statusChange = decision.to ? { status: decision.to, ...stamps(decision.to, new Date()) } : {};
+      return { changes: { ...statusChange, ...decision.changes }, event: { actor, reason: decision.reason } };
+    });
+    return { before: before!, after: after!, applied: change !== null };
+  }
+
+  /** Moves an order to `to` (409 ORDER_STATE_CONFLICT when the machine forbids it). */
+  move(id: string, to: OrderStatus, actor: Actor, options: { reason: string; ownerId?: string; changes?: (order: Order) => Partial<Order> }): Promise<AppliedDecision> {
+    return this.apply(id, actor, (order) => ({ to, reason: options.reason, changes: options.changes?.(order) }), options.ownerId);
+  }
+}
