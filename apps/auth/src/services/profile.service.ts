@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { UPLOAD_MESSAGES, UploadSummary } from '#libs/contracts';
 import { AppError } from '#libs/errors';
+import { MessageBus } from '#libs/messaging';
 import { WechatApiClient } from '../clients/wechat-api.client';
 import { UpdateProfileDto } from '../dtos/update-profile.dto';
 import { UserProfileDto } from '../dtos/user-profile.dto';
@@ -11,6 +13,7 @@ export class ProfileService {
   constructor(
     private readonly users: UserRepository,
     private readonly wechat: WechatApiClient,
+    private readonly bus: MessageBus,
   ) {}
 
   async get(userId: string): Promise<UserProfileDto> {
@@ -35,8 +38,17 @@ export class ProfileService {
         throw new AppError('CONTENT_REJECTED', 'That nickname is not allowed');
       }
     }
+    if (typeof changes.avatarUploadId === 'string') await this.assertUsableAvatar(userId, changes.avatarUploadId);
     await this.users.updateProfile(userId, { nickname: changes.nickname, avatarUploadId: changes.avatarUploadId });
     return this.get(userId);
+  }
+
+  /** An avatar must be an image the user uploaded themself (asked of the upload service over the bus). */
+  private async assertUsableAvatar(userId: string, uploadId: string): Promise<void> {
+    const upload = await this.bus.request<UploadSummary>(UPLOAD_MESSAGES.getFile, { id: uploadId });
+    if (upload.ownerKind !== 'user' || upload.ownerId !== userId || !upload.mime.startsWith('image/')) {
+      throw new AppError('UPLOAD_NOT_FOUND', 'No such image among your uploads', [{ field: 'avatarUploadId', message: 'must be an image you uploaded' }]);
+    }
   }
 
   async bindPhone(userId: string, code: string): Promise<UserProfileDto> {
