@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
+import { encryptResource } from '../../../tools/wechat-sandbox/pay/notification-cipher';
 import { loadConfig } from '#libs/config';
 import { createTestDatabase, createTestRedisNamespace, requestJson, signTestToken, startTestService, TEST_REDIS_URL, TestService } from '#libs/testing';
 import { CatalogHarness, startCatalogHarness } from '../../catalog/test/catalog-test-harness';
@@ -44,6 +45,9 @@ export interface OrdersHarness extends OrdersInstance {
   paySandbox: WechatSandbox;
   relay: NotifyRelay;
   merchantPrivateKeyPem: string;
+  merchantPublicKey: KeyObject;
+  /** The key the pay sandbox signs with (tests forge correctly signed notifications with it) and its serial. */
+  platform: { privateKey: KeyObject; serial: string };
   /** A staff token the orders service accepts. */
   staffToken: string;
   databaseUrl: string;
@@ -73,11 +77,12 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
     cleanups.push(() => auth.close());
 
     const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const platform = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const merchantPrivateKeyPem = merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const paySandbox = createWechatSandbox({
       appId: TEST_MERCHANT.appId,
       appSecret: TEST_MERCHANT.appSecret,
-      pay: { mchId: TEST_MERCHANT.mchId, merchantPublicKey: merchant.publicKey, merchantSerialNo: TEST_MERCHANT.serialNo, apiV3Key: TEST_MERCHANT.apiV3Key, notifyRetryDelaysMs: [200, 400, 800], notifyTimeoutMs: 5000 },
+      pay: { mchId: TEST_MERCHANT.mchId, merchantPublicKey: merchant.publicKey, merchantSerialNo: TEST_MERCHANT.serialNo, apiV3Key: TEST_MERCHANT.apiV3Key, platformPrivateKey: platform.privateKey, notifyRetryDelaysMs: [200, 400, 800], notifyTimeoutMs: 5000 },
     });
     await paySandbox.listen(0);
     cleanups.push(() => paySandbox.close());
@@ -136,6 +141,8 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
       paySandbox,
       relay,
       merchantPrivateKeyPem,
+      merchantPublicKey: merchant.publicKey,
+      platform: { privateKey: platform.privateKey, serial: platformKey.headers.get('wechatpay-serial') ?? '' },
       staffToken,
       databaseUrl: database.url,
       startReplica: startInstance,
@@ -183,4 +190,45 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 1000
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** A notification as WeChat Pay would send it: the resource encrypted with the APIv3 key, the body signed with `key`. */
+export function signedNotification(
+  key: KeyObject,
+  serial: string,
+  resource: Record<string, unknown>,
+  options: { eventType?: string; resourceType?: 'transaction' | 'refund'; timestamp?: number; apiV3Key?: string; id?: string } = {},
+): { body: string; headers: Record<string, string> } {
+  const resourceType = options.resourceType ?? 'transaction';
+  const body = JSON.stringify({
+    id: options.id ?? `EV-${randomBytes(8).toString('hex')}`,
+    create_time: new Date().toISOString(),
+    resource_type: 'encrypt-resource',
+    event_type: options.eventType ?? 'TRANSACTION.SUCCESS',
+    summary: 'test',
+    resource: encryptResource(options.apiV3Key ?? TEST_MERCHANT.apiV3Key, resourceType, JSON.stringify(resource)),
+  });
+  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(16).toString('hex');
+  const signature = sign('sha256', Buffer.from(`${timestamp}\n${nonce}\n${body}\n`), key).toString('base64');
+  return {
+    body,
+    headers: { 'content-type': 'application/json', 'wechatpay-timestamp': timestamp, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': serial, 'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048' },
+  };
+}
+
+/** The decrypted resource WeChat Pay would send for a paid order. */
+export function paidTransaction(orderNo: string, totalFen: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    appid: TEST_MERCHANT.appId,
+    mchid: TEST_MERCHANT.mchId,
+    out_trade_no: orderNo,
+    transaction_id: `4200${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+    trade_type: 'JSAPI',
+    trade_state: 'SUCCESS',
+    success_time: new Date().toISOString(),
+    payer: { openid: 'otest' },
+    amount: { total: totalFen, payer_total: totalFen, currency: 'CNY', payer_currency: 'CNY' },
+    ...overrides,
+  };
 }
