@@ -60,6 +60,7 @@ export class LocalCluster {
     mkdirSync(join(this.options.workDir, 'logs'), { recursive: true });
     this.secretsDir = join(this.options.workDir, 'secrets');
     await this.writeSigningKeys();
+    this.writeUploadLinkSecret();
     this.natsUrl = this.options.natsUrl ?? (await this.startNats());
     log('starting the WeChat sandbox');
     await this.startSandbox();
@@ -157,7 +158,22 @@ export class LocalCluster {
         ...SANDBOX_APP,
       });
     }
+    if (service === 'upload') {
+      // The local driver under the work dir: replicas on one machine share it, as a shared volume would across machines.
+      const defaults = {
+        UPLOAD_LOCAL_DIR: join(this.options.workDir, 'uploads'),
+        UPLOAD_SPOOL_DIR: join(this.options.workDir, 'upload-spool', name),
+        UPLOAD_URL_SIGNING_SECRET_FILE: join(this.secretsDir, 'upload-link-secret'),
+      };
+      for (const [variable, value] of Object.entries(defaults)) env[variable] ??= value;
+    }
     return env;
+  }
+
+  /** The secret that signs links to private uploads, shared by the upload replicas. */
+  private writeUploadLinkSecret(): void {
+    const file = join(this.secretsDir, 'upload-link-secret');
+    if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   }
 
   private async writeSigningKeys(): Promise<void> {

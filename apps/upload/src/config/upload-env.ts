@@ -107,6 +107,10 @@ export class UploadEnv extends ServiceEnv {
   @IsInt() @Min(1000) @Max(3600_000)
   UPLOAD_STREAM_TIMEOUT_MS: number = 120_000;
 
+  /** How long past its deadline an unfinished upload's or presign's bytes are kept before the sweeper removes them. */
+  @IsInt() @Min(1000)
+  UPLOAD_INTENT_GRACE_MS: number = 5 * 60_000;
+
   /** How often one replica removes what unfinished uploads and deletions left behind. */
   @IsInt() @Min(1000)
   UPLOAD_SWEEP_INTERVAL_MS: number = 60_000;

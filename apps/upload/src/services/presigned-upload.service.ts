@@ -19,7 +19,7 @@ import { checkFilename } from './filename';
 import { isOwner } from './upload-access';
 import { allKeys, originalKey } from './upload-keys';
 import { UploadPolicy } from './upload-policy';
-import { INTENT_GRACE_MS, UploadStore } from './upload-store.service';
+import { UploadStore } from './upload-store.service';
 
 /**
  * Direct uploads to object storage (s3 driver): a presigned POST binding the exact size and type, then a
@@ -60,7 +60,7 @@ export class PresignedUploadService {
       declaredMime: request.mime,
       declaredSize: request.size,
       filename,
-      expiresAt: new Date(expiresAt.getTime() + INTENT_GRACE_MS),
+      expiresAt: new Date(expiresAt.getTime() + this.config.UPLOAD_INTENT_GRACE_MS),
     });
     const upload = await this.storage.presignUpload(originalKey(id), request.mime, request.size, ttl);
     return { id, upload, expiresAt: expiresAt.toISOString(), confirmUrl: `/api/uploads/${id}/confirm` };

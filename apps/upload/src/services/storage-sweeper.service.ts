@@ -5,7 +5,6 @@ import { UploadIntentRepository } from '../repositories/upload-intent.repository
 import { UploadRepository } from '../repositories/upload.repository';
 import { STORAGE_DRIVER } from '../storage/storage-driver';
 import type { StorageDriver } from '../storage/storage-driver';
-import { INTENT_GRACE_MS } from './upload-store.service';
 
 /** What one sweep removed or retried. */
 export interface SweepReport {
@@ -41,7 +40,7 @@ export class StorageSweeperService {
       if (swept) intents++;
     }
     // A scratch file older than any upload may last belongs to a replica that died while writing it.
-    const scratchFiles = await this.storage.sweepScratch(this.config.UPLOAD_STREAM_TIMEOUT_MS + INTENT_GRACE_MS);
+    const scratchFiles = await this.storage.sweepScratch(this.config.UPLOAD_STREAM_TIMEOUT_MS + this.config.UPLOAD_INTENT_GRACE_MS);
     const thumbnailsRequeued = await this.uploads.findStalePendingThumbnails(new Date(now.getTime() - 10 * 60_000), BATCH);
     if (intents || scratchFiles || thumbnailsRequeued.length) this.logger.log({ msg: 'storage swept', intents, scratchFiles, thumbnailsRequeued: thumbnailsRequeued.length });
     return { intents, scratchFiles, thumbnailsRequeued };

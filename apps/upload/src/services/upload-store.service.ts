@@ -17,9 +17,6 @@ import { THUMBNAILED_TYPES } from './file-type-sniffer';
 import { allKeys, originalKey } from './upload-keys';
 import { UploadPolicy } from './upload-policy';
 
-/** How long past its own deadline an unfinished upload's intent waits before the sweeper removes its bytes. */
-export const INTENT_GRACE_MS = 5 * 60_000;
-
 /** Raised into a source stream that went on for longer than UPLOAD_STREAM_TIMEOUT_MS. */
 class UploadTimedOut extends Error {}
 
@@ -64,7 +61,7 @@ export class UploadStore {
         declaredMime: null,
         declaredSize: null,
         filename: request.filename,
-        expiresAt: new Date(Date.now() + timeoutMs + INTENT_GRACE_MS),
+        expiresAt: new Date(Date.now() + timeoutMs + this.config.UPLOAD_INTENT_GRACE_MS),
       });
     } catch (error) {
       source.destroy();
