@@ -1,0 +1,157 @@
+import { Queue } from 'bullmq';
+import { AppError } from '#libs/errors';
+import { requestJson, startPrivateNats, PrivateNats } from '#libs/testing';
+import { CatalogClient } from '../src/clients/catalog.client';
+import { OrderExpiryScheduler } from '../src/jobs/order-expiry.scheduler';
+import { OrderLifecycle } from '../src/services/order-lifecycle.service';
+import { OrderSweeper } from '../src/services/order-sweeper.service';
+import { eventually, orderBody, OrdersHarness, OrdersInstance, startOrdersHarness, TestUser } from './orders-test-harness';
+
+describe('unpaid orders expire exactly once; the sweeper repairs what jobs and crashes miss (real BullMQ, catalog, MariaDB)', () => {
+  let h: OrdersHarness;
+  let replicas: OrdersInstance[];
+  let user: TestUser;
+  let nats: PrivateNats;
+
+  const place = async (skuId: string, quantity: number, url = h.url) => {
+    const reply = await requestJson(`${url}/api/orders`, { token: user.token, body: orderBody([{ skuId, quantity }]) });
+    expect(reply.status).toBe(201);
+    return reply.body as { id: string; orderNo: string; expiresAt: string };
+  };
+  const row = async (id: string) => (await h.query<Record<string, unknown>>('SELECT * FROM orders WHERE id = ?', [id]))[0];
+  const cancellations = async (id: string) => (await h.query("SELECT actor_kind, reason FROM order_events WHERE order_id = ? AND to_status = 'cancelled'", [id]));
+  const expiryQueue = (instance: OrdersInstance = h): Queue => instance.app.get(OrderExpiryScheduler).queue as Queue;
+
+  beforeAll(async () => {
+    h = await startOrdersHarness({ ORDER_PAYMENT_TTL_SECONDS: '2', ORDER_SWEEP_INTERVAL_SECONDS: '1', ORDER_REPAIR_AFTER_SECONDS: '1' });
+    replicas = [h, await h.startReplica(), await h.startReplica()];
+    user = await h.login('expiring-user');
+    nats = await startPrivateNats();
+  }, 60000);
+  afterAll(async () => {
+    await h?.close();
+    await nats?.stop();
+  });
+
+  it('cancels an unpaid order at expiresAt through its delayed job and returns its stock once, with three replicas working the queue', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const order = await place(sku, 3);
+    expect(await h.stockOf(sku)).toBe(7);
+    const job = await expiryQueue().getJob(order.id);
+    expect(job?.id).toBe(order.id);
+    expect(job!.opts.delay).toBeGreaterThan(1000);
+
+    await eventually(async () => (await row(order.id)).status === 'cancelled', 10000);
+    const cancelledAt = new Date((await row(order.id)).cancelled_at as Date).getTime();
+    expect(cancelledAt).toBeGreaterThanOrEqual(new Date(order.expiresAt).getTime() - 1000);
+    await eventually(async () => (await row(order.id)).stock_state === 'released');
+    expect(await h.stockOf(sku)).toBe(10);
+    expect(await cancellations(order.id)).toEqual([{ actor_kind: 'system', reason: 'payment_timeout' }]);
+    const view = await requestJson(`${h.url}/api/orders/${order.id}`, { token: user.token });
+    expect(view.body).toMatchObject({ status: 'cancelled', cancelReason: 'payment_timeout' });
+  });
+
+  it('cancels once and releases once however many replicas expire the same order at the same moment', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const order = await place(sku, 4);
+    await expiryQueue().remove(order.id);
+    await h.query('UPDATE orders SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [order.id]);
+    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => replicas[i % 3].app.get(OrderLifecycle).expire(order.id)));
+    expect(outcomes.filter((outcome) => outcome === 'cancelled')).toHaveLength(1);
+    expect(await h.stockOf(sku)).toBe(10);
+    expect(await cancellations(order.id)).toHaveLength(1);
+  });
+
+  it('removes the expiry job when the order is paid, and the order stays paid past its expiry', async () => {
+    const patient = await h.startReplica({ ORDER_PAYMENT_TTL_SECONDS: '7' });
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const order = await place(sku, 1, patient.url);
+    expect(await expiryQueue().getJob(order.id)).toBeDefined();
+    const params = await requestJson(`${patient.url}/api/orders/${order.id}/pay`, { method: 'POST', token: user.token });
+    expect(params.status).toBe(200);
+    await fetch(`${h.paySandbox.url}/sandbox/pay/${params.body.package.replace('prepay_id=', '')}`, { method: 'POST' });
+    await eventually(async () => (await row(order.id)).status === 'paid');
+    await eventually(async () => (await expiryQueue().getJob(order.id)) === undefined);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(new Date(order.expiresAt).getTime() - Date.now(), 0) + 2500));
+    expect(await row(order.id)).toMatchObject({ status: 'paid', stock_state: 'confirmed' });
+    expect(await h.stockOf(sku)).toBe(9);
+  });
+
+  it('expires an order whose job was lost, from the periodic sweep', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const order = await place(sku, 2);
+    await expiryQueue().remove(order.id);
+    expect(await expiryQueue().getJob(order.id)).toBeUndefined();
+    await eventually(async () => (await row(order.id)).status === 'cancelled', 10000);
+    await eventually(async () => (await h.stockOf(sku)) === 10);
+    expect(await cancellations(order.id)).toEqual([{ actor_kind: 'system', reason: 'payment_timeout' }]);
+  });
+
+  it('gives back the stock of a creation that died between reservation and placement', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    // What a replica killed mid-saga leaves: a hidden order row still `reserving`, and the catalog holding its units.
+    const orderId = '01M8000000000000000000DEAD';
+    await h.query(
+      `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, item_count, contact_name, contact_phone, expires_at, created_at)
+       VALUES (?, '2026010100000000099999', ?, 'pending_payment', 'reserving', 500, 5, 'A', '13800138000', NOW(3), NOW(3) - INTERVAL 2 MINUTE)`,
+      [orderId, user.id],
+    );
+    await h.app.get(CatalogClient).reserve(orderId, [{ skuId: sku, quantity: 5 }]);
+    expect(await h.stockOf(sku)).toBe(5);
+    await eventually(async () => (await row(orderId)).stock_state === 'released', 10000);
+    expect(await h.stockOf(sku)).toBe(10);
+    expect(await row(orderId)).toMatchObject({ status: 'cancelled', cancel_reason: 'creation_failed', placed_at: null });
+    expect((await requestJson(`${h.url}/api/orders/${orderId}`, { token: user.token })).status).toBe(404);
+    // A late reservation for it changes nothing: the catalog keeps the release.
+    await h.app.get(CatalogClient).reserve(orderId, [{ skuId: sku, quantity: 5 }]);
+    expect(await h.stockOf(sku)).toBe(10);
+  });
+
+  it('writes nothing when the catalog cannot be reached before the reservation', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const [count] = await h.query<{ n: number }>('SELECT COUNT(*) AS n FROM orders');
+    const isolated = await h.startReplica({ NATS_URL: nats.url, MESSAGE_TIMEOUT_MS: '300' });
+    const reply = await requestJson(`${isolated.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 1 }]) });
+    expect(reply.status).toBeGreaterThanOrEqual(503);
+    expect(['DEPENDENCY_UNAVAILABLE', 'UPSTREAM_TIMEOUT']).toContain(reply.body.code);
+    expect((await h.query<{ n: number }>('SELECT COUNT(*) AS n FROM orders'))[0].n).toBe(count.n);
+    expect(await h.stockOf(sku)).toBe(10);
+  });
+
+  it('hides an order whose reservation timed out (though the catalog did it) and gives the stock back, now and from the sweep', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const replica = await h.startReplica();
+    const catalog = replica.app.get(CatalogClient);
+    const reserve = catalog.reserve.bind(catalog);
+    // The catalog reserves, but its answer never arrives in time.
+    jest.spyOn(catalog, 'reserve').mockImplementation(async (orderId, lines) => {
+      await reserve(orderId, lines);
+      throw new AppError('UPSTREAM_TIMEOUT', 'A service took too long to answer');
+    });
+    const reply = await requestJson(`${replica.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 3 }]) });
+    expect(reply.status).toBe(504);
+    expect(await h.stockOf(sku)).toBe(10);
+    const [hidden] = await h.query<Record<string, unknown>>("SELECT * FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ?", [sku]);
+    expect(hidden).toMatchObject({ status: 'cancelled', stock_state: 'releasing', placed_at: null, cancel_reason: 'creation_failed' });
+    expect((await requestJson(`${h.url}/api/orders?limit=100`, { token: user.token })).body.items.map((o: { id: string }) => o.id)).not.toContain(hidden.id);
+    await h.app.get(OrderSweeper).sweep(Date.now() + 60000);
+    expect(await row(hidden.id as string)).toMatchObject({ stock_state: 'released' });
+    expect(await h.stockOf(sku)).toBe(10);
+  });
+
+  it('retries from the sweep a release the catalog could not take at cancel time', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const patient = await h.startReplica({ ORDER_PAYMENT_TTL_SECONDS: '600' });
+    const order = await place(sku, 6, patient.url);
+    const cut = await h.startReplica({ NATS_URL: nats.url, MESSAGE_TIMEOUT_MS: '300', ORDER_PAYMENT_TTL_SECONDS: '600' });
+    const cancelled = await requestJson(`${cut.url}/api/orders/${order.id}/cancel`, { method: 'POST', token: user.token });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(await row(order.id)).toMatchObject({ stock_state: 'reserved' });
+    expect(await h.stockOf(sku)).toBe(4);
+    const report = await h.app.get(OrderSweeper).sweep(Date.now() + 60000);
+    expect(report.stockSettled).toBeGreaterThanOrEqual(1);
+    expect(await row(order.id)).toMatchObject({ stock_state: 'released' });
+    expect(await h.stockOf(sku)).toBe(10);
+  });
+});
