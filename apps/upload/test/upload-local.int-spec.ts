@@ -74,6 +74,11 @@ describe('upload service with the local driver (real MariaDB, Redis, disk)', () 
     expect(outside.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
     expect(await outside.json()).toMatchObject({ statusCode: 416, code: 'UPLOAD_RANGE_NOT_SATISFIABLE' });
 
+    const head = await fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${alice}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(bytes.length));
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+
     const etag = first.headers.get('etag')!;
     const cached = await get({ 'if-none-match': etag });
     expect(cached.status).toBe(304);
