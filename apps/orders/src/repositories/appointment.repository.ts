@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Appointment, AppointmentStatus } from '../entities/appointment.entity';
 import type { ActorKind } from '../entities/order-event.entity';
 
@@ -52,7 +52,7 @@ export class AppointmentRepository {
            WHERE s.id = ? AND s.is_open = 1 AND r.active = 1 AND s.starts_at > ? AND s.booked < s.capacity`,
           [booking.slotId, now],
         );
-        if (taken.affectedRows !== 1) return { booked: false as const, reason: await this.refusalReason(booking.slotId, now) };
+        if (taken.affectedRows !== 1) return { booked: false as const, reason: await this.refusalReason(manager, booking.slotId, now) };
         await manager.query(
           `INSERT INTO appointments (id, user_id, slot_id, resource_id, status, active_user_id, contact_name, contact_phone, remark, idempotency_key)
            SELECT ?, ?, s.id, s.resource_id, 'booked', ?, ?, ?, ?, ? FROM appointment_slots s WHERE s.id = ?`,
@@ -118,8 +118,9 @@ export class AppointmentRepository {
     return this.dataSource.query(`${SELECT_ROWS} WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT ?`, [...params, filter.limit + 1]);
   }
 
-  private async refusalReason(slotId: string, now: Date): Promise<BookingRefusal> {
-    const [slot]: { isOpen: number; active: number; startsAt: Date; full: number }[] = await this.dataSource.query(
+  /** Asked on the booking's own connection: it holds the slot's row lock, and the pool may have no other to give. */
+  private async refusalReason(manager: EntityManager, slotId: string, now: Date): Promise<BookingRefusal> {
+    const [slot]: { isOpen: number; active: number; startsAt: Date; full: number }[] = await manager.query(
       `SELECT s.is_open AS isOpen, r.active, s.starts_at AS startsAt, s.booked >= s.capacity AS full
        FROM appointment_slots s JOIN appointment_resources r ON r.id = s.resource_id WHERE s.id = ?`,
       [slotId],
