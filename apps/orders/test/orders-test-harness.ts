@@ -179,7 +179,7 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
 }
 
 /** An order body with sensible contact details. */
-export function orderBody(items: { skuId: string; quantity: number }[], extra: Record<string, unknown> = {}) {
+export function orderBody(items: Record<string, unknown>[], extra: Record<string, unknown> = {}) {
   return { items, contact: { name: 'Alice', phone: '13800138000', address: '1 Tea Street, Hangzhou' }, ...extra };
 }
 
