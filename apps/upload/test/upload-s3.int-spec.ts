@@ -49,9 +49,14 @@ describe('upload service with the s3 driver against a real S3-protocol server (s
     expect(part.headers.get('content-range')).toBe(`bytes 100-199/${bytes.length}`);
     expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(100, 200))).toBe(true);
 
-    await eventually(async () => ((await objectKeys()).includes(`shop1/thumbs/${reply.body.id.slice(-2)}/${reply.body.id}`) ? true : undefined));
-    const thumb = await fetch(`${content}?variant=thumb`, { headers: { authorization: `Bearer ${alice}` } });
+    // Ready once the row says so (the object lands in the bucket a moment before).
+    const thumb = await eventually(async () => {
+      const response = await fetch(`${content}?variant=thumb`, { headers: { authorization: `Bearer ${alice}` } });
+      await response.arrayBuffer();
+      return response.headers.get('cache-control') === 'no-cache' ? undefined : response;
+    });
     expect(thumb.headers.get('cache-control')).toBe('private, max-age=3600');
+    expect(await objectKeys()).toContain(`shop1/thumbs/${reply.body.id.slice(-2)}/${reply.body.id}`);
     expect(Number(thumb.headers.get('content-length'))).toBeLessThan(bytes.length);
 
     expect((await requestJson(`${upload.url}/api/uploads/${reply.body.id}`, { method: 'DELETE', token: alice })).status).toBe(204);
