@@ -26,6 +26,7 @@ export class CatalogModule {
       imports: [
         PlatformModule.forService('catalog', config, CATALOG_SCHEMA),
         CacheModule.forRoot({
+          enabled: config.CACHE_ENABLED,
           localMaxEntries: config.CACHE_LOCAL_MAX_ENTRIES,
           localTtlMs: config.CACHE_LOCAL_TTL_MS,
           redisTtlSeconds: config.CACHE_REDIS_TTL_SECONDS,

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError } from '#libs/errors';
+import { currentRequestContext } from '#libs/logging';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
 import { StaffRole } from './principal';
@@ -33,6 +34,8 @@ export class AuthGuard implements CanActivate {
       throw new AppError('FORBIDDEN', 'This route is for staff with another role');
     }
     request.principal = principal;
+    const requestContext = currentRequestContext();
+    if (requestContext) requestContext.userId = principal.id;
     return true;
   }
 }

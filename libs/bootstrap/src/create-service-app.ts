@@ -4,7 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { AllExceptionsFilter } from '#libs/errors';
-import { createLogger, PinoNestLogger, RequestContextInterceptor, requestIdFor } from '#libs/logging';
+import { createLogger, PinoNestLogger, requestIdFor } from '#libs/logging';
 import { natsServerOptions } from '#libs/messaging';
 import { MetricsRegistry } from '#libs/metrics';
 import { installHttpHooks } from './install-http-hooks';
@@ -40,7 +40,6 @@ export async function createServiceApp(definition: ServiceDefinition): Promise<S
   definition.configureFastify?.(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.useGlobalInterceptors(new RequestContextInterceptor());
 
   if (definition.answersMessages) {
     app.connectMicroservice<MicroserviceOptions>(natsServerOptions(config, name), { inheritAppConfig: true });

@@ -3,6 +3,8 @@ export const CACHE_OPTIONS = Symbol('CACHE_OPTIONS');
 
 /** How long each tier keeps an entry and how the cluster-wide single flight waits. */
 export interface CacheOptions {
+  /** false: every read calls its loader (the database); invalidations still broadcast. */
+  enabled: boolean;
   /** In-process entries per replica. */
   localMaxEntries: number;
   /** In-process lifetime; bounds staleness only if an invalidation broadcast is lost. */

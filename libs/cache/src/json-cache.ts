@@ -62,12 +62,13 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The JSON text cached under `namespace`/`key`, built from `load()` (serialised once) when absent everywhere. */
-  get(namespace: string, key: string, load: () => Promise<unknown>): Promise<string> {
+  async get(namespace: string, key: string, load: () => Promise<unknown>): Promise<string> {
+    if (!this.options.enabled) return JSON.stringify(await load());
     const localKey = `${namespace}|${key}`;
     const cached = this.local.get(localKey);
     if (cached !== undefined) {
       this.metrics.count('local', namespace);
-      return Promise.resolve(cached);
+      return cached;
     }
     const pending = this.inFlight.get(localKey);
     if (pending) return pending;

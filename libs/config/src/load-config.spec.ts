@@ -1,6 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IsBoolean } from 'class-validator';
+import { BooleanFromEnv } from './boolean-from-env';
 import { ConfigError, loadConfig } from './load-config';
 import { ServiceEnv } from './service-env';
 
@@ -41,5 +43,16 @@ describe('loadConfig', () => {
     const config = loadConfig(ServiceEnv, { ...goodEnv, DATABASE_URL: undefined, DATABASE_URL_FILE: join(dir, 'db') });
     expect(config.DATABASE_URL).toBe('mysql://auth:secret@db:3306/auth');
     expect(() => loadConfig(ServiceEnv, { ...goodEnv, DATABASE_URL: undefined, DATABASE_URL_FILE: join(dir, 'missing') })).toThrow(/DATABASE_URL_FILE/);
+  });
+
+  it('reads booleans from their text, "false" included', () => {
+    class WithFlag extends ServiceEnv {
+      @BooleanFromEnv() @IsBoolean()
+      FLAG: boolean = true;
+    }
+    expect(loadConfig(WithFlag, { ...goodEnv, FLAG: 'false' }).FLAG).toBe(false);
+    expect(loadConfig(WithFlag, { ...goodEnv, FLAG: '1' }).FLAG).toBe(true);
+    expect(loadConfig(WithFlag, goodEnv).FLAG).toBe(true);
+    expect(() => loadConfig(WithFlag, { ...goodEnv, FLAG: 'maybe' })).toThrow(/FLAG/);
   });
 });

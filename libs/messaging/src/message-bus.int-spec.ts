@@ -8,6 +8,7 @@ import { currentRequestContext, runWithRequestContext } from '#libs/logging';
 import { Public } from '#libs/auth';
 import { createTestSigningKeys, PlatformTestApp, requestJson, startPlatformTestApp } from '#libs/testing';
 import { MessageBus } from './message-bus';
+import { BusHandler } from './bus-handler.decorator';
 
 /** Subjects and the queue group are unique to this run, so parallel runs and a live stack on the same NATS never meet. */
 const RUN = `bus${randomBytes(4).toString('hex')}`;
@@ -20,7 +21,7 @@ class LookupRequest {
   userId: string;
 }
 
-@Controller()
+@BusHandler()
 class TestHandlers {
   constructor(@Inject(INSTANCE) private readonly instance: string) {}
 
@@ -53,7 +54,7 @@ class TestHandlers {
 }
 
 /** A replica of another service, alone in its queue group, for watching it shut down. */
-@Controller()
+@BusHandler()
 class SoloHandlers {
   @MessagePattern(SUBJECT.soloSlow)
   async slow(): Promise<string> {

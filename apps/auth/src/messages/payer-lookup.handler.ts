@@ -1,10 +1,10 @@
-import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { AUTH_MESSAGES, GetUserRequest, PayerIdentity } from '#libs/contracts';
 import { ProfileService } from '../services/profile.service';
+import { BusHandler } from '#libs/messaging';
 
 /** Tells the orders service which openid pays for a user's order (WeChat Pay JSAPI needs it); bus only, never HTTP. */
-@Controller()
+@BusHandler()
 export class PayerLookupHandler {
   constructor(private readonly profiles: ProfileService) {}
 

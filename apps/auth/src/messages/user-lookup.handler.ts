@@ -1,10 +1,10 @@
-import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { AUTH_MESSAGES, GetUserRequest, UserSummary } from '#libs/contracts';
 import { ProfileService } from '../services/profile.service';
+import { BusHandler } from '#libs/messaging';
 
 /** Answers other services' questions about users over the bus (one replica per message). */
-@Controller()
+@BusHandler()
 export class UserLookupHandler {
   constructor(private readonly profiles: ProfileService) {}
 

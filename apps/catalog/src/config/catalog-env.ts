@@ -1,8 +1,13 @@
-import { IsInt, Max, Min } from 'class-validator';
-import { ServiceEnv } from '#libs/config';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { BooleanFromEnv, ServiceEnv } from '#libs/config';
 
 /** The catalog's environment: the shared variables plus its cache tuning. */
 export class CatalogEnv extends ServiceEnv {
+  /** false serves every read from MySQL (for measuring what the cache saves). */
+  @BooleanFromEnv()
+  @IsBoolean()
+  CACHE_ENABLED: boolean = true;
+
   /** Read models kept in each replica's memory. */
   @IsInt() @Min(0) @Max(1_000_000)
   CACHE_LOCAL_MAX_ENTRIES: number = 10000;

@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '#libs/auth';
 import { IdParamDto, PageQueryDto } from '#libs/contracts';
 import { ListProductsQueryDto } from '../dtos/list-products-query.dto';
@@ -6,8 +7,12 @@ import { CatalogReadService } from '../services/catalog-read.service';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** The public read path; handlers return JSON text that is sent as it is. */
+/**
+ * The public read path; handlers return JSON text that is sent as it is. Not rate limited: a limit costs a
+ * Redis round trip per request, more than serving these answers from memory does.
+ */
 @Public()
+@SkipThrottle()
 @Controller('api/catalog')
 export class CatalogController {
   constructor(private readonly catalog: CatalogReadService) {}

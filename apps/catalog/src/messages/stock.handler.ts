@@ -1,10 +1,10 @@
-import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { CATALOG_MESSAGES, GetSkusRequest, ReserveStockRequest, SkuSnapshot, StockOrderRequest, StockReservation } from '#libs/contracts';
 import { StockService } from '../services/stock.service';
+import { BusHandler } from '#libs/messaging';
 
 /** The orders service's questions and commands about SKUs and stock (one replica handles each message). */
-@Controller()
+@BusHandler()
 export class StockHandler {
   constructor(private readonly stock: StockService) {}
 

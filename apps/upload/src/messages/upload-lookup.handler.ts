@@ -1,10 +1,10 @@
-import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { GetUploadRequest, GetUploadsRequest, UPLOAD_MESSAGES, UploadSummary } from '#libs/contracts';
 import { UploadFilesService } from '../services/upload-files.service';
+import { BusHandler } from '#libs/messaging';
 
 /** Answers other services' questions about uploads (avatars, product images) over the bus. */
-@Controller()
+@BusHandler()
 export class UploadLookupHandler {
   constructor(private readonly files: UploadFilesService) {}
 
