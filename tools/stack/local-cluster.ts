@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -24,6 +24,9 @@ export interface Replica {
 }
 
 const SANDBOX_APP = { WECHAT_APP_ID: 'wx-sandbox-app', WECHAT_APP_SECRET: 'sandbox-secret' };
+/** The sandbox WeChat Pay merchant: orders signs as it, the sandbox verifies it; the platform key pair is the cluster's own. */
+const SANDBOX_MERCHANT = { WECHATPAY_MCH_ID: '1900000001', WECHATPAY_MERCHANT_SERIAL_NO: 'SANDBOXMERCHANTSERIAL0001', WECHATPAY_API_V3_KEY: 'sandbox-apiv3-key-0123456789abcd' };
+const SANDBOX_PLATFORM_KEY_ID = 'PUB_KEY_ID_SANDBOX';
 
 /**
  * The whole backend on one machine: WeChat sandbox, migrated per-service databases, N replicas of every
@@ -42,6 +45,8 @@ export class LocalCluster {
   private databaseUrls = {} as Record<ServiceName, string>;
   private secretsDir = '';
   private nextReplicaIndex = {} as Record<ServiceName, number>;
+  /** Chosen before the replicas start: orders tells WeChat Pay its notify URL behind HAProxy. */
+  private publicPort = 0;
 
   constructor(readonly options: LocalClusterOptions) {}
 
@@ -61,6 +66,8 @@ export class LocalCluster {
     this.secretsDir = join(this.options.workDir, 'secrets');
     await this.writeSigningKeys();
     this.writeUploadLinkSecret();
+    this.writeWechatPayKeys();
+    this.publicPort = this.options.publicPort || (await freePort());
     this.natsUrl = this.options.natsUrl ?? (await this.startNats());
     log('starting the WeChat sandbox');
     await this.startSandbox();
@@ -158,6 +165,19 @@ export class LocalCluster {
         ...SANDBOX_APP,
       });
     }
+    if (service === 'orders') {
+      // WeChat Pay against the sandbox; notifications come back through HAProxy like WeChat Pay's would.
+      const defaults: Record<string, string> = {
+        WECHAT_APP_ID: SANDBOX_APP.WECHAT_APP_ID,
+        ...SANDBOX_MERCHANT,
+        WECHATPAY_MERCHANT_PRIVATE_KEY_FILE: join(this.secretsDir, 'wechatpay-merchant-private.pem'),
+        WECHATPAY_NOTIFY_URL: `http://127.0.0.1:${this.publicPort}/api/orders/payments/wechat/notify`,
+        WECHATPAY_BASE_URL: this.sandboxUrl,
+        WECHATPAY_PUBLIC_KEY_FILE: join(this.secretsDir, 'wechatpay-platform-public.pem'),
+        WECHATPAY_PUBLIC_KEY_ID: SANDBOX_PLATFORM_KEY_ID,
+      };
+      for (const [variable, value] of Object.entries(defaults)) env[variable] ??= value;
+    }
     if (service === 'upload') {
       // The local driver under the work dir: replicas on one machine share it, as a shared volume would across machines.
       const defaults = {
@@ -174,6 +194,18 @@ export class LocalCluster {
   private writeUploadLinkSecret(): void {
     const file = join(this.secretsDir, 'upload-link-secret');
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+
+  /** The merchant's API key pair (orders signs, the sandbox verifies) and the sandbox's platform key pair (the sandbox signs, orders verifies). */
+  private writeWechatPayKeys(): void {
+    mkdirSync(this.secretsDir, { recursive: true, mode: 0o700 });
+    for (const name of ['merchant', 'platform']) {
+      const privateFile = join(this.secretsDir, `wechatpay-${name}-private.pem`);
+      if (existsSync(privateFile)) continue;
+      const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      writeFileSync(privateFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+      writeFileSync(join(this.secretsDir, `wechatpay-${name}-public.pem`), pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    }
   }
 
   private async writeSigningKeys(): Promise<void> {
@@ -200,7 +232,17 @@ export class LocalCluster {
       name: 'wechat-sandbox',
       command: process.execPath,
       args: [join(this.root, 'dist/tools/wechat-sandbox/main.js')],
-      env: { ...process.env, SANDBOX_HOST: '127.0.0.1', SANDBOX_PORT: String(port), ...SANDBOX_APP },
+      env: {
+        ...process.env,
+        SANDBOX_HOST: '127.0.0.1',
+        SANDBOX_PORT: String(port),
+        ...SANDBOX_APP,
+        ...SANDBOX_MERCHANT,
+        WECHATPAY_MERCHANT_PUBLIC_KEY_FILE: join(this.secretsDir, 'wechatpay-merchant-public.pem'),
+        WECHATPAY_PLATFORM_PRIVATE_KEY_FILE: join(this.secretsDir, 'wechatpay-platform-private.pem'),
+        WECHATPAY_PLATFORM_SERIAL_NO: SANDBOX_PLATFORM_KEY_ID,
+        SANDBOX_PAY_NOTIFY_RETRY_SECONDS: process.env.SANDBOX_PAY_NOTIFY_RETRY_SECONDS ?? '1,2,5,10,30,60',
+      },
       logFile: this.logFile('wechat-sandbox'),
     });
     this.infrastructure.push(sandbox);
@@ -228,7 +270,7 @@ export class LocalCluster {
   }
 
   private async startHaproxy(): Promise<void> {
-    const publicPort = this.options.publicPort || (await freePort());
+    const publicPort = this.publicPort || this.options.publicPort || (await freePort());
     const statsPort = this.options.statsPort || (await freePort());
     this.runtimeSocket = join(this.options.workDir, 'haproxy.sock');
     const backends = Object.fromEntries(SERVICES.map((service) => [service, [] as HaproxyServer[]])) as Record<ServiceName, HaproxyServer[]>;

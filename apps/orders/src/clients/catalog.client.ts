@@ -13,8 +13,8 @@ export class CatalogClient {
   }
 
   /** Takes the units out of stock for `orderId`, all lines or none (INSUFFICIENT_STOCK, SKU_NOT_FOUND). Idempotent per order. */
-  reserve(orderId: string, lines: { skuId: string; quantity: number }[]): Promise<StockReservation> {
-    return this.bus.request<StockReservation>(CATALOG_MESSAGES.reserveStock, { orderId, lines });
+  reserve(orderId: string, lines: { skuId: string; quantity: number }[], timeoutMs?: number): Promise<StockReservation> {
+    return this.bus.request<StockReservation>(CATALOG_MESSAGES.reserveStock, { orderId, lines }, timeoutMs);
   }
 
   /** Gives an order's reserved units back to stock. Idempotent per order. */

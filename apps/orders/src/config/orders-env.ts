@@ -23,6 +23,13 @@ export class OrdersEnv extends ServiceEnv {
   @IsInt() @Min(1) @Max(3600)
   ORDER_REPAIR_AFTER_SECONDS: number = 60;
 
+  /**
+   * How long placing an order waits for the catalog's stock reservation (ms). Longer than MESSAGE_TIMEOUT_MS: in a rush on
+   * one SKU the reservations queue on its row, and giving up early only turns a sale into an error and a release.
+   */
+  @IsInt() @Min(100) @Max(25000)
+  ORDER_RESERVE_TIMEOUT_MS: number = 10000;
+
   /** The business's UTC offset: slot dates (`?date=`) are its calendar days, order numbers its clock. */
   @Matches(/^[+-](0\d|1[0-4]):[0-5]\d$/, { message: 'BUSINESS_UTC_OFFSET must look like +08:00' })
   BUSINESS_UTC_OFFSET: string = '+08:00';

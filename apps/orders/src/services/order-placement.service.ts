@@ -88,7 +88,7 @@ export class OrderPlacement {
 
   private async reserve(orderId: string, lines: Line[]): Promise<void> {
     try {
-      const reservation = await this.catalog.reserve(orderId, lines.map(({ skuId, quantity }) => ({ skuId, quantity })));
+      const reservation = await this.catalog.reserve(orderId, lines.map(({ skuId, quantity }) => ({ skuId, quantity })), this.config.ORDER_RESERVE_TIMEOUT_MS);
       // Only a reservation released meanwhile (the sweeper, long after a stalled request) answers otherwise.
       if (reservation.status !== 'reserved') throw new AppError('DEPENDENCY_UNAVAILABLE', 'The order could not be placed, try again');
     } catch (error) {

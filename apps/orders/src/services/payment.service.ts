@@ -15,7 +15,7 @@ import { StockSettlement } from './stock-settlement.service';
 /** A prepay_id is valid for 2 hours; one older than this is asked for again. */
 const PREPAY_REUSE_MS = 110 * 60 * 1000;
 /** An order this close to its expiry is not offered for payment any more. */
-const PAY_CUTOFF_MS = 5000;
+const PAY_CUTOFF_MS = 2000;
 
 /** How a payment came to be known: WeChat Pay's notification, or our own query (a lost notification). */
 export type PaymentSource = 'notification' | 'query';
