@@ -3,10 +3,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { ServiceName } from '../../tools/stack/cluster-options';
+import { LocalClusterOptions, ServiceName } from '../../tools/stack/cluster-options';
 
 /** A local cluster for one test file: its own NATS server, databases, Redis prefix and HAProxy, all removed afterwards. */
-export function createTestCluster(replicas: Partial<Record<ServiceName, number>>, env: Record<string, string> = {}): LocalCluster {
+export function createTestCluster(
+  replicas: Partial<Record<ServiceName, number>>,
+  env: Record<string, string> = {},
+  options: Partial<LocalClusterOptions> = {},
+): LocalCluster {
   const id = randomBytes(3).toString('hex');
   return new LocalCluster({
     replicas: { auth: 0, catalog: 0, orders: 0, upload: 0, ...replicas },
@@ -23,6 +27,7 @@ export function createTestCluster(replicas: Partial<Record<ServiceName, number>>
     env: { LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_MS: '2500', THROTTLE_LIMIT: '1000000', THROTTLE_SENSITIVE_LIMIT: '100000', ...env },
     seedProducts: 0,
     dropDatabasesOnStop: true,
+    ...options,
   });
 }
 

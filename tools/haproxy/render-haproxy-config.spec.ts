@@ -35,7 +35,8 @@ describe('renderHaproxyConfig', () => {
   it.each([0, 1, 3])('renders a config HAProxy accepts with %i server(s) per backend', (count) => {
     const config = renderHaproxyConfig(input(count));
     expect(config).not.toMatch(/\{\{|\}\}/);
-    expect(config.match(/^\s+server /gm) ?? []).toHaveLength(4 * count);
+    // Each replica is listed twice: in its service's ready pool and in the alive-only fallback pool.
+    expect(config.match(/^\s+server /gm) ?? []).toHaveLength(2 * 4 * count);
     const check = haproxyCheck(config);
     expect(check.output).not.toMatch(/ALERT|WARNING/);
     expect(check.status).toBe(0);

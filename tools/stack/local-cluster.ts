@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions, dropServiceDatabase, provisionServiceDatabase, runMigrations } from '#libs/database';
 import { findRepoRoot } from '../haproxy/find-repo-root';
-import { waitForServerStatus } from '../haproxy/haproxy-runtime';
+import { runtimeCommand, setServerState, waitForServerStatus } from '../haproxy/haproxy-runtime';
 import { HaproxyServer, renderHaproxyConfig } from '../haproxy/render-haproxy-config';
 import { generateSigningKey } from '../keys/signing-keys';
 import { SERVICE_SCHEMAS } from '../migrate/service-schemas';
@@ -96,6 +96,35 @@ export class LocalCluster {
     return replica;
   }
 
+  /**
+   * Adds a replica of `service` while traffic flows: starts it, then adds it to HAProxy through the runtime
+   * API (its ready pool and its alive-only fallback pool) and waits until HAProxy sends it traffic.
+   */
+  async scaleOut(service: ServiceName): Promise<Replica> {
+    const replica = await this.startReplica(service);
+    for (const backend of [service, `${service}_live`]) {
+      await this.runtime(`add server ${backend}/${replica.name} 127.0.0.1:${replica.port} check inter 1s fastinter 500ms downinter 1s fall 2 rise 2`);
+      await this.runtime(`enable health ${backend}/${replica.name}`);
+      await this.runtime(`enable server ${backend}/${replica.name}`);
+    }
+    await this.waitForBalancerStatus(replica.name, 'UP', 15000);
+    return replica;
+  }
+
+  /** Removes a replica while traffic flows: drain in HAProxy, graceful stop (SIGTERM), then out of the config. */
+  async scaleIn(name: string): Promise<void> {
+    const replica = this.requireReplica(name);
+    const backends = [replica.service, `${replica.service}_live`];
+    for (const backend of backends) await setServerState(this.runtimeSocket, backend, name, 'drain');
+    await replica.process.stop();
+    for (const backend of backends) {
+      await setServerState(this.runtimeSocket, backend, name, 'maint');
+      // HAProxy refuses to delete a server while it still holds connections to it; they close shortly after the exit.
+      await waitFor(`HAProxy to let go of ${backend}/${name}`, async () => !/cannot|not|error/i.test(await this.runtime(`del server ${backend}/${name}`)), 10000, 200);
+    }
+    this.replicas.delete(name);
+  }
+
   /** Starts a stopped replica again, on the same port. */
   async restartReplica(name: string): Promise<void> {
     const replica = this.requireReplica(name);
@@ -114,6 +143,10 @@ export class LocalCluster {
   waitForBalancerStatus(name: string, status: string, timeoutMs = 10000): Promise<void> {
     const replica = this.requireReplica(name);
     return waitForServerStatus(this.runtimeSocket, replica.service, name, status, timeoutMs).then(() => undefined);
+  }
+
+  private runtime(command: string): Promise<string> {
+    return runtimeCommand(this.runtimeSocket, command);
   }
 
   /** Stops replicas (gracefully), HAProxy and everything else the cluster started. */

@@ -58,6 +58,17 @@ function fromFastify(error: unknown): DescribedError | undefined {
   return { status: ERROR_STATUS[code], code, message: SAFE_MESSAGES[code] ?? 'Bad request', unexpected: false };
 }
 
+// A database or Redis that cannot be reached: the request is refused quickly and may be retried later.
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
+const CONNECTION_ERROR_MESSAGES = /Connection is closed|Command timed out|Stream isn't writeable|Reached the max retries per request/;
+
+function isDependencyOutage(error: unknown): boolean {
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown }; name?: unknown; message?: unknown } | undefined;
+  const codes = [candidate?.code, candidate?.driverError?.code].filter((code): code is string => typeof code === 'string');
+  if (codes.some((code) => CONNECTION_ERROR_CODES.has(code))) return true;
+  return candidate?.name === 'MaxRetriesPerRequestError' || (typeof candidate?.message === 'string' && CONNECTION_ERROR_MESSAGES.test(candidate.message));
+}
+
 /** Maps any thrown value onto the contract's error vocabulary. */
 export function describeError(error: unknown): DescribedError {
   if (error instanceof AppError) {
@@ -72,6 +83,9 @@ export function describeError(error: unknown): DescribedError {
   }
   const fastify = fromFastify(error);
   if (fastify) return fastify;
+  if (isDependencyOutage(error)) {
+    return { status: 503, code: 'DEPENDENCY_UNAVAILABLE', message: 'A backing service is unavailable, try again shortly', unexpected: false };
+  }
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return fromStatus(statusCode, undefined);
   return { status: 500, code: 'INTERNAL_ERROR', message: 'Internal server error', unexpected: true };
