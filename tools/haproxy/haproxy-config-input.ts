@@ -8,6 +8,20 @@ export interface HaproxyServer {
 /** The services the public frontend routes to, one backend each. */
 export type HaproxyBackendName = 'auth' | 'catalog' | 'orders' | 'upload';
 
+/** The optional HTTPS listener: TLS termination with HTTP/2, plain HTTP redirected, ACME challenges passed through. */
+export interface HaproxyTlsInput {
+  /** HTTPS listener, e.g. ':443'. */
+  bind: string;
+  /** Absolute path of a PEM file (certificate chain then key) or of a directory of them (one per domain, chosen by SNI). */
+  certificate: string;
+  /** Where plain-HTTP requests for /.well-known/acme-challenge/ go (certbot --standalone, lego...); absent: not routed. */
+  acmeChallenge?: { host: string; port: number };
+  /** Redirect plain HTTP to HTTPS (308), except GET /health and ACME challenges; default true. */
+  redirectHttp?: boolean;
+  /** Strict-Transport-Security max-age in seconds on HTTPS responses; 0 or absent: no header. */
+  hstsMaxAgeSeconds?: number;
+}
+
 /** Everything that varies between the local cluster, the VMs and docker-compose. */
 export interface HaproxyConfigInput {
   /** Public listener, e.g. '127.0.0.1:8080'. */
@@ -17,6 +31,8 @@ export interface HaproxyConfigInput {
   /** Absolute path of the unix socket serving the runtime API. */
   runtimeSocket: string;
   backends: Record<HaproxyBackendName, HaproxyServer[]>;
+  /** HTTPS in front of the same routes; absent: plain HTTP only (local stack, or TLS ends at a cloud load balancer). */
+  tls?: HaproxyTlsInput;
 }
 
 /** The backends in the order they appear in the template. */
@@ -62,6 +78,21 @@ function checkServers(backend: HaproxyBackendName, servers: unknown): void {
   }
 }
 
+function checkTls(tls: HaproxyTlsInput, publicBind: string, statsBind: string): void {
+  checkBind('tls.bind', tls.bind);
+  if (tls.bind === publicBind || tls.bind === statsBind) throw new Error('HAProxy config: tls.bind must differ from publicBind and statsBind');
+  if (typeof tls.certificate !== 'string' || !/^\/[A-Za-z0-9._/-]+$/.test(tls.certificate)) {
+    throw new Error(`HAProxy config: tls.certificate must be an absolute path of [A-Za-z0-9._/-], got ${JSON.stringify(tls.certificate)}`);
+  }
+  if (tls.acmeChallenge !== undefined) {
+    if (typeof tls.acmeChallenge.host !== 'string' || !HOST.test(tls.acmeChallenge.host)) throw new Error(`HAProxy config: tls.acmeChallenge.host ${JSON.stringify(tls.acmeChallenge.host)} must be a hostname or an address`);
+    if (!isPort(tls.acmeChallenge.port)) throw new Error(`HAProxy config: tls.acmeChallenge.port ${JSON.stringify(tls.acmeChallenge.port)} must be an integer 1-65535`);
+  }
+  if (tls.redirectHttp !== undefined && typeof tls.redirectHttp !== 'boolean') throw new Error('HAProxy config: tls.redirectHttp must be a boolean');
+  const hsts = tls.hstsMaxAgeSeconds;
+  if (hsts !== undefined && (typeof hsts !== 'number' || !Number.isInteger(hsts) || hsts < 0)) throw new Error(`HAProxy config: tls.hstsMaxAgeSeconds must be a whole number of seconds, got ${JSON.stringify(hsts)}`);
+}
+
 /** Throws an Error naming the first invalid field of `input`. */
 export function validateHaproxyConfigInput(input: HaproxyConfigInput): void {
   checkBind('publicBind', input.publicBind);
@@ -70,4 +101,5 @@ export function validateHaproxyConfigInput(input: HaproxyConfigInput): void {
   checkSocket(input.runtimeSocket);
   if (typeof input.backends !== 'object' || input.backends === null) throw new Error('HAProxy config: backends is required');
   for (const backend of HAPROXY_BACKENDS) checkServers(backend, input.backends[backend]);
+  if (input.tls !== undefined) checkTls(input.tls, input.publicBind, input.statsBind);
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepoRoot } from './find-repo-root';
-import { HAPROXY_BACKENDS, HaproxyConfigInput, HaproxyServer, validateHaproxyConfigInput } from './haproxy-config-input';
+import { HAPROXY_BACKENDS, HaproxyConfigInput, HaproxyServer, HaproxyTlsInput, validateHaproxyConfigInput } from './haproxy-config-input';
 
-export type { HaproxyBackendName, HaproxyConfigInput, HaproxyServer } from './haproxy-config-input';
+export type { HaproxyBackendName, HaproxyConfigInput, HaproxyServer, HaproxyTlsInput } from './haproxy-config-input';
 
 /** Absolute path of deploy/haproxy/haproxy.cfg.tmpl, from the sources or from dist. */
 export function haproxyTemplatePath(): string {
@@ -15,6 +15,32 @@ function serverLines(servers: HaproxyServer[]): string {
   return servers.map(({ name, host, port }) => `    server ${name} ${host}:${port}`).join('\n');
 }
 
+/** The tls* placeholders: comments without TLS, else the HTTPS listener, redirect, HSTS and ACME passthrough. */
+function tlsValues(tls: HaproxyTlsInput | undefined): Record<string, string> {
+  if (!tls) {
+    return {
+      tlsBind: '    # no HTTPS listener (rendered with a certificate: ssl crt ... alpn h2,http/1.1)',
+      tlsRules: '    # plain HTTP only: no redirect, no ACME passthrough',
+      tlsAcmeRoute: '    # (ACME challenges are routed only with TLS)',
+      tlsAcmeBackend: '# no acme_challenge backend without TLS',
+    };
+  }
+  const acme = tls.acmeChallenge;
+  const rules = [
+    ...(acme ? ['    acl acme_challenge path_beg /.well-known/acme-challenge/'] : []),
+    ...(tls.redirectHttp === false ? [] : [`    http-request redirect scheme https code 308 if !{ ssl_fc }${acme ? ' !acme_challenge' : ''}`]),
+    ...(tls.hstsMaxAgeSeconds ? [`    http-after-response set-header Strict-Transport-Security "max-age=${tls.hstsMaxAgeSeconds}" if { ssl_fc }`] : []),
+  ];
+  return {
+    tlsBind: `    bind ${tls.bind} ssl crt ${tls.certificate} alpn h2,http/1.1`,
+    tlsRules: rules.length ? rules.join('\n') : '    # HTTPS without redirect or ACME passthrough',
+    tlsAcmeRoute: acme ? '    use_backend acme_challenge if acme_challenge !{ ssl_fc }' : '    # (no ACME challenge passthrough)',
+    tlsAcmeBackend: acme
+      ? ['# The ACME client answering HTTP-01 challenges (see deploy/haproxy/acme/); not health-checked, never retried elsewhere.', 'backend acme_challenge', `    server acme ${acme.host}:${acme.port} no-check`].join('\n')
+      : '# no acme_challenge backend: no ACME client configured',
+  };
+}
+
 /** The HAProxy configuration for `input`; throws on invalid input before touching the template. */
 export function renderHaproxyConfig(input: HaproxyConfigInput): string {
   validateHaproxyConfigInput(input);
@@ -22,6 +48,7 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
     publicBind: input.publicBind,
     statsBind: input.statsBind,
     runtimeSocket: input.runtimeSocket,
+    ...tlsValues(input.tls),
   };
   for (const backend of HAPROXY_BACKENDS) values[`${backend}Servers`] = serverLines(input.backends[backend]);
 
