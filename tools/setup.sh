@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepares a fresh machine: system packages (HAProxy, and MariaDB/Redis/NATS when absent), the local
+# Prepares a fresh machine: system packages (HAProxy, promtool, and MariaDB/Redis/NATS when absent), the local
 # MariaDB, Redis and NATS servers running, and the npm dependencies. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,8 @@ command -v haproxy >/dev/null || missing+=(haproxy)
 command -v nats-server >/dev/null || missing+=(nats-server)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v mariadbd >/dev/null || missing+=(mariadb-server)
+# promtool checks and unit-tests deploy/monitoring (tools/monitoring/*.spec.ts); Debian ships it with the server.
+command -v promtool >/dev/null || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   as_root apt-get update -q
