@@ -4,9 +4,10 @@ import { Counter } from 'prom-client';
 import { APP_CONFIG, ServiceEnv } from '#libs/config';
 import { MetricsRegistry } from '#libs/metrics';
 import { createDataSourceOptions, ServiceSchema } from './create-data-source-options';
+import { DatabasePoolMetrics } from './database-pool.metrics';
 import { QueryMetricsLogger } from './query-metrics.logger';
 
-/** Connects a service to its own database with its own entities and migrations, counting its queries. */
+/** Connects a service to its own database with its own entities and migrations, counting its queries and sampling its pool. */
 @Module({})
 export class DatabaseModule {
   /** The schema is the service's; the connection comes from DATABASE_URL. */
@@ -27,6 +28,7 @@ export class DatabaseModule {
           }),
         }),
       ],
+      providers: [DatabasePoolMetrics],
     };
   }
 }

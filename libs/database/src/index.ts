@@ -5,3 +5,4 @@ export * from './new-id';
 export * from './provision-database';
 export * from './run-migrations';
 export * from './query-metrics.logger';
+export * from './database-pool.metrics';

@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, CounterConfiguration, Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, Registry } from 'prom-client';
 import { APP_CONFIG, ServiceEnv } from '#libs/config';
 import { SERVICE_NAME } from './service-name';
 
-/** The service's Prometheus registry: process metrics plus the HTTP latency histogram. */
+/**
+ * The service's Prometheus registry: process metrics plus the HTTP latency histogram. Services add their own
+ * families through counter()/gauge()/histogram(); docs/monitoring.md lists every family and its labels.
+ */
 @Injectable()
 export class MetricsRegistry {
   readonly registry = new Registry();
@@ -19,6 +22,21 @@ export class MetricsRegistry {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
+  }
+
+  /** The counter `name` of this registry, made on first use: several providers may count into one family. */
+  counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
+    return (this.registry.getSingleMetric(config.name) as Counter<L> | undefined) ?? new Counter({ ...config, registers: [this.registry] });
+  }
+
+  /** The gauge `name` of this registry, made on first use (a `collect` function samples it on each scrape). */
+  gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
+    return (this.registry.getSingleMetric(config.name) as Gauge<L> | undefined) ?? new Gauge({ ...config, registers: [this.registry] });
+  }
+
+  /** The histogram `name` of this registry, made on first use. */
+  histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
+    return (this.registry.getSingleMetric(config.name) as Histogram<L> | undefined) ?? new Histogram({ ...config, registers: [this.registry] });
   }
 
   /** Records one finished HTTP request; `route` must be the route pattern, never the raw URL. */

@@ -6,3 +6,4 @@ export * from './http-client';
 export * from './test-tokens';
 export * from './private-nats';
 export * from './platform-test-app';
+export * from './metrics-scrape';
