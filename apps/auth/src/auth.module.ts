@@ -10,6 +10,7 @@ import { SessionController } from './controllers/session.controller';
 import { StaffController } from './controllers/staff.controller';
 import { WechatLoginController } from './controllers/wechat-login.controller';
 import { PayerLookupHandler } from './messages/payer-lookup.handler';
+import { AuthMetrics } from './metrics/auth.metrics';
 import { UserLookupHandler } from './messages/user-lookup.handler';
 import { SessionRepository } from './repositories/session.repository';
 import { StaffAccountRepository } from './repositories/staff-account.repository';
@@ -31,6 +32,7 @@ export class AuthModule {
       imports: [PlatformModule.forService('auth', config, AUTH_SCHEMA)],
       controllers: [WechatLoginController, SessionController, ProfileController, StaffController, UserLookupHandler, PayerLookupHandler],
       providers: [
+        AuthMetrics,
         WechatHttpClient,
         WechatAccessTokenService,
         WechatApiClient,

@@ -4,6 +4,7 @@ import { APP_CONFIG } from '#libs/config';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
 import { AuthEnv } from '../config/auth-env';
+import { AuthMetrics } from '../metrics/auth.metrics';
 import { SessionRepository } from '../repositories/session.repository';
 import { StaffAccountRepository } from '../repositories/staff-account.repository';
 import { AccessTokenSigner } from './access-token.signer';
@@ -27,6 +28,7 @@ export class SessionService {
     private readonly staff: StaffAccountRepository,
     private readonly signer: AccessTokenSigner,
     private readonly revocations: SessionRevocations,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   /** Opens a session for a user or staff account and returns its first token pair. */
@@ -42,6 +44,24 @@ export class SessionService {
 
   /** Trades a refresh token for a new pair; a token presented twice revokes its whole session. */
   async refresh(refreshToken: string): Promise<TokenPair> {
+    try {
+      const pair = await this.rotate(refreshToken);
+      this.metrics.refresh();
+      return pair;
+    } catch (error) {
+      this.metrics.refresh(error);
+      throw error;
+    }
+  }
+
+  /** Revokes a session for every replica of every service: access tokens are refused within the Redis round trip. */
+  async revoke(sessionId: string, reason: string): Promise<void> {
+    await this.revocations.revoke(sessionId, this.config.ACCESS_TOKEN_TTL_SECONDS + 60);
+    await this.sessions.revoke(sessionId, reason);
+    this.metrics.revoked(reason);
+  }
+
+  private async rotate(refreshToken: string): Promise<TokenPair> {
     const usedHash = hashRefreshToken(refreshToken);
     const record = await this.sessions.findToken(usedHash);
     const now = new Date();
@@ -60,12 +80,6 @@ export class SessionService {
     });
     if (!rotated) return this.rejectReuse(session.id);
     return this.pair({ kind: session.subjectKind, id: session.subjectId, sessionId: session.id, roles }, next);
-  }
-
-  /** Revokes a session for every replica of every service: access tokens are refused within the Redis round trip. */
-  async revoke(sessionId: string, reason: string): Promise<void> {
-    await this.revocations.revoke(sessionId, this.config.ACCESS_TOKEN_TTL_SECONDS + 60);
-    await this.sessions.revoke(sessionId, reason);
   }
 
   /** Revokes every live session of a subject (a disabled staff account). */

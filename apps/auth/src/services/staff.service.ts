@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '#libs/errors';
 import { CreateStaffDto } from '../dtos/create-staff.dto';
 import { StaffAccountDto } from '../dtos/staff-account.dto';
+import { AuthMetrics } from '../metrics/auth.metrics';
 import { StaffAccountRepository } from '../repositories/staff-account.repository';
 import { PasswordHasher } from './password-hasher';
 import { SessionService, TokenPair } from './session.service';
@@ -18,10 +19,22 @@ export class StaffService {
     private readonly accounts: StaffAccountRepository,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   /** Same answer for an unknown name, a wrong password or a disabled account. */
   async login(username: string, password: string): Promise<StaffLoginResult> {
+    try {
+      const result = await this.checkAndOpen(username, password);
+      this.metrics.login('staff');
+      return result;
+    } catch (error) {
+      this.metrics.login('staff', error);
+      throw error;
+    }
+  }
+
+  private async checkAndOpen(username: string, password: string): Promise<StaffLoginResult> {
     const account = await this.accounts.findForLogin(username);
     const valid = await this.hasher.verify(account?.passwordHash, password);
     if (!account || !valid || account.disabledAt) throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password');
