@@ -7,6 +7,7 @@ import { UploadController } from './controllers/upload.controller';
 import { StorageSweepJobs } from './jobs/storage-sweep.jobs';
 import { ThumbnailJobs } from './jobs/thumbnail.jobs';
 import { UploadLookupHandler } from './messages/upload-lookup.handler';
+import { UploadMetrics } from './metrics/upload.metrics';
 import { UploadIntentRepository } from './repositories/upload-intent.repository';
 import { UploadRepository } from './repositories/upload.repository';
 import { ContentDeliveryService } from './services/content-delivery.service';
@@ -31,6 +32,7 @@ export class UploadModule {
       imports: [PlatformModule.forService('upload', config, UPLOAD_SCHEMA), QueuesModule],
       controllers: [UploadController, UploadContentController, UploadLookupHandler],
       providers: [
+        UploadMetrics,
         storageProvider,
         UploadRepository,
         UploadIntentRepository,

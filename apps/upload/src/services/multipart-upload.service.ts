@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/auth';
 import { AppError } from '#libs/errors';
 import { Upload } from '../entities/upload.entity';
+import { UploadMetrics } from '../metrics/upload.metrics';
 import { checkFilename } from './filename';
 import { UploadPolicy } from './upload-policy';
 import { UploadStore } from './upload-store.service';
@@ -39,9 +40,21 @@ export class MultipartUploadService {
   constructor(
     private readonly policy: UploadPolicy,
     private readonly store: UploadStore,
+    private readonly metrics: UploadMetrics,
   ) {}
 
   async upload(principal: Principal, request: FastifyRequest, publicQuery: boolean | undefined): Promise<Upload> {
+    try {
+      const upload = await this.receive(principal, request, publicQuery);
+      this.metrics.stored('multipart', upload.size);
+      return upload;
+    } catch (error) {
+      this.metrics.refused('multipart', error);
+      throw error;
+    }
+  }
+
+  private async receive(principal: Principal, request: FastifyRequest, publicQuery: boolean | undefined): Promise<Upload> {
     if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file"');
     const length = Number(request.headers['content-length']);
     if (Number.isFinite(length) && length > this.policy.maxBytes + MULTIPART_OVERHEAD_BYTES) {

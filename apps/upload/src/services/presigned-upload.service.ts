@@ -9,6 +9,7 @@ import { UploadEnv } from '../config/upload-env';
 import { PresignedUploadDto } from '../dtos/presigned-upload.dto';
 import { PresignUploadDto } from '../dtos/presign-upload.dto';
 import { Upload } from '../entities/upload.entity';
+import { UploadMetrics } from '../metrics/upload.metrics';
 import { UploadIntentRepository } from '../repositories/upload-intent.repository';
 import { UploadRepository } from '../repositories/upload.repository';
 import { STORAGE_DRIVER } from '../storage/storage-driver';
@@ -34,6 +35,7 @@ export class PresignedUploadService {
     private readonly intents: UploadIntentRepository,
     private readonly uploads: UploadRepository,
     private readonly store: UploadStore,
+    private readonly metrics: UploadMetrics,
   ) {}
 
   async presign(principal: Principal, request: PresignUploadDto): Promise<PresignedUploadDto> {
@@ -68,6 +70,15 @@ export class PresignedUploadService {
 
   /** Checks the object that arrived against the presign; a mismatch removes it (and the presign) and says why. */
   async confirm(principal: Principal, id: string): Promise<Upload> {
+    try {
+      return await this.check(principal, id);
+    } catch (error) {
+      this.metrics.refused('presigned', error);
+      throw error;
+    }
+  }
+
+  private async check(principal: Principal, id: string): Promise<Upload> {
     const intent = await this.intents.findById(id);
     if (!intent || intent.kind !== 'presign' || !isOwner(intent, principal)) return this.alreadyConfirmed(principal, id);
     const size = await this.storage.size(originalKey(id));
@@ -89,7 +100,9 @@ export class PresignedUploadService {
       throw inspector.failure;
     }
     try {
-      return await this.store.complete(id, inspector.result, { principal, isPublic: intent.isPublic, filename: intent.filename });
+      const upload = await this.store.complete(id, inspector.result, { principal, isPublic: intent.isPublic, filename: intent.filename });
+      this.metrics.stored('presigned', upload.size);
+      return upload;
     } catch (error) {
       // A confirm that raced another one for the same upload gets the upload the other one made.
       if (error instanceof AppError && error.code === 'UPLOAD_NOT_RECEIVED') return this.alreadyConfirmed(principal, id);
