@@ -34,6 +34,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The upload service's local storage (UPLOAD_LOCAL_DIR=/app/var/uploads in docker-compose.yml): a volume mounted
+# here starts with this directory's owner, so the app user can write to it.
+RUN mkdir -p /app/var/uploads && chown node:node /app/var/uploads
 # The base image's unprivileged user (uid 1000).
 USER node
 EXPOSE 3000

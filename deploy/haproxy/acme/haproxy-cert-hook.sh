@@ -12,20 +12,25 @@
 # (chain then key, mode 600, replaced atomically), then:
 #   - if HAProxy already serves that file: swaps it in memory through the runtime API
 #     (`set ssl cert` + `commit ssl cert`): no reload, no connection dropped;
-#   - otherwise (first certificate of a name, or the runtime API unreachable): runs HAPROXY_RELOAD_COMMAND,
-#     a seamless reload that reads the new file.
+#   - otherwise (first certificate of a name, or the runtime API unreachable): reloads HAProxy seamlessly so
+#     that it reads the new file, through its master CLI when HAPROXY_MASTER_SOCKET is set (docker compose),
+#     else with HAPROXY_RELOAD_COMMAND.
 #
 # Variables (defaults for the VM layout in deploy/vm):
 #   HAPROXY_CERT_DIR        /etc/haproxy/certs              the directory HAProxy's "crt" points at
 #   HAPROXY_RUNTIME_SOCKET  /run/haproxy/admin.sock         HAProxy's admin socket
-#   HAPROXY_RELOAD_COMMAND  systemctl reload haproxy        docker compose: `docker compose kill -s USR2 haproxy`
+#   HAPROXY_MASTER_SOCKET   (unset)                         master CLI of `haproxy -W -S <path>`: "reload" there
+#   HAPROXY_RELOAD_COMMAND  systemctl reload haproxy        used without a master socket
+#   HAPROXY_CERT_OWNER      (unset)                         chown the PEM to this user when HAProxy runs as another one
 # Talks to the socket with socat, or python3 when socat is absent (the certbot image has python3).
 set -eu
 
 lineage=${RENEWED_LINEAGE:?RENEWED_LINEAGE is not set: run me as certbot --deploy-hook}
 cert_dir=${HAPROXY_CERT_DIR:-/etc/haproxy/certs}
 socket=${HAPROXY_RUNTIME_SOCKET:-/run/haproxy/admin.sock}
+master=${HAPROXY_MASTER_SOCKET:-}
 reload=${HAPROXY_RELOAD_COMMAND:-systemctl reload haproxy}
+owner=${HAPROXY_CERT_OWNER:-}
 
 name=$(basename "$lineage")
 target="$cert_dir/$name.pem"
@@ -34,11 +39,13 @@ tmp="$cert_dir/.$name.pem.tmp"
 umask 077
 # No blank line inside: the runtime API payload below ends at the first empty line.
 cat "$lineage/fullchain.pem" "$lineage/privkey.pem" | grep -v '^[[:space:]]*$' > "$tmp"
+if [ -n "$owner" ]; then chown "$owner" "$tmp"; fi
 mv -f "$tmp" "$target"
 
+# runtime [socket]: sends stdin to HAProxy's admin socket (or the given one) and prints the answer.
 runtime() {
   if command -v socat >/dev/null 2>&1; then
-    socat -t 5 stdio "UNIX-CONNECT:$socket"
+    socat -t 5 stdio "UNIX-CONNECT:${1:-$socket}"
   else
     python3 -c '
 import socket, sys
@@ -54,7 +61,7 @@ while True:
         break
     out += chunk
 sys.stdout.write(out.decode())
-' "$socket"
+' "${1:-$socket}"
   fi
 }
 
@@ -71,5 +78,10 @@ if [ -S "$socket" ] && loaded=$(echo "show ssl cert" | runtime) && printf '%s\n'
   esac
 fi
 
+if [ -n "$master" ]; then
+  echo "haproxy-cert-hook: $target is new to HAProxy (or its runtime API is unreachable): reload through $master"
+  echo reload | runtime "$master" >/dev/null
+  exit 0
+fi
 echo "haproxy-cert-hook: $target is new to HAProxy (or its runtime API is unreachable): $reload"
 sh -c "$reload"

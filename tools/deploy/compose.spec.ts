@@ -1,0 +1,165 @@
+import 'reflect-metadata';
+import { getMetadataStorage } from 'class-validator';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthEnv } from '../../apps/auth/src/config/auth-env';
+import { CatalogEnv } from '../../apps/catalog/src/config/catalog-env';
+import { OrdersEnv } from '../../apps/orders/src/config/orders-env';
+import { UploadEnv } from '../../apps/upload/src/config/upload-env';
+import { findRepoRoot } from '../haproxy/find-repo-root';
+import { renderHaproxyConfig } from '../haproxy/render-haproxy-config';
+import { readComposeFile, validateCompose } from './compose-schema';
+
+const root = findRepoRoot(__dirname);
+const APPS = { auth: AuthEnv, catalog: CatalogEnv, orders: OrdersEnv, upload: UploadEnv } as const;
+type Service = { image?: string; command?: string[]; environment?: Record<string, unknown>; healthcheck?: { disable?: boolean; test?: unknown }; deploy?: { replicas?: number }; profiles?: string[]; restart?: string; ports?: string[] };
+
+function declaredVariables(schema: new () => object): string[] {
+  return [...new Set(getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false).map((m) => m.propertyName))];
+}
+
+/** Variables with no default, not optional and not conditional: an app refuses to start without them. */
+function requiredVariables(schema: new () => object): string[] {
+  const defaults = new schema() as Record<string, unknown>;
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false);
+  const relaxed = new Set(metadata.filter((m) => m.type === 'conditionalValidation').map((m) => m.propertyName));
+  return declaredVariables(schema).filter((name) => defaults[name] === undefined && !relaxed.has(name));
+}
+
+describe('docker-compose.yml', () => {
+  const compose = readComposeFile(join(root, 'docker-compose.yml'));
+  const services = compose.services as Record<string, Service>;
+
+  it.each(['docker-compose.yml', 'docker-compose.stage2.yml'])('%s is valid against the Compose Specification schema (unknown keys rejected)', (file) => {
+    expect(validateCompose(readComposeFile(join(root, file)))).toEqual([]);
+  });
+
+  it.each<[string, (doc: Record<string, any>) => void, RegExp]>([
+    ['an unknown service key', (doc) => (doc.services.auth.replica = 2), /unknown key "replica"/],
+    ['an unknown healthcheck key', (doc) => (doc.services.redis.healthcheck.intervall = '5s'), /unknown key "intervall"/],
+    ['an unknown top-level key', (doc) => (doc.service = {}), /unknown key "service"/],
+    ['a misspelt depends_on condition', (doc) => (doc.services.auth.depends_on.migrate.condition = 'service_done'), /must be equal to one of/],
+  ])('the schema check rejects %s', (_, change, message) => {
+    const document = readComposeFile(join(root, 'docker-compose.yml')) as Record<string, any>;
+    change(document);
+    expect(validateCompose(document).map((p) => `${p.path}: ${p.message}`).join('\n')).toMatch(message);
+  });
+
+  it('runs every app with replicas, a readiness health check and a drain-sized stop grace', () => {
+    for (const app of Object.keys(APPS)) {
+      const service = services[app];
+      expect(service.deploy?.replicas).toBeGreaterThanOrEqual(2);
+      expect(JSON.stringify(service.healthcheck?.test)).toContain('/health/ready');
+      expect(service).toMatchObject({ command: ['node', `dist/apps/${app}/src/main.js`], stop_grace_period: '25s', init: true });
+    }
+  });
+
+  it('gives every long-running container a health check (one-shot jobs excepted)', () => {
+    for (const [name, service] of Object.entries(services)) {
+      const oneShot = service.restart === 'no';
+      expect([name, oneShot || (service.healthcheck?.test !== undefined && !service.healthcheck.disable)]).toEqual([name, true]);
+    }
+    expect(Object.entries(services).filter(([, s]) => s.restart === 'no').map(([n]) => n).sort()).toEqual(['migrate', 'object-store-init']);
+  });
+
+  it('runs Redis with noeviction, MySQL 8 and NATS with JetStream', () => {
+    expect(services.redis.command).toEqual(expect.arrayContaining(['--maxmemory-policy', 'noeviction']));
+    expect(services.mysql.image).toMatch(/^mysql:8/);
+    expect(services.nats.command).toContain('-js');
+  });
+
+  it('publishes only HAProxy: 80 and 443, stats on the loopback', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'haproxy' || service.profiles) continue;
+      expect([name, service.ports]).toEqual([name, undefined]);
+    }
+    expect(services.haproxy.ports).toEqual(['${HTTP_PORT:-80}:8080', '${HTTPS_PORT:-443}:8443', '127.0.0.1:${HAPROXY_STATS_PORT:-8404}:8404']);
+  });
+
+  it('shares the upload storage: one volume for every replica, or S3 in the dev profile', () => {
+    const upload = services.upload as Service & { volumes: string[] };
+    expect(upload.volumes).toContain('uploads:/app/var/uploads');
+    expect(upload.environment).toMatchObject({ UPLOAD_LOCAL_DIR: '/app/var/uploads', UPLOAD_STORAGE_DRIVER: '${UPLOAD_STORAGE_DRIVER:-local}' });
+    expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toMatch(/mkdir -p \/app\/var\/uploads && chown node:node \/app\/var\/uploads/);
+    expect(services['object-store-init'].profiles).toEqual(['dev']);
+  });
+
+  it.each(Object.keys(APPS) as (keyof typeof APPS)[])('sets only variables the %s app declares, and every one it requires', (app) => {
+    const declared = declaredVariables(APPS[app]);
+    const set = Object.keys(services[app].environment ?? {});
+    const unknown = set.filter((name) => !declared.includes(name) && !declared.includes(name.replace(/_FILE$/, '')));
+    expect(unknown).toEqual([]);
+    const missing = requiredVariables(APPS[app]).filter((name) => !set.includes(name) && !set.includes(`${name}_FILE`));
+    expect(missing).toEqual([]);
+  });
+
+  it('documents in .env.example every variable the compose files interpolate', () => {
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const documented = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+    const used = ['docker-compose.yml', 'docker-compose.stage2.yml'].flatMap((file) => [...readFileSync(join(root, file), 'utf8').replace(/^\s*#.*$/gm, '').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
+    expect([...new Set(used)].filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it('builds the image with the command the local stack builds with, as a non-root production image', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.stack).toMatch(/^npm run build && /);
+    expect(dockerfile).toMatch(/^RUN npm run build /m);
+    expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/NODE_ENV=production/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+  });
+});
+
+describe('deploy/haproxy/haproxy.compose.cfg', () => {
+  const composeConfig = readFileSync(join(root, 'deploy/haproxy/haproxy.compose.cfg'), 'utf8');
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'compose-haproxy-'));
+    mkdirSync(join(dir, 'certs'));
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
+    expect(made.status).toBe(0);
+    writeFileSync(join(dir, 'certs', 'localhost.pem'), readFileSync(join(dir, 'cert.pem'), 'utf8') + readFileSync(join(dir, 'key.pem'), 'utf8'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A section's directives without comments, blank lines and listeners: what must match the template. */
+  function section(config: string, header: string): string[] {
+    const lines = config.split('\n');
+    const start = lines.indexOf(header);
+    expect(start).toBeGreaterThanOrEqual(0);
+    const end = lines.findIndex((line, i) => i > start && /^\S/.test(line) && !line.startsWith('#'));
+    return lines.slice(start + 1, end < 0 ? undefined : end).map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('bind '));
+  }
+
+  it('passes haproxy -c (with a certificate in place) with no warning', () => {
+    const file = join(dir, 'haproxy.cfg');
+    writeFileSync(file, composeConfig.replace('/usr/local/etc/haproxy/certs/', `${dir}/certs/`).replace('/var/lib/haproxy/admin.sock', join(dir, 'admin.sock')));
+    const check = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8' });
+    expect(`${check.stdout}${check.stderr}`).not.toMatch(/ALERT|WARNING/);
+    expect(check.status).toBe(0);
+  });
+
+  it('mirrors the template (rendered with TLS and ACME passthrough): defaults, public frontend, error pages', () => {
+    const rendered = renderHaproxyConfig({
+      publicBind: ':8080',
+      statsBind: ':8404',
+      runtimeSocket: '/var/lib/haproxy/admin.sock',
+      backends: { auth: [], catalog: [], orders: [], upload: [] },
+      tls: { bind: ':8443', certificate: '/usr/local/etc/haproxy/certs/', acmeChallenge: { host: 'certbot', port: 8888 } },
+    });
+    for (const header of ['defaults', 'frontend public', 'backend route_not_found', 'frontend stats']) {
+      expect([header, section(composeConfig, header)]).toEqual([header, section(rendered, header)]);
+    }
+    expect(section(composeConfig, 'global').filter((l) => !l.startsWith('stats socket'))).toEqual(section(rendered, 'global').filter((l) => !l.startsWith('stats socket')));
+    expect(composeConfig).toContain('bind :8443 ssl crt /usr/local/etc/haproxy/certs/ alpn h2,http/1.1');
+  });
+
+  it('fills every backend from Docker DNS, so --scale needs no edit', () => {
+    for (const service of ['auth', 'catalog', 'orders', 'upload']) {
+      expect(composeConfig).toContain(`server-template ${service}- 10 ${service}:3000 check resolvers docker init-addr none resolve-prefer ipv4`);
+    }
+  });
+});
