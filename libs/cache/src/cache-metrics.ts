@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { MetricsRegistry } from '#libs/metrics';
 
-/** Where cached reads were answered from: `local`, `redis`, `loaded` (rebuilt from the database) or `degraded` (Redis down). */
-export type CacheOutcome = 'local' | 'redis' | 'loaded' | 'waited' | 'degraded';
+/** Where cached reads were answered from: `local`, `redis`, `loaded` (rebuilt from the database), `degraded` (Redis down) or `stale` (database down). */
+export type CacheOutcome = 'local' | 'redis' | 'loaded' | 'waited' | 'degraded' | 'stale';
 
 /** Cache hits and misses per tier and namespace family. */
 @Injectable()

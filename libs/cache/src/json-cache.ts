@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { isDependencyOutage } from '#libs/errors';
 import { NATS_CONNECTION } from '#libs/messaging';
 import { SERVICE_NAME } from '#libs/metrics';
 import { REDIS } from '#libs/redis';
@@ -11,6 +12,8 @@ import type { CacheOptions } from './cache-options';
 import { LocalLru } from './local-lru';
 
 const EPOCH_FRESH_MS = 1000;
+// How long a superseded version may still be served while the database is unreachable.
+const LAST_GOOD_TTL_MS = 24 * 3600 * 1000;
 const POLL_MS = 20;
 const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,12 +25,14 @@ class RedisUnavailable extends Error {}
  * Redis. Keys live in namespaces with an epoch in Redis: invalidating a namespace bumps its epoch (old Redis
  * entries become unreachable, so a rebuild racing the edit cannot resurrect them) and broadcasts on NATS so
  * every replica drops its local copies at once. A cold key is rebuilt by one replica of the cluster while the
- * others wait for its result. With Redis down, reads go to the loader (the database) and recover by themselves.
+ * others wait for its result. With Redis down, reads go to the loader (the database) and recover by themselves;
+ * with the database down, the last version built (kept apart from the epochs) is served rather than a 503.
  */
 @Injectable()
 export class JsonCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(JsonCache.name);
   private readonly local: LocalLru;
+  private readonly lastGood: LocalLru;
   private readonly epochs = new Map<string, { epoch: string; fetchedAt: number }>();
   private readonly inFlight = new Map<string, Promise<string>>();
   private readonly subject: string;
@@ -41,6 +46,7 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
     private readonly metrics: CacheMetrics,
   ) {
     this.local = new LocalLru(options.localMaxEntries);
+    this.lastGood = new LocalLru(options.localMaxEntries);
     this.subject = `cache.invalidate.${service}`;
   }
 
@@ -106,12 +112,34 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
     try {
       json = await this.readShared(namespace, key, load);
     } catch (error) {
-      if (!(error instanceof RedisUnavailable)) throw error;
-      this.metrics.count('degraded', namespace);
-      json = JSON.stringify(await load());
+      if (error instanceof RedisUnavailable) {
+        this.metrics.count('degraded', namespace);
+        json = await this.loadOrLastGood(namespace, key, load);
+      } else if (isDependencyOutage(error)) {
+        return this.lastGoodOr(namespace, key, error);
+      } else throw error;
     }
     this.local.set(localKey, json, this.options.localTtlMs);
+    this.lastGood.set(localKey, json, LAST_GOOD_TTL_MS);
     return json;
+  }
+
+  private async loadOrLastGood(namespace: string, key: string, load: () => Promise<unknown>): Promise<string> {
+    try {
+      return JSON.stringify(await load());
+    } catch (error) {
+      if (!isDependencyOutage(error)) throw error;
+      return this.lastGoodOr(namespace, key, error);
+    }
+  }
+
+  /** With the database unreachable, the last version this replica or the cluster built beats a 503. */
+  private async lastGoodOr(namespace: string, key: string, error: unknown): Promise<string> {
+    const local = this.lastGood.get(`${namespace}|${key}`);
+    const shared = local ?? (await this.redis.get(`stale:${namespace}:${key}`).catch(() => null));
+    if (shared === null || shared === undefined) throw error;
+    this.metrics.count('stale', namespace);
+    return shared;
   }
 
   private async readShared(namespace: string, key: string, load: () => Promise<unknown>): Promise<string> {
@@ -126,7 +154,9 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
     if (await this.shared(() => this.redis.set(lockKey, token, 'PX', this.options.lockTtlMs, 'NX'))) {
       try {
         const json = JSON.stringify(await load());
-        await this.shared(() => this.redis.set(redisKey, json, 'EX', this.options.redisTtlSeconds));
+        await this.shared(() =>
+          this.redis.multi().set(redisKey, json, 'EX', this.options.redisTtlSeconds).set(`stale:${namespace}:${key}`, json, 'EX', LAST_GOOD_TTL_MS / 1000).exec(),
+        );
         this.metrics.count('loaded', namespace);
         return json;
       } finally {

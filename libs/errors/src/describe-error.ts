@@ -62,7 +62,8 @@ function fromFastify(error: unknown): DescribedError | undefined {
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
 const CONNECTION_ERROR_MESSAGES = /Connection is closed|Command timed out|Stream isn't writeable|Reached the max retries per request/;
 
-function isDependencyOutage(error: unknown): boolean {
+/** Whether `error` means MySQL or Redis could not be reached (as opposed to a refused or failed request). */
+export function isDependencyOutage(error: unknown): boolean {
   const candidate = error as { code?: unknown; driverError?: { code?: unknown }; name?: unknown; message?: unknown } | undefined;
   const codes = [candidate?.code, candidate?.driverError?.code].filter((code): code is string => typeof code === 'string');
   if (codes.some((code) => CONNECTION_ERROR_CODES.has(code))) return true;
