@@ -18,7 +18,7 @@ export interface Actor {
 }
 
 /** The fields of a new order; the rest start empty. */
-export type NewOrder = Pick<Order, 'id' | 'orderNo' | 'userId' | 'totalFen' | 'itemCount' | 'contactName' | 'contactPhone' | 'contactAddress' | 'remark' | 'idempotencyKey' | 'expiresAt'>;
+export type NewOrder = Pick<Order, 'id' | 'orderNo' | 'userId' | 'totalFen' | 'itemCount' | 'contactName' | 'contactPhone' | 'contactAddress' | 'remark' | 'idempotencyKey' | 'expiresAt' | 'createdAt'>;
 
 /** What a decision about a locked order writes: column changes, and a history line when the status changes. */
 export interface OrderChange {
@@ -54,14 +54,14 @@ export class OrderRepository {
    * Writes a new order (status pending_payment, stock `reserving`, not yet placed) with its lines and first history
    * line, all or nothing. `newOrderNo` is asked again if the number is taken.
    */
-  async insertPending(order: NewOrder, items: Omit<OrderItem, 'orderId'>[], actor: Actor, newOrderNo: () => string): Promise<void> {
+  async insertPending(order: NewOrder, items: Omit<OrderItem, 'orderId'>[], actor: Actor, newOrderNo: () => string): Promise<NewOrder> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.dataSource.transaction(async (manager) => {
           await manager.query(
-            `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, item_count, contact_name, contact_phone, contact_address, remark, idempotency_key, expires_at)
-             VALUES (?, ?, ?, 'pending_payment', 'reserving', ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [order.id, order.orderNo, order.userId, order.totalFen, order.itemCount, order.contactName, order.contactPhone, order.contactAddress, order.remark, order.idempotencyKey, order.expiresAt],
+            `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, item_count, contact_name, contact_phone, contact_address, remark, idempotency_key, expires_at, created_at, updated_at)
+             VALUES (?, ?, ?, 'pending_payment', 'reserving', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [order.id, order.orderNo, order.userId, order.totalFen, order.itemCount, order.contactName, order.contactPhone, order.contactAddress, order.remark, order.idempotencyKey, order.expiresAt, order.createdAt, order.createdAt],
           );
           await manager.query(
             `INSERT INTO order_items (order_id, sku_id, line_no, product_id, product_title, sku_name, image_url, unit_price_fen, quantity, subtotal_fen) VALUES ${items.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
@@ -69,7 +69,7 @@ export class OrderRepository {
           );
           await this.recordEvent(manager, order.id, null, 'pending_payment', actor, null);
         });
-        return;
+        return order;
       } catch (error) {
         if (isDuplicate(error, 'uq_orders_user_idempotency')) throw new DuplicateOrderKeyError();
         if (isDuplicate(error, 'uq_orders_order_no') && attempt < 5) {

@@ -9,7 +9,8 @@ import { OrdersEnv } from '../config/orders-env';
 import { CreateOrderDto, MAX_LINE_QUANTITY } from '../dtos/create-order.dto';
 import { OrderDto } from '../dtos/order.dto';
 import { OrderItem } from '../entities/order-item.entity';
-import { DuplicateOrderKeyError, OrderRepository } from '../repositories/order.repository';
+import { Order } from '../entities/order.entity';
+import { DuplicateOrderKeyError, NewOrder, OrderRepository } from '../repositories/order.repository';
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { newOrderNo } from './business-time';
 import { OrderQueries } from './order-queries.service';
@@ -52,9 +53,11 @@ export class OrderPlacement {
 
     const id = newId();
     const keyHash = idempotencyKey === undefined ? null : createHash('sha256').update(idempotencyKey).digest('base64url');
-    const expiresAt = new Date(Date.now() + this.config.ORDER_PAYMENT_TTL_SECONDS * 1000);
+    const createdAt = new Date();
+    const expiresAt = new Date(createdAt.getTime() + this.config.ORDER_PAYMENT_TTL_SECONDS * 1000);
+    let order: NewOrder;
     try {
-      await this.orders.insertPending(
+      order = await this.orders.insertPending(
         {
           id,
           orderNo: newOrderNo(this.config.BUSINESS_UTC_OFFSET),
@@ -67,6 +70,7 @@ export class OrderPlacement {
           remark: request.remark ?? null,
           idempotencyKey: keyHash,
           expiresAt,
+          createdAt,
         },
         items,
         { kind: 'user', id: userId },
@@ -82,8 +86,9 @@ export class OrderPlacement {
       // Only the sweeper moves a `reserving` order, and only long after any request has ended.
       throw new AppError('DEPENDENCY_UNAVAILABLE', 'The order could not be placed, try again');
     }
-    await this.expiry.schedule(id, expiresAt);
-    return this.queries.view(id);
+    // Not awaited: a job that fails to be scheduled is covered by the sweep.
+    void this.expiry.schedule(id, expiresAt);
+    return OrderDto.from(placedOrder(order), items.map((item) => ({ ...item, orderId: id })));
   }
 
   private async reserve(orderId: string, lines: Line[]): Promise<void> {
@@ -159,4 +164,32 @@ function priceLines(lines: Line[], snapshots: SkuSnapshot[]): Omit<OrderItem, 'o
       subtotalFen: snapshot.priceFen * line.quantity,
     };
   });
+}
+
+/** The order just placed, as the database now has it (the reply needs no read back). */
+function placedOrder(order: NewOrder): Order {
+  return {
+    ...order,
+    status: 'pending_payment',
+    stockState: 'reserved',
+    placedAt: order.createdAt,
+    prepayId: null,
+    prepayAt: null,
+    transactionId: null,
+    paidFen: null,
+    paidAt: null,
+    carrier: null,
+    trackingNo: null,
+    shippedAt: null,
+    completedAt: null,
+    cancelledAt: null,
+    cancelReason: null,
+    refundStatus: null,
+    refundNo: null,
+    refundId: null,
+    refundFen: null,
+    refundedAt: null,
+    version: 0,
+    updatedAt: order.createdAt,
+  };
 }
