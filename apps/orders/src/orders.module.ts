@@ -26,6 +26,7 @@ import { OrderLifecycle } from './services/order-lifecycle.service';
 import { OrderPlacement } from './services/order-placement.service';
 import { OrderQueries } from './services/order-queries.service';
 import { OrderSweeper } from './services/order-sweeper.service';
+import { OrdersMetrics } from './services/orders-metrics';
 import { OrderTransitions } from './services/order-transitions.service';
 import { PaymentService } from './services/payment.service';
 import { RefundService } from './services/refund.service';
@@ -53,6 +54,7 @@ export class OrdersModule {
         AppointmentResourceRepository,
         AppointmentSlotRepository,
         AppointmentRepository,
+        OrdersMetrics,
         OrderTransitions,
         OrderQueries,
         StockSettlement,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { hostname } from 'node:os';
 import { collectDefaultMetrics, Counter, CounterConfiguration, Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, Registry } from 'prom-client';
 import { APP_CONFIG, ServiceEnv } from '#libs/config';
 import { SERVICE_NAME } from './service-name';
@@ -13,13 +14,14 @@ export class MetricsRegistry {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
 
   constructor(@Inject(SERVICE_NAME) service: string, @Inject(APP_CONFIG) config: ServiceEnv) {
-    this.registry.setDefaultLabels({ service, instance: config.INSTANCE_ID ?? `${service}:${config.PORT}` });
+    // Like the logs' instance: replicas of one service in containers differ by host name, not by port.
+    this.registry.setDefaultLabels({ service, instance: config.INSTANCE_ID ?? `${hostname()}:${config.PORT}` });
     collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request latency by method, route pattern and status code',
       labelNames: ['method', 'route', 'status_code'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [this.registry],
     });
   }

@@ -7,6 +7,7 @@ import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { Actor, OrderRepository } from '../repositories/order.repository';
 import { OrderQueries } from './order-queries.service';
 import { AppliedDecision, OrderTransitions } from './order-transitions.service';
+import { OrdersMetrics } from './orders-metrics';
 import { PaymentService } from './payment.service';
 import { refundDue, RefundService } from './refund.service';
 import { StockSettlement } from './stock-settlement.service';
@@ -31,6 +32,7 @@ export class OrderLifecycle {
     private readonly refunds: RefundService,
     private readonly payments: PaymentService,
     private readonly expiry: OrderExpiryScheduler,
+    private readonly metrics: OrdersMetrics,
   ) {}
 
   /** The owner cancels: stock goes back; a paid order gets a refund. */
@@ -83,6 +85,7 @@ export class OrderLifecycle {
         : null,
     );
     if (!result.applied) return 'skipped';
+    this.metrics.orderCancelled('payment_timeout');
     await this.settlement.release(orderId);
     return 'cancelled';
   }
@@ -99,6 +102,7 @@ export class OrderLifecycle {
   /** After a cancellation: no expiry job any more, the stock back, and the refund sent if one is due. */
   private async afterCancel(result: AppliedDecision): Promise<void> {
     if (!result.applied) return;
+    if (result.before.status !== 'cancelled') this.metrics.orderCancelled(result.after.cancelReason ?? 'unknown');
     if (result.before.status === 'pending_payment') await this.expiry.cancel(result.after.id);
     if (result.before.status !== 'cancelled') await this.settlement.release(result.after.id);
     if (result.after.refundStatus === 'pending') await this.refunds.send(result.after.id);

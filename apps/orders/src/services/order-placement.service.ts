@@ -14,6 +14,7 @@ import { DuplicateOrderKeyError, NewOrder, OrderRepository } from '../repositori
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { newOrderNo } from './business-time';
 import { OrderQueries } from './order-queries.service';
+import { OrdersMetrics } from './orders-metrics';
 
 /** The database column is INT UNSIGNED; WeChat Pay takes far less than this anyway. */
 const MAX_TOTAL_FEN = 2_000_000_000;
@@ -41,9 +42,19 @@ export class OrderPlacement {
     private readonly orders: OrderRepository,
     private readonly queries: OrderQueries,
     private readonly expiry: OrderExpiryScheduler,
+    private readonly metrics: OrdersMetrics,
   ) {}
 
   async place(userId: string, request: CreateOrderDto, idempotencyKey?: string): Promise<OrderDto> {
+    try {
+      return await this.placeOnce(userId, request, idempotencyKey);
+    } catch (error) {
+      this.metrics.placementRefused(error instanceof AppError ? error.code : 'INTERNAL_ERROR');
+      throw error;
+    }
+  }
+
+  private async placeOnce(userId: string, request: CreateOrderDto, idempotencyKey?: string): Promise<OrderDto> {
     const lines = mergeLines(request);
     const snapshots = await this.catalog.getSkus(lines.map((line) => line.skuId));
     const items = priceLines(lines, snapshots);
@@ -88,6 +99,7 @@ export class OrderPlacement {
     }
     // Not awaited: a job that fails to be scheduled is covered by the sweep.
     void this.expiry.schedule(id, expiresAt);
+    this.metrics.orderPlaced();
     return OrderDto.from(placedOrder(order), items.map((item) => ({ ...item, orderId: id })));
   }
 

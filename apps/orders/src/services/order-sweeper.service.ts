@@ -4,6 +4,7 @@ import { CatalogClient } from '../clients/catalog.client';
 import { OrdersEnv } from '../config/orders-env';
 import { OrderRepository } from '../repositories/order.repository';
 import { OrderLifecycle } from './order-lifecycle.service';
+import { OrdersMetrics } from './orders-metrics';
 import { RefundService } from './refund.service';
 import { StockSettlement } from './stock-settlement.service';
 
@@ -37,6 +38,7 @@ export class OrderSweeper {
     private readonly settlement: StockSettlement,
     private readonly refunds: RefundService,
     private readonly catalog: CatalogClient,
+    private readonly metrics: OrdersMetrics,
   ) {}
 
   async sweep(now = Date.now()): Promise<SweepReport> {
@@ -59,6 +61,7 @@ export class OrderSweeper {
       await this.refunds.send(id);
       report.refundsSent++;
     }
+    for (const [kind, count] of Object.entries(report)) this.metrics.repaired(kind, count);
     if (report.expired + report.abandonedCreations + report.stockSettled + report.refundsSent > 0) this.logger.log({ msg: 'sweep repaired orders', ...report });
     return report;
   }

@@ -9,6 +9,7 @@ import { requestPaymentParams, RequestPaymentParams } from '../payments/wechat-p
 import { WechatPayClient, WechatPayRefusal, WechatTransaction } from '../payments/wechat-pay.client';
 import { VerifiedNotification, WechatPayNotifications } from '../payments/wechat-pay-notifications';
 import { OrderTransitions } from './order-transitions.service';
+import { OrdersMetrics } from './orders-metrics';
 import { refundDue, RefundService } from './refund.service';
 import { StockSettlement } from './stock-settlement.service';
 
@@ -38,6 +39,7 @@ export class PaymentService {
     private readonly settlement: StockSettlement,
     private readonly refunds: RefundService,
     private readonly expiry: OrderExpiryScheduler,
+    private readonly metrics: OrdersMetrics,
   ) {}
 
   /** Opens the WeChat Pay order (once; the prepay_id is reused) and signs the parameters for wx.requestPayment. */
@@ -73,6 +75,7 @@ export class PaymentService {
       notification = this.notifications.verify(headers, rawBody);
     } catch (error) {
       if (error instanceof AppError) {
+        this.metrics.notification(error.code === 'PAYMENT_SIGNATURE_INVALID' ? 'refused_signature' : 'refused_invalid');
         this.logger.warn({ msg: 'payment notification refused', requestId, code: error.code, reason: error.details?.[0]?.message, serial: headers['wechatpay-serial'] });
         throw new AppError(error.code, error.message);
       }
@@ -81,8 +84,10 @@ export class PaymentService {
     try {
       const { orderId, outcome } = await this.dispatch(notification);
       await this.recordNotification(notification, orderId, outcome);
+      this.metrics.notification(outcome);
     } catch (error) {
       if (error instanceof AppError && error.code === 'PAYMENT_NOTIFICATION_INVALID') {
+        this.metrics.notification('refused_mismatch');
         this.logger.error({ msg: 'verified payment notification does not match our records; refused', requestId, notificationId: notification.id, eventType: notification.eventType, reason: error.details?.[0]?.message });
         throw new AppError(error.code, error.message);
       }
