@@ -16,6 +16,13 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v mariadbd >/dev/null || missing+=(mariadb-server)
 # promtool checks and unit-tests deploy/monitoring (tools/monitoring/*.spec.ts); Debian ships it with the server.
 command -v promtool >/dev/null || missing+=(prometheus)
+# Deployment specs (tools/deploy, test/cluster/vm-rolling-deploy): TLS certificates made with openssl, HTTP/2
+# through curl (nghttp2), HAProxy's runtime API through socat, systemd units checked by systemd-analyze.
+# kubectl (with kustomize) renders deploy/k8s; it comes with the machine image, Debian's is too old.
+command -v openssl >/dev/null || missing+=(openssl)
+command -v curl >/dev/null || missing+=(curl)
+command -v socat >/dev/null || missing+=(socat)
+command -v systemd-analyze >/dev/null || missing+=(systemd)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   as_root apt-get update -q
