@@ -11,6 +11,7 @@ const REPORT = `Running 8s test @ http://127.0.0.1:3201/api/catalog/home
      90%    1.50ms
      99%  850.00us
   211234 requests in 8.00s, 1.20GB read
+  Socket errors: connect 0, read 2, write 0, timeout 5
   Non-2xx or 3xx responses: 3
 Requests/sec:  26400.12
 Transfer/sec:    150.00MB
@@ -18,6 +19,10 @@ Transfer/sec:    150.00MB
 
 describe('parseWrkReport', () => {
   it('reads throughput, percentiles in ms and errors', () => {
-    expect(parseWrkReport(REPORT)).toEqual({ requests: 211234, requestsPerSecond: 26400.12, p50Ms: 1.15, p99Ms: 0.85, non2xx: 3 });
+    expect(parseWrkReport(REPORT)).toEqual({ requests: 211234, requestsPerSecond: 26400.12, p50Ms: 1.15, p99Ms: 0.85, non2xx: 3, socketErrors: 7 });
+  });
+
+  it('reads no socket errors when wrk reports none', () => {
+    expect(parseWrkReport(REPORT.replace(/  Socket errors.*\n/, '')).socketErrors).toBe(0);
   });
 });

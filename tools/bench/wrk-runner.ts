@@ -10,6 +10,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
+  /** Connect, read, write errors and timeouts (requests that got no answer at all). */
+  socketErrors: number;
 }
 
 function millis(text: string): number {
@@ -28,11 +30,19 @@ export function parseWrkReport(report: string): LoadResult {
     p50Ms: percentile('50'),
     p99Ms: percentile('99'),
     non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(report)?.[1] ?? 0),
+    socketErrors: (/Socket errors: (.*)/.exec(report)?.[1].match(/\d+/g) ?? []).reduce((total, count) => total + Number(count), 0),
   };
 }
 
+/** Optional wrk settings: a Lua script that makes each request (wrk's `request()`), and the per-request timeout. */
+export interface WrkOptions {
+  script?: string;
+  timeoutSeconds?: number;
+}
+
 /** Runs wrk (Debian package `wrk`) against `url` with `connections` clients for `seconds`. */
-export async function runWrk(url: string, connections: number, seconds: number): Promise<LoadResult> {
-  const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], { maxBuffer: 1 << 20 });
+export async function runWrk(url: string, connections: number, seconds: number, options: WrkOptions = {}): Promise<LoadResult> {
+  const extra = [...(options.script ? ['-s', options.script] : []), ...(options.timeoutSeconds ? ['--timeout', `${options.timeoutSeconds}s`] : [])];
+  const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...extra, url], { maxBuffer: 1 << 20 });
   return parseWrkReport(stdout);
 }
