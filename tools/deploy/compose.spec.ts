@@ -1,32 +1,15 @@
-import 'reflect-metadata';
-import { getMetadataStorage } from 'class-validator';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthEnv } from '../../apps/auth/src/config/auth-env';
-import { CatalogEnv } from '../../apps/catalog/src/config/catalog-env';
-import { OrdersEnv } from '../../apps/orders/src/config/orders-env';
-import { UploadEnv } from '../../apps/upload/src/config/upload-env';
 import { findRepoRoot } from '../haproxy/find-repo-root';
 import { renderHaproxyConfig } from '../haproxy/render-haproxy-config';
+import { APP_ENVS, AppName, missingVariables, unknownVariables } from './app-variables';
 import { readComposeFile, validateCompose } from './compose-schema';
 
 const root = findRepoRoot(__dirname);
-const APPS = { auth: AuthEnv, catalog: CatalogEnv, orders: OrdersEnv, upload: UploadEnv } as const;
+const APPS = APP_ENVS;
 type Service = { image?: string; command?: string[]; environment?: Record<string, unknown>; healthcheck?: { disable?: boolean; test?: unknown }; deploy?: { replicas?: number }; profiles?: string[]; restart?: string; ports?: string[] };
-
-function declaredVariables(schema: new () => object): string[] {
-  return [...new Set(getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false).map((m) => m.propertyName))];
-}
-
-/** Variables with no default, not optional and not conditional: an app refuses to start without them. */
-function requiredVariables(schema: new () => object): string[] {
-  const defaults = new schema() as Record<string, unknown>;
-  const metadata = getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false);
-  const relaxed = new Set(metadata.filter((m) => m.type === 'conditionalValidation').map((m) => m.propertyName));
-  return declaredVariables(schema).filter((name) => defaults[name] === undefined && !relaxed.has(name));
-}
 
 describe('docker-compose.yml', () => {
   const compose = readComposeFile(join(root, 'docker-compose.yml'));
@@ -86,13 +69,10 @@ describe('docker-compose.yml', () => {
     expect(services['object-store-init'].profiles).toEqual(['dev']);
   });
 
-  it.each(Object.keys(APPS) as (keyof typeof APPS)[])('sets only variables the %s app declares, and every one it requires', (app) => {
-    const declared = declaredVariables(APPS[app]);
+  it.each(Object.keys(APPS) as AppName[])('sets only variables the %s app declares, and every one it requires', (app) => {
     const set = Object.keys(services[app].environment ?? {});
-    const unknown = set.filter((name) => !declared.includes(name) && !declared.includes(name.replace(/_FILE$/, '')));
-    expect(unknown).toEqual([]);
-    const missing = requiredVariables(APPS[app]).filter((name) => !set.includes(name) && !set.includes(`${name}_FILE`));
-    expect(missing).toEqual([]);
+    expect(unknownVariables(app, set)).toEqual([]);
+    expect(missingVariables(app, set)).toEqual([]);
   });
 
   it('documents in .env.example every variable the compose files interpolate', () => {
