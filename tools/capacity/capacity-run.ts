@@ -1,0 +1,56 @@
+import { AppService, Infra, StepResult } from './sizing';
+
+/** Where the CPU went during a step, in cores busy on average (1 = one core all the time). */
+export type CpuBreakdown = Record<AppService | Infra | 'sandbox' | 'loadGenerator' | 'machine', number>;
+
+/** One load step as recorded by the planner. */
+export interface StepRecord extends StepResult {
+  seconds: number;
+  requests: number;
+  non2xx: number;
+  socketErrors: number;
+  /** Requests each service's HAProxy backend answered during the step. */
+  perService: Record<AppService, number>;
+  cpu: CpuBreakdown;
+  /** Resident memory of each service's replica at the end of the step, MB. */
+  rssMb: Record<AppService, number>;
+  /** Bytes HAProxy's public frontend sent and received during the step. */
+  bytesOut: number;
+  bytesIn: number;
+}
+
+/** Everything one run measured, for the report. */
+export interface CapacityRun {
+  startedAt: string;
+  machine: { cores: number; memoryMb: number; cpuModel: string; node: string };
+  p99TargetMs: number;
+  stepSeconds: number;
+  products: number;
+  idleRssMb: Record<AppService, number>;
+  steps: StepRecord[];
+}
+
+const SERVICES: AppService[] = ['auth', 'catalog', 'orders', 'upload'];
+const INFRA_PARTS: Infra[] = ['haproxy', 'mysql', 'redis', 'nats'];
+
+/** The step the per-request costs are taken from: the knee, else the lightest step (flagged by the report). */
+export function costStep(run: CapacityRun, knee: StepResult | undefined): StepRecord {
+  return (knee as StepRecord | undefined) ?? run.steps[0];
+}
+
+/** Reduces a run to the figures the sizing arithmetic needs, taking per-request costs from `step`. */
+export function measurementFrom(run: CapacityRun, step: StepRecord): import('./sizing').CapacityMeasurement {
+  const answered = SERVICES.reduce((total, service) => total + step.perService[service], 0) || 1;
+  const perService = (service: AppService) => step.perService[service] || 1;
+  return {
+    machine: { cores: run.machine.cores, memoryMb: run.machine.memoryMb },
+    p99TargetMs: run.p99TargetMs,
+    steps: run.steps,
+    share: Object.fromEntries(SERVICES.map((service) => [service, step.perService[service] / answered])) as Record<AppService, number>,
+    appCpuMsPerRequest: Object.fromEntries(SERVICES.map((service) => [service, (step.cpu[service] * step.seconds * 1000) / perService(service)])) as Record<AppService, number>,
+    infraCpuMsPerRequest: Object.fromEntries(INFRA_PARTS.map((part) => [part, (step.cpu[part] * step.seconds * 1000) / answered])) as Record<Infra, number>,
+    replicaRssMb: Object.fromEntries(SERVICES.map((service) => [service, Math.max(...run.steps.map((s) => s.rssMb[service]))])) as Record<AppService, number>,
+    bytesOutPerRequest: step.bytesOut / answered,
+    bytesInPerRequest: step.bytesIn / answered,
+  };
+}
