@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from '../../haproxy/find-repo-root';
+import { AppName, missingVariables, unknownVariables } from '../app-variables';
 import { shellQuote, SshRunner } from './host-runner';
 import { parseInventory, readInventory, replicasOf } from './inventory';
 import { VmDeployer } from './vm-deployer';
@@ -83,6 +84,17 @@ describe('deploy/vm systemd units', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('deploy/vm env file examples', () => {
+  const variables = (file: string) => [...readFileSync(join(root, 'deploy/vm/env', file), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+
+  it.each<AppName>(['auth', 'catalog', 'orders', 'upload'])('give the %s unit only variables the app reads, and every one it needs', (app) => {
+    // The unit itself sets NODE_ENV, PORT and INSTANCE_ID.
+    const set = ['NODE_ENV', 'PORT', 'INSTANCE_ID', ...variables('common.env.example'), ...variables(`${app}.env.example`)];
+    expect(unknownVariables(app, set)).toEqual([]);
+    expect(missingVariables(app, set)).toEqual([]);
   });
 });
 
