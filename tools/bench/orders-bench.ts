@@ -46,6 +46,17 @@ end
 `;
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 async function wrk(url: string, script: string, seconds: number): Promise<LoadResult> {
   const { stdout } = await run('wrk', ['-t1', `-c${USERS}`, `-d${seconds}s`, '--latency', '-s', script, url], { maxBuffer: 1 << 20 });
   return parseWrkReport(stdout);
@@ -93,12 +104,18 @@ async function main(): Promise<void> {
     const stockAtStart = new Map<string, number>([[hot, HOT_STOCK], ...many.map((sku): [string, number] => [sku, MANY_STOCK])]);
 
     const results: [string, LoadResult][] = [];
+    const cpu: string[] = [];
+    const replicas = [...cluster.replicas.values()].filter((replica) => replica.service !== 'auth');
     for (const [label, skus] of [['one hot SKU', [hot]], [`${MANY_SKUS} SKUs`, many]] as const) {
       const script = join(workDir, `${label.replace(/\W+/g, '-')}.lua`);
       writeFileSync(script, wrkScript(tokens, [...skus]));
       process.stderr.write(`${label}: warming up ${WARMUP_SECONDS}s, then measuring ${SECONDS}s with ${USERS} users...\n`);
       await wrk(cluster.publicUrl, script, WARMUP_SECONDS);
-      results.push([label, await wrk(cluster.publicUrl, script, SECONDS)]);
+      const before = replicas.map((replica) => cpuMs(replica.process.pid));
+      const result = await wrk(cluster.publicUrl, script, SECONDS);
+      results.push([label, result]);
+      const perOrder = replicas.map((replica, i) => `${replica.name} ${((cpuMs(replica.process.pid) - before[i]) / Math.max(result.requests, 1)).toFixed(2)}`);
+      cpu.push(`CPU ms per order (${label}): ${perOrder.join(', ')}`);
     }
 
     // wrk stops with requests still in flight; they finish on the replicas before the books are checked.
@@ -129,6 +146,7 @@ async function main(): Promise<void> {
       '',
       `stock check: sold ${totalSold} + left ${totalLeft} = ${totalSold + totalLeft}, at start ${totalStart}: ${totalSold + totalLeft === totalStart && mismatches.length === 0 ? 'OK' : `MISMATCH on ${mismatches.length} SKUs`}; unfinished creations holding stock: ${Number(hidden.n)}`,
       `target p99 < 50 ms: ${results.every(([, r]) => r.p99Ms < 50) ? 'met' : 'not met'}`,
+      ...cpu,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (mismatches.length || totalSold + totalLeft !== totalStart) process.exitCode = 1;
