@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '#libs/bootstrap';
 import { CacheModule } from '#libs/cache';
 import { CATALOG_SCHEMA } from './catalog-schema';
+import { UploadClient } from './clients/upload.client';
 import { CatalogEnv } from './config/catalog-env';
 import { CatalogController } from './controllers/catalog.controller';
 import { ContentAdminController } from './controllers/content-admin.controller';
@@ -36,6 +37,7 @@ export class CatalogModule {
       ],
       controllers: [CatalogController, ProductAdminController, ContentAdminController, StockHandler],
       providers: [
+        UploadClient,
         CategoryRepository,
         ContentRepository,
         ProductRepository,

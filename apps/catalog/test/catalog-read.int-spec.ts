@@ -12,7 +12,7 @@ describe('catalog public read path (real MariaDB, Redis, NATS)', () => {
   afterAll(() => catalog.close());
 
   it('serves a product with its SKUs, image URLs and prices in fen', async () => {
-    const seeded = await seedProduct(catalog, { images: ['01J0000000000000000000000A', 'https://img.example/b.jpg'] });
+    const seeded = await seedProduct(catalog, { images: ['https://img.example/a.jpg', 'https://img.example/b.jpg'] });
     const detail = await get(`/products/${seeded.id}`);
     expect(detail.status).toBe(200);
     expect(detail.headers.get('content-type')).toMatch(/application\/json/);
@@ -20,7 +20,7 @@ describe('catalog public read path (real MariaDB, Redis, NATS)', () => {
       id: seeded.id,
       title: '西湖龙井 Green Tea',
       priceFen: 8800,
-      images: ['/api/uploads/01J0000000000000000000000A/content', 'https://img.example/b.jpg'],
+      images: ['https://img.example/a.jpg', 'https://img.example/b.jpg'],
       skus: [
         { name: '250g', priceFen: 8800, stock: 50 },
         { name: '500g', priceFen: 16800, stock: 5 },

@@ -9,6 +9,7 @@ import {
   startTestService,
   TEST_REDIS_URL,
   TestService,
+  TestSigningKeys,
 } from '#libs/testing';
 import { CATALOG_SCHEMA } from '../src/catalog-schema';
 import { CatalogModule } from '../src/catalog.module';
@@ -23,6 +24,7 @@ export interface CatalogHarness {
   userToken: string;
   env: Record<string, string>;
   natsUrl: string;
+  keys: TestSigningKeys;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startCatalogHarness(options: { replicas?: number; env?: Re
     userToken,
     env,
     natsUrl: nats.url,
+    keys,
     async close() {
       await Promise.allSettled(replicas.map((replica) => replica.close()));
       await Promise.allSettled([database.drop(), redis.cleanUp(), nats.stop()]);

@@ -5,6 +5,7 @@ import { AppError } from '#libs/errors';
 import { articleDetailView, ArticleDetailView, bannerView, BannerView } from '../dtos/catalog-views';
 import { CreateArticleDto, CreateBannerDto, CreateCategoryDto, UpdateArticleDto, UpdateBannerDto, UpdateCategoryDto } from '../dtos/content-admin.dto';
 import { Category } from '../entities/category.entity';
+import { UploadClient } from '../clients/upload.client';
 import { CategoryRepository } from '../repositories/category.repository';
 import { ContentRepository } from '../repositories/content.repository';
 import { ProductRepository } from '../repositories/product.repository';
@@ -18,6 +19,7 @@ export class ContentAdminService {
     private readonly products: ProductRepository,
     private readonly content: ContentRepository,
     private readonly cache: JsonCache,
+    private readonly uploads: UploadClient,
   ) {}
 
   async createCategory(request: CreateCategoryDto): Promise<Category> {
@@ -47,6 +49,7 @@ export class ContentAdminService {
   }
 
   async createArticle(request: CreateArticleDto): Promise<ArticleDetailView> {
+    await this.uploads.requirePublicImages([request.coverImage]);
     const id = newId();
     await this.content.insertArticle({ id, title: request.title, summary: request.summary ?? null, body: request.body, coverImage: request.coverImage ?? null, published: request.published ?? true });
     await this.cache.invalidate(NS.articleLists, NS.home);
@@ -55,6 +58,7 @@ export class ContentAdminService {
 
   async updateArticle(id: string, changes: UpdateArticleDto): Promise<ArticleDetailView> {
     await this.article(id);
+    await this.uploads.requirePublicImages([changes.coverImage]);
     await this.content.updateArticle(id, changes);
     await this.cache.invalidate(NS.article(id), NS.articleLists, NS.home);
     return this.article(id);
@@ -66,6 +70,7 @@ export class ContentAdminService {
   }
 
   async createBanner(request: CreateBannerDto): Promise<BannerView> {
+    await this.uploads.requirePublicImages([request.image]);
     const id = newId();
     await this.content.insertBanner({ id, title: request.title, image: request.image, linkUrl: request.linkUrl ?? null, sortOrder: request.sortOrder ?? 0, active: request.active ?? true });
     await this.cache.invalidate(NS.home);
@@ -74,6 +79,7 @@ export class ContentAdminService {
 
   async updateBanner(id: string, changes: UpdateBannerDto): Promise<BannerView> {
     await this.banner(id);
+    await this.uploads.requirePublicImages([changes.image]);
     await this.content.updateBanner(id, changes);
     await this.cache.invalidate(NS.home);
     return this.banner(id);

@@ -4,6 +4,7 @@ import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
 import { productDetailView, ProductDetailView } from '../dtos/catalog-views';
 import { AdjustStockDto, CreateProductDto, CreateSkuDto, UpdateProductDto, UpdateSkuDto } from '../dtos/product-admin.dto';
+import { UploadClient } from '../clients/upload.client';
 import { CategoryRepository } from '../repositories/category.repository';
 import { ProductRepository } from '../repositories/product.repository';
 import { SkuRepository } from '../repositories/sku.repository';
@@ -18,6 +19,7 @@ export class ProductAdminService {
     private readonly skus: SkuRepository,
     private readonly categories: CategoryRepository,
     private readonly cache: JsonCache,
+    private readonly uploads: UploadClient,
   ) {}
 
   async get(id: string): Promise<ProductDetailView> {
@@ -28,6 +30,7 @@ export class ProductAdminService {
 
   async create(request: CreateProductDto): Promise<ProductDetailView> {
     await this.requireCategory(request.categoryId);
+    await this.uploads.requirePublicImages(request.images ?? []);
     const id = newId();
     const skus = request.skus.map((sku, index) => ({ id: newId(), productId: id, name: sku.name, priceFen: sku.priceFen, stock: sku.stock, sortOrder: sku.sortOrder ?? index }));
     await this.products.create(
@@ -52,6 +55,7 @@ export class ProductAdminService {
   async update(id: string, changes: UpdateProductDto): Promise<ProductDetailView> {
     await this.get(id);
     if (changes.categoryId) await this.requireCategory(changes.categoryId);
+    await this.uploads.requirePublicImages(changes.images ?? []);
     await this.products.update(id, changes, changes.title !== undefined ? titleSearchTerms(changes.title) : undefined);
     await this.cache.invalidate(NS.product(id), NS.productLists, NS.home);
     return this.get(id);

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { createConnection } from 'mysql2/promise';
+import { parseMysqlUrl } from '#libs/database';
+import { LocalCluster } from '../../tools/stack/local-cluster';
+import { createTestCluster, sleep } from './cluster-fixture';
+
+const ADMIN = { username: 'fault-admin', password: 'fault-admin-password' };
+// A 1×1 PNG: the upload service types files by their bytes.
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');
+
+type Kind = 'read' | 'me' | 'order' | 'login' | 'upload';
+
+/** Mixed mini-program traffic; every outcome is counted per kind. */
+class MixedLoad {
+  readonly sent: Record<Kind, number> = { read: 0, me: 0, order: 0, login: 0, upload: 0 };
+  readonly failures: Record<Kind, string[]> = { read: [], me: [], order: [], login: [], upload: [] };
+  /** Idempotency keys of the orders the client was told were created. */
+  readonly acknowledgedOrders = new Set<string>();
+  private running = true;
+  private logins = 0;
+  private readonly runId = randomUUID().slice(0, 8);
+
+  constructor(
+    private readonly api: string,
+    private readonly token: string,
+    private readonly productId: string,
+    private readonly skuId: string,
+  ) {}
+
+  run(): Promise<void> {
+    return Promise.all([
+      this.loop('read', () => this.read()),
+      this.loop('read', () => this.read()),
+      this.loop('me', () => fetch(`${this.api}/api/auth/me`, { headers: this.auth() })),
+      this.loop('order', () => this.order()),
+      this.loop('login', () => this.post('/api/auth/wechat/login', { code: `${this.runId}-${++this.logins}:fault-user` })),
+      this.loop('upload', () => this.upload()),
+    ]).then(() => undefined);
+  }
+
+  stop(): void {
+    this.running = false;
+  }
+
+  private auth() {
+    return { authorization: `Bearer ${this.token}` };
+  }
+
+  private read(): Promise<Response> {
+    const paths = ['/api/catalog/home', `/api/catalog/products/${this.productId}`, '/api/catalog/products?limit=10', '/api/catalog/categories'];
+    return fetch(`${this.api}${paths[this.sent.read % paths.length]}`);
+  }
+
+  private post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  }
+
+  private upload(): Promise<Response> {
+    const form = new FormData();
+    form.append('file', new Blob([PNG], { type: 'image/png' }), 'dot.png');
+    return fetch(`${this.api}/api/uploads`, { method: 'POST', headers: this.auth(), body: form });
+  }
+
+  /** What a mini-program does on a failed tap: the same request with the same Idempotency-Key, a few times. */
+  private async order(): Promise<Response> {
+    const key = randomUUID();
+    let response: Response | undefined;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      response = await this.post('/api/orders', { items: [{ skuId: this.skuId, quantity: 1 }], contact: { name: 'Fault', phone: '13800138000' } }, { ...this.auth(), 'idempotency-key': key });
+      if (response.status === 201) {
+        this.acknowledgedOrders.add(key);
+        return response;
+      }
+      if (response.status < 500 && response.status !== 409) return response;
+      await response.arrayBuffer();
+      await sleep(250);
+    }
+    return response!;
+  }
+
+  private async loop(kind: Kind, request: () => Promise<Response>): Promise<void> {
+    while (this.running) {
+      this.sent[kind]++;
+      try {
+        const response = await request();
+        const body = await response.text();
+        if (response.status >= 300) this.failures[kind].push(`${response.status} ${body.slice(0, 160)}`);
+      } catch (error) {
+        this.failures[kind].push((error as Error).message);
+      }
+    }
+  }
+}
+
+describe('replicas killed and restarted under mixed traffic (every service, 2 replicas each)', () => {
+  let cluster: LocalCluster;
+  let token: string;
+  let userId: string;
+  let product: { id: string; skuId: string };
+
+  const json = async <T>(path: string, body: unknown, headers: Record<string, string> = {}) =>
+    (await (await fetch(`${cluster.publicUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json()) as T;
+
+  /** The stored Idempotency-Key digests of the buyer's orders. */
+  const ordersOfUser = async (): Promise<string[]> => {
+    const { host, port, username, password, database } = parseMysqlUrl(cluster.databaseUrl('orders'));
+    const connection = await createConnection({ host, port, user: username, password, database });
+    try {
+      const [rows] = await connection.query('SELECT idempotency_key AS k FROM orders WHERE user_id = ?', [userId]);
+      return (rows as { k: string }[]).map((row) => row.k);
+    } finally {
+      await connection.end();
+    }
+  };
+
+  const report = (phase: string, load: MixedLoad) =>
+    process.stdout.write(
+      `${phase}: ${(Object.keys(load.sent) as Kind[]).map((kind) => `${kind} ${load.sent[kind]} sent/${load.failures[kind].length} failed`).join(', ')}; orders acknowledged ${load.acknowledgedOrders.size}` +
+        `${Object.values(load.failures).flat().length ? `\n  failures: ${JSON.stringify(load.failures)}` : ''}\n`,
+    );
+
+  beforeAll(async () => {
+    cluster = createTestCluster({ auth: 2, catalog: 2, orders: 2, upload: 2 }, { ADMIN_BOOTSTRAP_USERNAME: ADMIN.username, ADMIN_BOOTSTRAP_PASSWORD: ADMIN.password });
+    await cluster.start();
+    const login = await json<{ accessToken: string; user: { id: string } }>('/api/auth/wechat/login', { code: '0:fault-buyer' });
+    [token, userId] = [login.accessToken, login.user.id];
+    const staff = (await json<{ accessToken: string }>('/api/auth/admin/login', ADMIN)).accessToken;
+    const category = await json<{ id: string }>('/api/catalog/admin/categories', { name: 'Faults' }, { authorization: `Bearer ${staff}` });
+    const created = await json<{ id: string; skus: { id: string }[] }>(
+      '/api/catalog/admin/products',
+      { categoryId: category.id, title: 'Resilient tea', skus: [{ name: 'box', priceFen: 100, stock: 100000 }] },
+      { authorization: `Bearer ${staff}` },
+    );
+    product = { id: created.id, skuId: created.skus[0].id };
+  }, 120000);
+  afterAll(() => cluster?.stop(), 60000);
+
+  it('SIGKILL of one replica of each service: 0 failed idempotent requests, 0 lost or duplicated orders', async () => {
+    const load = new MixedLoad(cluster.publicUrl, token, product.id, product.skuId);
+    const running = load.run();
+    await sleep(2000);
+    for (const service of ['auth', 'catalog', 'orders', 'upload']) cluster.requireReplica(`${service}-1`).process.signal('SIGKILL');
+    await sleep(4000);
+    for (const service of ['auth', 'catalog', 'orders', 'upload']) await cluster.restartReplica(`${service}-1`);
+    for (const service of ['auth', 'catalog', 'orders', 'upload']) await cluster.waitForBalancerStatus(`${service}-1`, 'UP', 15000);
+    await sleep(1000);
+    load.stop();
+    await running;
+    report('SIGKILL one replica of each service', load);
+
+    expect(load.failures.read).toEqual([]);
+    expect(load.failures.me).toEqual([]);
+    expect(load.failures.order).toEqual([]);
+    const stored = await ordersOfUser();
+    expect(new Set(stored).size).toBe(stored.length);
+    expect(stored.length).toBe(load.acknowledgedOrders.size);
+  }, 120000);
+
+  it('a rolling restart of every replica (SIGTERM, one at a time): 0 failed requests of any kind', async () => {
+    const ordersBefore = (await ordersOfUser()).length;
+    const load = new MixedLoad(cluster.publicUrl, token, product.id, product.skuId);
+    const running = load.run();
+    await sleep(1000);
+    for (const replica of [...cluster.replicas.values()]) {
+      replica.process.signal('SIGTERM');
+      expect(await replica.process.exited).toBe(0);
+      await cluster.restartReplica(replica.name);
+      await cluster.waitForBalancerStatus(replica.name, 'UP', 15000);
+    }
+    await sleep(1000);
+    load.stop();
+    await running;
+    report('rolling restart of 8 replicas', load);
+
+    for (const kind of Object.keys(load.failures) as Kind[]) expect([kind, load.failures[kind]]).toEqual([kind, []]);
+    expect((await ordersOfUser()).length - ordersBefore).toBe(load.acknowledgedOrders.size);
+  }, 240000);
+});
