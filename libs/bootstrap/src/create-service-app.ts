@@ -3,6 +3,7 @@ import { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { ErrorTracker } from '#libs/error-tracking';
 import { AllExceptionsFilter } from '#libs/errors';
 import { createLogger, PinoNestLogger, requestIdFor } from '#libs/logging';
 import { natsServerOptions } from '#libs/messaging';
@@ -39,7 +40,7 @@ export async function createServiceApp(definition: ServiceDefinition): Promise<S
   installHttpHooks(fastify, app.get(MetricsRegistry), logger);
   definition.configureFastify?.(fastify);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(ErrorTracker, { strict: false })));
 
   if (definition.answersMessages) {
     app.connectMicroservice<MicroserviceOptions>(natsServerOptions(config, name), { inheritAppConfig: true });

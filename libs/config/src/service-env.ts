@@ -67,6 +67,18 @@ export class ServiceEnv {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** Sentry DSN (`https://<key>@<host>/<project>`): unexpected errors are sent there; unset, nothing is sent. */
+  @IsOptional() @Matches(/^https?:\/\/\w+(:\w*)?@[\w.-]+(:\d+)?(\/[^\s/]+)*\/\d+$/, { message: 'SENTRY_DSN must look like https://<public key>@<host>/<project id>' })
+  SENTRY_DSN?: string;
+
+  /** Sentry's environment tag (default: NODE_ENV). */
+  @IsOptional() @IsString()
+  SENTRY_ENVIRONMENT?: string;
+
+  /** Sentry's release tag, e.g. the image tag or commit. */
+  @IsOptional() @IsString()
+  SENTRY_RELEASE?: string;
+
   /** Default per-client request budget per THROTTLE_TTL_SECONDS, shared across replicas through Redis. */
   @IsInt() @Min(1)
   THROTTLE_LIMIT: number = 6000;

@@ -1,0 +1,3 @@
+export * from './scrub';
+export * from './error-tracker';
+export * from './error-tracking.module';
