@@ -39,7 +39,7 @@ export function capacityChartSvg(steps: StepResult[], p99TargetMs: number, knee:
   out.push(`<rect x="${M.left}" y="${M.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`);
   const targetY = yMs(p99TargetMs);
   out.push(`<line x1="${M.left}" y1="${targetY}" x2="${M.left + plotW}" y2="${targetY}" stroke="#d62728" stroke-dasharray="6 4"/>`);
-  out.push(`<text x="${M.left + 6}" y="${targetY - 6}" fill="#d62728">p99 target ${p99TargetMs} ms</text>`);
+  out.push(`<text x="${M.left + plotW - 6}" y="${targetY - 6}" text-anchor="end" fill="#d62728">p99 target ${p99TargetMs} ms</text>`);
   const path = (points: [number, number][]) => points.map(([px, py], i) => `${i ? 'L' : 'M'}${px.toFixed(1)},${py.toFixed(1)}`).join(' ');
   out.push(`<path d="${path(steps.map((step, i) => [x(i), yRps(step.requestsPerSecond)]))}" fill="none" stroke="#1f77b4" stroke-width="2.5"/>`);
   out.push(`<path d="${path(steps.map((step, i) => [x(i), yMs(step.p99Ms)]))}" fill="none" stroke="#d62728" stroke-width="2.5"/>`);

@@ -1,5 +1,5 @@
 import { CapacityRun, StepRecord } from './capacity-run';
-import { APP_SERVICES, CapacityMeasurement, DEFAULT_POLICY, fmt, peakRpsForDau, perReplicaRps, recommend, Recommendation, SizingPolicy, STAGE_TITLES } from './sizing';
+import { allInOneRps, APP_SERVICES, CapacityMeasurement, cpuMsPerMixRequest, DEFAULT_POLICY, fmt, peakRpsForDau, perReplicaRps, recommend, Recommendation, SizingPolicy, STAGE_TITLES } from './sizing';
 import { MixEntry } from './traffic-mix';
 
 /** A load the report sizes for: peak requests/s directly, or daily active users. */
@@ -106,6 +106,10 @@ export function capacityReport(
     ...(['haproxy', 'mysql', 'redis', 'nats'] as const).map((part) => `| ${part} | ${measured.infraCpuMsPerRequest[part].toFixed(3)} |`),
     '',
     `Bytes per request of the mix through HAProxy: ${fmt(measured.bytesOutPerRequest)} out to clients, ${fmt(measured.bytesInPerRequest)} in from them.`,
+    '',
+    `One request of the mix costs the whole stack ${cpuMsPerMixRequest(measured).toFixed(2)} ms of CPU (apps weighted by their share, plus HAProxy, MySQL, Redis, NATS; not wrk or the sandbox). ` +
+      `So a VM running everything, at ${policy.targetUtilisation * 100}% CPU, answers about **${fmt(allInOneRps(measured, 2, policy))} req/s on 2 vCPU**, ${fmt(allInOneRps(measured, 4, policy))} on 4 and ${fmt(allInOneRps(measured, 8, policy))} on 8 ` +
+      `(this arithmetic does not depend on what else the measuring machine was doing, unlike the knee above).`,
     '',
     '## What to run',
     '',

@@ -10,7 +10,7 @@ import { capacityReport, SizingTarget } from './capacity-report';
 import { CapacityRun, CpuBreakdown, costStep, measurementFrom, StepRecord } from './capacity-run';
 import { prepareMixFixtures } from './capacity-fixtures';
 import { listProcesses, machineCpu, sampleProcess } from './process-sampler';
-import { APP_SERVICES, AppService, fmt, kneeStep, perReplicaRps, recommend, peakRpsForDau, STAGE_TITLES } from './sizing';
+import { allInOneRps, APP_SERVICES, AppService, cpuMsPerMixRequest, fmt, kneeStep, perReplicaRps, recommend, peakRpsForDau, STAGE_TITLES } from './sizing';
 import { TRAFFIC_MIX, writeMixScript } from './traffic-mix';
 
 // npm run capacity -- [--p99-ms 300] [--step-seconds 10] [--connections 1,2,4,8,16,32,64] [--products 3000]
@@ -229,6 +229,7 @@ async function main(): Promise<void> {
     '',
     knee ? `Knee: ${fmt(knee.requestsPerSecond)} req/s at ${knee.connections} connections, p99 ${knee.p99Ms.toFixed(1)} ms (target ${run.p99TargetMs} ms)` : `No step met the p99 target of ${run.p99TargetMs} ms`,
     `Per replica at 70% of a core: ${APP_SERVICES.map((service) => `${service} ${Number.isFinite(perReplica[service]) ? fmt(perReplica[service]) : '-'} req/s`).join(', ')}`,
+    `CPU per request of the mix: ${cpuMsPerMixRequest(measured).toFixed(2)} ms → one VM with everything at 70%: ${fmt(allInOneRps(measured, 2))} req/s on 2 vCPU, ${fmt(allInOneRps(measured, 4))} on 4, ${fmt(allInOneRps(measured, 8))} on 8`,
     `Peak RSS per replica: ${APP_SERVICES.map((service) => `${service} ${fmt(measured.replicaRssMb[service])} MB`).join(', ')}`,
     ...options.targets.map((target) => {
       const peak = 'dau' in target ? peakRpsForDau(target.dau).peakRps : target.peakRps;

@@ -1,4 +1,4 @@
-import { bandwidthPlan, CapacityMeasurement, DEFAULT_POLICY, kneeStep, peakRpsForDau, perReplicaRps, recommend } from './sizing';
+import { allInOneRps, bandwidthPlan, CapacityMeasurement, cpuMsPerMixRequest, DEFAULT_POLICY, kneeStep, peakRpsForDau, perReplicaRps, recommend } from './sizing';
 
 /** Round figures: 1 ms of app CPU per request everywhere, 0.5 ms of MySQL, 0.1 ms of each other part per request. */
 const MEASURED: CapacityMeasurement = {
@@ -38,6 +38,15 @@ describe('peakRpsForDau', () => {
 describe('perReplicaRps', () => {
   it('is what one core at the target utilisation answers', () => {
     expect(perReplicaRps({ ...MEASURED, appCpuMsPerRequest: { auth: 2, catalog: 0.5, orders: 7, upload: 0 } })).toEqual({ auth: 350, catalog: 1400, orders: 100, upload: Infinity });
+  });
+});
+
+describe('allInOneRps', () => {
+  it('divides the VM’s CPU budget at the target utilisation by what one request of the mix costs the whole stack', () => {
+    // 1 ms of app CPU (every service) + 0.8 ms of shared parts = 1.8 ms; 2 vCPU × 0.7 × 1000 / 1.8 = 777.8.
+    expect(cpuMsPerMixRequest(MEASURED)).toBeCloseTo(1.8);
+    expect(allInOneRps(MEASURED, 2)).toBeCloseTo(777.78, 1);
+    expect(allInOneRps(MEASURED, 8)).toBeCloseTo(3111.1, 1);
   });
 });
 

@@ -113,6 +113,17 @@ export function perReplicaRps(measured: CapacityMeasurement, policy: SizingPolic
   return Object.fromEntries(APP_SERVICES.map((service) => [service, measured.appCpuMsPerRequest[service] > 0 ? (1000 * policy.targetUtilisation) / measured.appCpuMsPerRequest[service] : Infinity])) as Record<AppService, number>;
 }
 
+/** CPU milliseconds one request of the mix costs the whole stack: apps weighted by their share, plus the shared parts. */
+export function cpuMsPerMixRequest(measured: CapacityMeasurement): number {
+  const apps = APP_SERVICES.reduce((total, service) => total + measured.share[service] * measured.appCpuMsPerRequest[service], 0);
+  return apps + INFRA.reduce((total, part) => total + measured.infraCpuMsPerRequest[part], 0);
+}
+
+/** Requests/s of the mix one VM of `vcpu` running the whole stack answers at the target utilisation. */
+export function allInOneRps(measured: CapacityMeasurement, vcpu: number, policy: SizingPolicy = DEFAULT_POLICY): number {
+  return (vcpu * policy.targetUtilisation * 1000) / cpuMsPerMixRequest(measured);
+}
+
 /** Sizes the deployment for `peakRps` of the measured mix. Pure arithmetic: every figure comes from `measured` and `policy`. */
 export function recommend(measured: CapacityMeasurement, peakRps: number, policy: SizingPolicy = DEFAULT_POLICY): Recommendation {
   const u = policy.targetUtilisation;
