@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { MetricsRegistry } from '#libs/metrics';
 
 /** The orders service's own series on /metrics: what placements, payments and repairs did. */
@@ -12,12 +12,11 @@ export class OrdersMetrics {
   private readonly repairs: Counter<'kind'>;
 
   constructor(metrics: MetricsRegistry) {
-    const registers = [metrics.registry];
-    this.placed = new Counter({ name: 'orders_placed_total', help: 'Orders placed (stock reserved)', registers });
-    this.refused = new Counter({ name: 'order_placements_refused_total', help: 'Order placements that failed, by error code', labelNames: ['code'], registers });
-    this.cancelled = new Counter({ name: 'orders_cancelled_total', help: 'Orders cancelled, by reason', labelNames: ['reason'], registers });
-    this.notifications = new Counter({ name: 'payment_notifications_total', help: 'WeChat Pay notifications, by outcome (refused ones included)', labelNames: ['outcome'], registers });
-    this.repairs = new Counter({ name: 'order_repairs_total', help: 'What the sweeper repaired, by kind', labelNames: ['kind'], registers });
+    this.placed = metrics.counter({ name: 'orders_placed_total', help: 'Orders placed (stock reserved)' });
+    this.refused = metrics.counter({ name: 'order_placements_refused_total', help: 'Order placements that failed, by error code', labelNames: ['code'] });
+    this.cancelled = metrics.counter({ name: 'orders_cancelled_total', help: 'Orders cancelled, by reason', labelNames: ['reason'] });
+    this.notifications = metrics.counter({ name: 'payment_notifications_total', help: 'WeChat Pay notifications, by outcome (refused ones included)', labelNames: ['outcome'] });
+    this.repairs = metrics.counter({ name: 'order_repairs_total', help: 'What the sweeper repaired, by kind', labelNames: ['kind'] });
   }
 
   orderPlaced(): void {
