@@ -1,5 +1,5 @@
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseMetrics } from '../../libs/testing/src/metrics-scrape';
@@ -14,9 +14,10 @@ import { allInOneRps, APP_SERVICES, AppService, cpuMsPerMixRequest, fmt, kneeSte
 import { TRAFFIC_MIX, writeMixScript } from './traffic-mix';
 
 // npm run capacity -- [--p99-ms 300] [--step-seconds 10] [--connections 1,2,4,8,16,32,64] [--products 3000]
-//                     [--peak-rps N]... [--dau N]... [--out reports/capacity]
+//                     [--peak-rps N]... [--dau N]... [--out reports/capacity] [--from reports/capacity/<run>/run.json]
 // Runs the whole stack (one replica of each service) behind HAProxy, drives the mini-program mix at rising
 // load with wrk, and writes a Markdown report and an SVG chart sizing the deployment for the given loads.
+// --from re-plans from an earlier run's measurements (its run.json) for other loads, without measuring again.
 
 interface Options {
   p99Ms: number;
@@ -25,6 +26,7 @@ interface Options {
   products: number;
   targets: SizingTarget[];
   out: string;
+  from?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -45,6 +47,9 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--connections') {
       options.connections = (value ?? '').split(',').map(Number);
       if (!options.connections.length || options.connections.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('--connections needs a list like 1,2,4,8');
+      i++;
+    } else if (flag === '--from') {
+      options.from = value;
       i++;
     } else if (flag === '--out') {
       options.out = value;
@@ -135,6 +140,11 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const runStamp = new Date().toISOString().replace(/[:.]/g, '-');
   const outDir = resolve(options.out, runStamp);
+  if (options.from) {
+    const { run } = JSON.parse(readFileSync(options.from, 'utf8')) as { run: CapacityRun };
+    log(`re-planning from the measurements of ${options.from} (run of ${run.startedAt})`);
+    return writeReport(run, options, outDir);
+  }
   const workDir = mkdtempSync(join(tmpdir(), 'capacity-'));
   const cluster = new LocalCluster({
     replicas: { auth: 1, catalog: 1, orders: 1, upload: 1 },
@@ -215,7 +225,11 @@ async function main(): Promise<void> {
   log('stopping the stack');
   await cluster.stop();
   rmSync(workDir, { recursive: true, force: true });
+  writeReport(run, options, outDir);
+}
 
+/** Writes report.md, capacity.svg and run.json for `run` into `outDir` and prints the headline figures. */
+function writeReport(run: CapacityRun, options: Options, outDir: string): void {
   const knee = kneeStep(run.steps, run.p99TargetMs) as StepRecord | undefined;
   const fromStep = costStep(run, knee);
   const measured = measurementFrom(run, fromStep);

@@ -91,7 +91,14 @@ describe('recommend', () => {
     expect(plan.stage).toBe('app-replicas');
     expect(plan.machines.find((machine) => machine.role === 'apps')).toEqual({ role: 'apps', count: 4, size: { vcpu: 8, memoryGb: 16 } });
     expect(plan.replicas.catalog).toBe(20);
-    expect(plan.arithmetic).toContain('apps: 20.00 cores busy / (8 vCPU × 0.7) = 3.57 → 4 app VMs of 8 vCPU / 16 GB');
+    expect(plan.arithmetic).toContain('apps: 20.00 cores busy / (8 vCPU × 0.7) = 3.57 → 4 app VMs of 8 vCPU / 16 GB (at least two)');
+  });
+
+  it('runs the apps on at least two VMs once HAProxy has its own', () => {
+    // 5,200 req/s: apps + HAProxy 5.72 cores / 0.7 = 8.2 vCPU, over one app VM; apps alone 5.2 / 5.6 = 0.93 of one.
+    const plan = recommend(MEASURED, 5200);
+    expect(plan.stage).toBe('app-replicas');
+    expect(plan.machines.find((machine) => machine.role === 'apps')?.count).toBe(2);
   });
 
   it('picks the memory, not only the CPU, of the single VM', () => {

@@ -162,7 +162,7 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
   if (single) {
     stage = single.vcpu <= 2 ? 'one-small-vm' : 'one-bigger-vm';
     lines.push(`memory: replicas ${APP_SERVICES.map((s) => `${replicas[s]} × ${fmt(replicaMemory(s))} MB`).join(' + ')} + ${infraMemory} MB (OS, MySQL, Redis, NATS, HAProxy) = ${fmt(singleMemory)} MB`);
-    machines = [{ role: 'all-in-one (HAProxy, apps, MySQL, Redis, NATS)', count: 1, size: single }];
+    machines = [{ role: 'all-in-one: HAProxy, apps, MySQL, Redis, NATS', count: 1, size: single }];
     lines.push(`→ ${single.vcpu} vCPU / ${single.memoryGb} GB holds ${fmt(allInOne, 2)} vCPU and ${fmt(singleMemory)} MB`);
   } else {
     const dbCores = infraCores.mysql / u;
@@ -186,8 +186,9 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
       stage = 'app-replicas';
       const appVm = VM_SIZES[2];
       const perVm = appVm.vcpu * u;
-      const count = Math.ceil(apps / perVm);
-      lines.push(`apps: ${fmt(apps, 2)} cores busy / (${appVm.vcpu} vCPU × ${u}) = ${fmt(apps / perVm, 2)} → ${count} app VMs of ${appVm.vcpu} vCPU / ${appVm.memoryGb} GB`);
+      // Past one app VM the apps run on at least two, so that losing a VM leaves every service served.
+      const count = Math.max(2, Math.ceil(apps / perVm));
+      lines.push(`apps: ${fmt(apps, 2)} cores busy / (${appVm.vcpu} vCPU × ${u}) = ${fmt(apps / perVm, 2)} → ${count} app VMs of ${appVm.vcpu} vCPU / ${appVm.memoryGb} GB (at least two)`);
       lines.push(`HAProxy: ${fmt(infraCores.haproxy / u, 2)} vCPU → its own VM (two with a floating address for failover)`);
       machines = [
         { role: 'HAProxy', count: 2, size: smallestVm(infraCores.haproxy / u, 16) },
