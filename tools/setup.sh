@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prepares a fresh machine: system packages (HAProxy, promtool, and MariaDB/Redis/NATS when absent), the local
+# Prepares a fresh machine: system packages (HAProxy, promtool, amtool, and MariaDB/Redis/NATS when absent), the local
 # MariaDB, Redis and NATS servers running, and the npm dependencies. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +14,10 @@ command -v haproxy >/dev/null || missing+=(haproxy)
 command -v nats-server >/dev/null || missing+=(nats-server)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v mariadbd >/dev/null || missing+=(mariadb-server)
-# promtool checks and unit-tests deploy/monitoring (tools/monitoring/*.spec.ts); Debian ships it with the server.
+# promtool checks and unit-tests deploy/monitoring (tools/monitoring/*.spec.ts); Debian ships it with the server,
+# and amtool (which checks the Alertmanager config) with Alertmanager.
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v amtool >/dev/null || missing+=(prometheus-alertmanager)
 # Deployment specs (tools/deploy, test/cluster/vm-rolling-deploy): TLS certificates made with openssl, HTTP/2
 # through curl (nghttp2), HAProxy's runtime API through socat, systemd units checked by systemd-analyze.
 # kubectl (with kustomize) renders deploy/k8s; it comes with the machine image, Debian's is too old.

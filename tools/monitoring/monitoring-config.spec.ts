@@ -15,12 +15,16 @@ const RULE_FILES = ['recording.rules.yml', 'alerts.rules.yml'].map((file) => joi
 const NODE_EXPORTER = ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes', 'node_network_transmit_bytes_total', 'node_network_speed_bytes', 'node_disk_io_time_seconds_total', 'host_network_egress_limit_bytes'];
 
 async function promtool(...args: string[]): Promise<{ code: number; output: string }> {
+  return tool('promtool', args);
+}
+
+async function tool(command: string, args: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run('promtool', args, { maxBuffer: 1 << 22 });
+    const { stdout, stderr } = await run(command, args, { maxBuffer: 1 << 22 });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number | string; stdout?: string; stderr?: string };
-    if (failed.code === 'ENOENT') throw new Error('promtool is not installed: run tools/setup.sh (Debian package prometheus)');
+    if (failed.code === 'ENOENT') throw new Error(`${command} is not installed: run tools/setup.sh (Debian packages prometheus, prometheus-alertmanager)`);
     return { code: Number(failed.code ?? 1), output: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
   }
 }
@@ -123,6 +127,12 @@ describe('deploy/monitoring (checked with the real promtool and HAProxy)', () =>
 
   it('the alert unit tests pass promtool test rules', async () => {
     const result = await promtool('test', 'rules', join(MONITORING, 'rules/alerts.test.yml'));
+    expect(result.output).toContain('SUCCESS');
+    expect(result.code).toBe(0);
+  });
+
+  it('the Alertmanager config passes amtool check-config', async () => {
+    const result = await tool('amtool', ['check-config', join(MONITORING, 'alertmanager/alertmanager.yml')]);
     expect(result.output).toContain('SUCCESS');
     expect(result.code).toBe(0);
   });
