@@ -1,3 +1,4 @@
+import { PartialType } from '@nestjs/mapped-types';
 import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { ID_PATTERN } from '#libs/contracts';
 import { IsImageReference } from './image-reference';
@@ -48,22 +49,7 @@ export class CreateArticleDto {
 }
 
 /** PATCH /api/catalog/admin/articles/:id */
-export class UpdateArticleDto {
-  @IsOptional() @IsString() @Length(1, 120)
-  title?: string;
-
-  @IsOptional() @IsString() @MaxLength(300)
-  summary?: string;
-
-  @IsOptional() @IsString() @Length(1, 100000)
-  body?: string;
-
-  @IsOptional() @IsImageReference()
-  coverImage?: string;
-
-  @IsOptional() @IsBoolean()
-  published?: boolean;
-}
+export class UpdateArticleDto extends PartialType(CreateArticleDto) {}
 
 /** POST /api/catalog/admin/banners */
 export class CreateBannerDto {
@@ -84,19 +70,4 @@ export class CreateBannerDto {
 }
 
 /** PATCH /api/catalog/admin/banners/:id */
-export class UpdateBannerDto {
-  @IsOptional() @IsString() @Length(1, 120)
-  title?: string;
-
-  @IsOptional() @IsImageReference()
-  image?: string;
-
-  @IsOptional() @Matches(LINK, { message: 'linkUrl must be an http(s) URL or a mini-program path' })
-  linkUrl?: string;
-
-  @IsOptional() @IsInt() @Min(0) @Max(10000)
-  sortOrder?: number;
-
-  @IsOptional() @IsBoolean()
-  active?: boolean;
-}
+export class UpdateBannerDto extends PartialType(CreateBannerDto) {}

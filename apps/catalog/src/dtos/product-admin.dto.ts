@@ -1,3 +1,4 @@
+import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, NotEquals, ValidateNested } from 'class-validator';
 import { ID_PATTERN } from '#libs/contracts';
@@ -21,21 +22,8 @@ export class CreateSkuDto {
   sortOrder?: number;
 }
 
-/** PATCH /api/catalog/admin/skus/:id */
-export class UpdateSkuDto {
-  @IsOptional() @IsString() @Length(1, 64)
-  name?: string;
-
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_PRICE_FEN)
-  priceFen?: number;
-
-  /** Sets the stock outright; use stock adjustments while orders are flowing. */
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_STOCK)
-  stock?: number;
-
-  @IsOptional() @IsInt() @Min(0) @Max(10000)
-  sortOrder?: number;
-}
+/** PATCH /api/catalog/admin/skus/:id (setting `stock` outright; use stock adjustments while orders are flowing). */
+export class UpdateSkuDto extends PartialType(CreateSkuDto) {}
 
 /** POST /api/catalog/admin/skus/:id/stock-adjustments */
 export class AdjustStockDto {
@@ -70,26 +58,5 @@ export class CreateProductDto {
   skus: CreateSkuDto[];
 }
 
-/** PATCH /api/catalog/admin/products/:id */
-export class UpdateProductDto {
-  @IsOptional() @Matches(ID_PATTERN, { message: 'categoryId must be a category id' })
-  categoryId?: string;
-
-  @IsOptional() @IsString() @Length(1, 120)
-  title?: string;
-
-  @IsOptional() @IsString() @MaxLength(200)
-  subtitle?: string;
-
-  @IsOptional() @IsString() @MaxLength(10000)
-  description?: string;
-
-  @IsOptional() @ArrayMaxSize(20) @IsImageReference(true)
-  images?: string[];
-
-  @IsOptional() @IsBoolean()
-  onSale?: boolean;
-
-  @IsOptional() @IsBoolean()
-  featured?: boolean;
-}
+/** PATCH /api/catalog/admin/products/:id (SKUs are changed through their own routes). */
+export class UpdateProductDto extends PartialType(OmitType(CreateProductDto, ['skus'] as const)) {}
