@@ -8,9 +8,8 @@ import {
   createTestSigningKeys,
   requestJson,
   startTestService,
-  TEST_NATS_URL,
-  TEST_REDIS_URL,
   TestService,
+  testServiceEnv,
   TestSigningKeys,
 } from '#libs/testing';
 import { createWechatSandbox, WechatSandbox } from '../../../tools/wechat-sandbox/wechat-sandbox.server';
@@ -63,19 +62,11 @@ export async function startAuthHarness(env: Record<string, string> = {}, options
   const redis = createTestRedisNamespace('auth');
   const keys = await createTestSigningKeys();
   const fullEnv: Record<string, string> = {
-    NODE_ENV: 'test',
-    PORT: '1',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: redis.servicePrefix,
-    REDIS_SHARED_PREFIX: redis.sharedPrefix,
-    NATS_URL: TEST_NATS_URL,
+    ...testServiceEnv({ databaseUrl: database.url, redis }),
     WECHAT_API_BASE_URL: sandbox.url,
     WECHAT_APP_ID: SANDBOX_APP.appId,
     WECHAT_APP_SECRET: SANDBOX_APP.appSecret,
     WECHAT_TIMEOUT_MS: '1000',
-    SHUTDOWN_DRAIN_MS: '0',
     ...keys.authEnv,
     ...env,
   };

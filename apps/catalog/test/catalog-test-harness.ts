@@ -4,11 +4,11 @@ import {
   createTestRedisNamespace,
   createTestSigningKeys,
   requestJson,
-  startPrivateNats,
   signTestToken,
+  startPrivateNats,
   startTestService,
-  TEST_REDIS_URL,
   TestService,
+  testServiceEnv,
   TestSigningKeys,
 } from '#libs/testing';
 import { CATALOG_SCHEMA } from '../src/catalog-schema';
@@ -36,15 +36,7 @@ export async function startCatalogHarness(options: { replicas?: number; env?: Re
   // Bus messages of its own: a shared NATS server would let another test's catalog answer this test's orders.
   const nats = await startPrivateNats();
   const env: Record<string, string> = {
-    NODE_ENV: 'test',
-    PORT: '1',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: redis.servicePrefix,
-    REDIS_SHARED_PREFIX: redis.sharedPrefix,
-    NATS_URL: nats.url,
-    SHUTDOWN_DRAIN_MS: '0',
+    ...testServiceEnv({ databaseUrl: database.url, redis, natsUrl: nats.url }),
     THROTTLE_LIMIT: '1000000',
     ...keys.publicEnv,
     ...options.env,

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
 import { encryptResource } from '../../../tools/wechat-sandbox/pay/notification-cipher';
 import { loadConfig } from '#libs/config';
-import { createTestDatabase, createTestRedisNamespace, requestJson, signTestToken, startTestService, TEST_REDIS_URL, TestService } from '#libs/testing';
+import { createTestDatabase, createTestRedisNamespace, requestJson, signTestToken, startTestService, TestService, testServiceEnv } from '#libs/testing';
 import { CatalogHarness, startCatalogHarness } from '../../catalog/test/catalog-test-harness';
 import { AuthHarness, loginAs, queryDatabase, startAuthHarness } from '../../auth/test/auth-test-harness';
 import { createWechatSandbox, WechatSandbox } from '../../../tools/wechat-sandbox/wechat-sandbox.server';
@@ -97,16 +97,10 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
     const redis = createTestRedisNamespace('orders');
     cleanups.push(() => redis.cleanUp());
     const fullEnv: Record<string, string> = {
-      NODE_ENV: 'test',
-      PORT: '1',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: redis.servicePrefix,
+      ...testServiceEnv({ databaseUrl: database.url, redis, natsUrl: catalog.natsUrl }),
+      // Orders read the sessions auth revokes: the shared keys are auth's.
       REDIS_SHARED_PREFIX: auth.redisPrefixes.shared,
-      NATS_URL: catalog.natsUrl,
       MESSAGE_TIMEOUT_MS: '3000',
-      SHUTDOWN_DRAIN_MS: '0',
       THROTTLE_LIMIT: '1000000',
       JWT_PUBLIC_KEYS: auth.keys.publicEnv.JWT_PUBLIC_KEYS,
       WECHAT_APP_ID: TEST_MERCHANT.appId,

@@ -11,9 +11,8 @@ import {
   createTestSigningKeys,
   signTestToken,
   startTestService,
-  TEST_NATS_URL,
-  TEST_REDIS_URL,
   TestService,
+  testServiceEnv,
   TestSigningKeys,
 } from '#libs/testing';
 import { queryDatabase } from '../../auth/test/auth-test-harness';
@@ -121,15 +120,7 @@ export async function startUploadHarness(options: UploadHarnessOptions = {}): Pr
   const keys = options.keys ?? (await createTestSigningKeys());
   const storageDir = mkdtempSync(join(tmpdir(), 'upload-test-'));
   const env: Record<string, string> = {
-    NODE_ENV: 'test',
-    PORT: '1',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: redis.servicePrefix,
-    REDIS_SHARED_PREFIX: redis.sharedPrefix,
-    NATS_URL: TEST_NATS_URL,
-    SHUTDOWN_DRAIN_MS: '0',
+    ...testServiceEnv({ databaseUrl: database.url, redis }),
     THROTTLE_LIMIT: '100000',
     UPLOAD_LOCAL_DIR: storageDir,
     UPLOAD_SPOOL_DIR: join(storageDir, '.spool'),

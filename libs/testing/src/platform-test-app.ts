@@ -2,7 +2,7 @@ import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { PlatformModule } from '#libs/bootstrap';
 import { loadConfig, ServiceEnv } from '#libs/config';
 import { createTestDatabase } from './test-database';
-import { createTestRedisNamespace, TEST_NATS_URL, TEST_REDIS_URL } from './test-redis';
+import { createTestRedisNamespace, testServiceEnv } from './test-redis';
 import { startTestService, TestService } from './test-service';
 
 /** A made-up service for testing the shared libs: the real platform wiring plus the test's own controllers. */
@@ -29,15 +29,7 @@ export async function startPlatformTestApp(options: PlatformTestAppOptions): Pro
   const database = await createTestDatabase(options.name.replace(/[^a-z0-9]/gi, '').slice(0, 12) || 'lib', { entities: [], migrations: [] });
   const redis = createTestRedisNamespace(options.name);
   const env: Record<string, string> = {
-    NODE_ENV: 'test',
-    PORT: '1',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: redis.servicePrefix,
-    REDIS_SHARED_PREFIX: redis.sharedPrefix,
-    NATS_URL: TEST_NATS_URL,
-    SHUTDOWN_DRAIN_MS: '0',
+    ...testServiceEnv({ databaseUrl: database.url, redis }),
     ...options.env,
   };
   const cleanUp = () => Promise.allSettled([database.drop(), redis.cleanUp()]);

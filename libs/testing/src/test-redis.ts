@@ -34,3 +34,25 @@ export function createTestRedisNamespace(service: string): TestRedisNamespace {
     },
   };
 }
+
+/** What a test gives a service of its own: a database, a Redis namespace and (optionally) a NATS server. */
+export interface TestServiceResources {
+  databaseUrl: string;
+  redis: TestRedisNamespace;
+  natsUrl?: string;
+}
+
+/** The variables every service needs in a test: its own database and Redis keys, quiet logs, no drain wait. */
+export function testServiceEnv(resources: TestServiceResources): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    PORT: '1',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: resources.databaseUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: resources.redis.servicePrefix,
+    REDIS_SHARED_PREFIX: resources.redis.sharedPrefix,
+    NATS_URL: resources.natsUrl ?? TEST_NATS_URL,
+    SHUTDOWN_DRAIN_MS: '0',
+  };
+}
