@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LocalCluster } from '../../tools/stack/local-cluster';
 import { LocalClusterOptions, ServiceName } from '../../tools/stack/cluster-options';
+import { LocalCluster } from '../../tools/stack/local-cluster';
+import { throwawayClusterOptions } from '../../tools/stack/throwaway-cluster';
 
 /** A local cluster for one test file: its own NATS server, databases, Redis prefix and HAProxy, all removed afterwards. */
 export function createTestCluster(
@@ -11,24 +9,14 @@ export function createTestCluster(
   env: Record<string, string> = {},
   options: Partial<LocalClusterOptions> = {},
 ): LocalCluster {
-  const id = randomBytes(3).toString('hex');
-  return new LocalCluster({
-    replicas: { auth: 0, catalog: 0, orders: 0, upload: 0, ...replicas },
-    publicPort: 0,
-    statsPort: 0,
-    replicaBasePort: 0,
-    sandboxPort: 0,
-    workDir: mkdtempSync(join(tmpdir(), 'mpc-')),
-    mysqlAdminUrl: process.env.MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/mysql',
-    redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
-    databasePrefix: `tc${id}_`,
-    redisPrefix: `tc${id}:`,
-    // Every request of a test comes from 127.0.0.1: the per-address budget must not be what a test measures.
-    env: { LOG_LEVEL: 'warn', SHUTDOWN_DRAIN_MS: '2500', THROTTLE_LIMIT: '1000000', THROTTLE_SENSITIVE_LIMIT: '100000', ...env },
-    seedProducts: 0,
-    dropDatabasesOnStop: true,
-    ...options,
-  });
+  return new LocalCluster(
+    throwawayClusterOptions(`tc${randomBytes(3).toString('hex')}`, replicas, {
+      redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+      ...options,
+      // Long enough for HAProxy to see a SIGTERMed replica fail readiness before it stops answering.
+      env: { SHUTDOWN_DRAIN_MS: '2500', ...env },
+    }),
+  );
 }
 
 /** Result of a request loop: how many requests ran and which failed. */

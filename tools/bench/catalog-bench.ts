@@ -1,9 +1,7 @@
 import { createServer, Server } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { LocalCluster } from '../stack/local-cluster';
+import { throwawayClusterOptions } from '../stack/throwaway-cluster';
 import { freePort } from '../stack/free-port';
 import { LoadResult, runWrk } from './wrk-runner';
 
@@ -33,21 +31,7 @@ const row = (label: string, result: LoadResult, baseline: LoadResult) =>
   `| ${label.padEnd(34)} | ${result.requestsPerSecond.toFixed(0).padStart(8)} | ${result.p50Ms.toFixed(2).padStart(7)} | ${result.p99Ms.toFixed(2).padStart(7)} | ${(result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2).padStart(6)} | ${String(result.non2xx).padStart(5)} |`;
 
 async function main(): Promise<void> {
-  const cluster = new LocalCluster({
-    replicas: { auth: 0, catalog: 1, orders: 0, upload: 0 },
-    publicPort: 0,
-    statsPort: 0,
-    replicaBasePort: 0,
-    sandboxPort: 0,
-    workDir: mkdtempSync(join(tmpdir(), 'bench-')),
-    mysqlAdminUrl: process.env.MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/mysql',
-    redisUrl: REDIS_URL,
-    databasePrefix: 'bench_',
-    redisPrefix: 'bench:',
-    env: { LOG_LEVEL: 'warn', THROTTLE_LIMIT: '100000000', SHUTDOWN_DRAIN_MS: '0' },
-    seedProducts: 5000,
-    dropDatabasesOnStop: true,
-  });
+  const cluster = new LocalCluster(throwawayClusterOptions('benchcatalog', { catalog: 1 }, { redisUrl: REDIS_URL, seedProducts: 5000 }));
   const redis = new Redis(REDIS_URL);
   let baseline: { server: Server; url: string } | undefined;
   try {

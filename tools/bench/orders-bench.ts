@@ -7,6 +7,7 @@ import { createConnection } from 'mysql2/promise';
 import { parseMysqlUrl } from '#libs/database';
 import { signTestToken } from '#libs/testing';
 import { LocalCluster } from '../stack/local-cluster';
+import { throwawayClusterOptions } from '../stack/throwaway-cluster';
 import { LoadResult, parseWrkReport } from './wrk-runner';
 
 // npm run bench:orders: create-order throughput and latency at 50 concurrent users through HAProxy in front of 2 orders
@@ -64,21 +65,7 @@ async function wrk(url: string, script: string, seconds: number): Promise<LoadRe
 
 async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'bench-orders-'));
-  const cluster = new LocalCluster({
-    replicas: { auth: 1, catalog: REPLICAS, orders: REPLICAS, upload: 0 },
-    publicPort: 0,
-    statsPort: 0,
-    replicaBasePort: 0,
-    sandboxPort: 0,
-    workDir,
-    mysqlAdminUrl: process.env.MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/mysql',
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
-    databasePrefix: 'bench_',
-    redisPrefix: 'bench:',
-    env: { LOG_LEVEL: 'warn', THROTTLE_LIMIT: '100000000', SHUTDOWN_DRAIN_MS: '0' },
-    seedProducts: 0,
-    dropDatabasesOnStop: true,
-  });
+  const cluster = new LocalCluster(throwawayClusterOptions('benchorders', { auth: 1, catalog: REPLICAS, orders: REPLICAS }, { workDir }));
   try {
     process.stderr.write(`starting auth, ${REPLICAS} catalog and ${REPLICAS} orders replicas behind HAProxy...\n`);
     await cluster.start((line) => process.stderr.write(`  ${line}\n`));

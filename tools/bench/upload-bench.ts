@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { signTestToken } from '../../libs/testing/src/test-tokens';
 import { LocalCluster } from '../stack/local-cluster';
+import { throwawayClusterOptions } from '../stack/throwaway-cluster';
 
 // npm run bench:upload: one upload replica (local driver) behind HAProxy. Throughput and latency of 100 KB and
 // 5 MB JPEG uploads through HAProxy, then the replica's RSS while 20 clients upload 5 MB each at once
@@ -67,21 +68,7 @@ function rssMb(pid: number): number {
 
 async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'bench-upload-'));
-  const cluster = new LocalCluster({
-    replicas: { auth: 0, catalog: 0, orders: 0, upload: 1 },
-    publicPort: 0,
-    statsPort: 0,
-    replicaBasePort: 0,
-    sandboxPort: 0,
-    workDir,
-    mysqlAdminUrl: process.env.MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/mysql',
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
-    databasePrefix: 'bench_upload_',
-    redisPrefix: 'bench-upload:',
-    env: { LOG_LEVEL: 'warn', THROTTLE_LIMIT: '100000000', SHUTDOWN_DRAIN_MS: '0', UPLOAD_USER_QUOTA_BYTES: '0' },
-    seedProducts: 0,
-    dropDatabasesOnStop: true,
-  });
+  const cluster = new LocalCluster(throwawayClusterOptions('benchupload', { upload: 1 }, { workDir, env: { UPLOAD_USER_QUOTA_BYTES: '0' } }));
   try {
     process.stderr.write('making test images, starting one upload replica behind HAProxy...\n');
     const [small, large] = [await noiseJpeg(100 * 1024), await noiseJpeg(5 * 1024 * 1024)];

@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseMetrics } from '../../libs/testing/src/metrics-scrape';
 import { runWrk } from '../bench/wrk-runner';
 import { LocalCluster } from '../stack/local-cluster';
+import { throwawayClusterOptions } from '../stack/throwaway-cluster';
 import { capacityChartSvg } from './capacity-chart';
 import { capacityReport, SizingTarget } from './capacity-report';
 import { CapacityRun, CpuBreakdown, costStep, measurementFrom, StepRecord } from './capacity-run';
@@ -146,22 +147,12 @@ async function main(): Promise<void> {
     return writeReport(run, options, outDir);
   }
   const workDir = mkdtempSync(join(tmpdir(), 'capacity-'));
-  const cluster = new LocalCluster({
-    replicas: { auth: 1, catalog: 1, orders: 1, upload: 1 },
-    publicPort: 0,
-    statsPort: 0,
-    replicaBasePort: 0,
-    sandboxPort: 0,
+  const cluster = new LocalCluster(throwawayClusterOptions(`capacity${process.pid}`, { auth: 1, catalog: 1, orders: 1, upload: 1 }, {
     workDir,
-    mysqlAdminUrl: process.env.MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/mysql',
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
-    databasePrefix: 'capacity_',
-    redisPrefix: `capacity${process.pid}:`,
-    // Production settings except the rate limits (one client address sends everything) and the drain wait.
-    env: { NODE_ENV: 'production', LOG_LEVEL: 'info', THROTTLE_LIMIT: '1000000000', THROTTLE_SENSITIVE_LIMIT: '1000000000', SHUTDOWN_DRAIN_MS: '0', UPLOAD_USER_QUOTA_BYTES: '0' },
     seedProducts: options.products,
-    dropDatabasesOnStop: true,
-  });
+    // Production settings except the rate limits (one client address sends everything) and the drain wait.
+    env: { NODE_ENV: 'production', LOG_LEVEL: 'info', UPLOAD_USER_QUOTA_BYTES: '0' },
+  }));
   const steps: StepRecord[] = [];
   let run: CapacityRun | undefined;
   try {
