@@ -21,9 +21,35 @@ function inheritedNameFields(value: unknown, parent = ''): ErrorDetail[] {
   });
 }
 
-/** Nest's ValidationPipe, also refusing a `null` body and unknown fields named like Object.prototype members. */
+const REMEMBERED_PER_DTO = 1000;
+
+/**
+ * Nest's ValidationPipe, also refusing a `null` body and unknown fields named like Object.prototype members.
+ * Valid query strings and route parameters repeat (`?limit=20`, a popular product id) and validating them
+ * again costs more than the rest of a cached read: the last validated ones are remembered per DTO class.
+ */
 class StrictValidationPipe extends ValidationPipe {
+  private readonly remembered = new Map<unknown, Map<string, object>>();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const rememberable = (metadata.type === 'query' || metadata.type === 'param') && metadata.metatype !== undefined && this.toValidate(metadata);
+    const key = rememberable ? JSON.stringify(value) : '';
+    const known = rememberable ? this.remembered.get(metadata.metatype)?.get(key) : undefined;
+    // A copy: a handler that changed its DTO must not change the next request's.
+    if (known) return Object.assign(Object.create(Object.getPrototypeOf(known) as object) as object, known);
+    const validated = await this.validateStrictly(value, metadata);
+    if (rememberable && typeof validated === 'object' && validated !== null && key.length <= 512) this.remember(metadata.metatype, key, validated);
+    return validated;
+  }
+
+  private remember(metatype: unknown, key: string, validated: object): void {
+    let entries = this.remembered.get(metatype);
+    if (!entries) this.remembered.set(metatype, (entries = new Map()));
+    if (entries.size >= REMEMBERED_PER_DTO) entries.clear();
+    entries.set(key, Object.assign(Object.create(Object.getPrototypeOf(validated) as object) as object, validated));
+  }
+
+  private async validateStrictly(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (this.toValidate(metadata) && ['body', 'query', 'param'].includes(metadata.type)) {
       if (metadata.type === 'body' && value === null) {
         throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'body', message: 'body must be a JSON object' }]);
