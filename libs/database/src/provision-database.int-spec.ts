@@ -48,7 +48,7 @@ describe('provisioning a service database (real MariaDB)', () => {
     const rotated = serviceUrl(`t_prov_a_${run}`, 'second-password');
     await provisionServiceDatabase(MYSQL_ADMIN_URL, rotated);
     await expect(query(rotated, 'SELECT * FROM own')).resolves.toEqual([]);
-    await expect(query(mine, 'SELECT 1')).rejects.toMatchObject({ code: 'ER_ACCESS_DENIED_ERROR' });
+    await expect(query(mine, 'SELECT 1')).rejects.toMatchObject({ code: expect.stringMatching(/^ER_ACCESS_DENIED/) });
   });
 
   it('applies pending migrations once', async () => {
@@ -60,7 +60,7 @@ describe('provisioning a service database (real MariaDB)', () => {
 
   it('drops the database and its user', async () => {
     await dropServiceDatabase(MYSQL_ADMIN_URL, theirs);
-    await expect(query(theirs, 'SELECT 1')).rejects.toMatchObject({ code: 'ER_ACCESS_DENIED_ERROR' });
+    await expect(query(theirs, 'SELECT 1')).rejects.toMatchObject({ code: expect.stringMatching(/^ER_ACCESS_DENIED/) });
   });
 
   it('refuses names that are not plain identifiers', async () => {
