@@ -9,6 +9,7 @@ const ADMIN = { username: 'fault-admin', password: 'fault-admin-password' };
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');
 
 type Kind = 'read' | 'me' | 'order' | 'login' | 'upload';
+const ORDER_PATIENCE_MS = 75000;
 
 /** Mixed mini-program traffic; every outcome is counted per kind. */
 class MixedLoad {
@@ -61,21 +62,20 @@ class MixedLoad {
     return fetch(`${this.api}/api/uploads`, { method: 'POST', headers: this.auth(), body: form });
   }
 
-  /** What a mini-program does on a failed tap: the same request with the same Idempotency-Key, a few times. */
+  /**
+   * What a mini-program does on a failed tap: the same request with the same Idempotency-Key until it gets an
+   * answer. A key whose first request died with its replica stays "in progress" (409) until the claim expires (60 s).
+   */
   private async order(): Promise<Response> {
     const key = randomUUID();
-    let response: Response | undefined;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      response = await this.post('/api/orders', { items: [{ skuId: this.skuId, quantity: 1 }], contact: { name: 'Fault', phone: '13800138000' } }, { ...this.auth(), 'idempotency-key': key });
-      if (response.status === 201) {
-        this.acknowledgedOrders.add(key);
-        return response;
-      }
-      if (response.status < 500 && response.status !== 409) return response;
+    const giveUpAt = Date.now() + ORDER_PATIENCE_MS;
+    for (;;) {
+      const response = await this.post('/api/orders', { items: [{ skuId: this.skuId, quantity: 1 }], contact: { name: 'Fault', phone: '13800138000' } }, { ...this.auth(), 'idempotency-key': key });
+      if (response.status === 201) this.acknowledgedOrders.add(key);
+      if ((response.status < 500 && response.status !== 409) || Date.now() > giveUpAt) return response;
       await response.arrayBuffer();
-      await sleep(250);
+      await sleep(500);
     }
-    return response!;
   }
 
   private async loop(kind: Kind, request: () => Promise<Response>): Promise<void> {
@@ -154,7 +154,7 @@ describe('replicas killed and restarted under mixed traffic (every service, 2 re
     const stored = await ordersOfUser();
     expect(new Set(stored).size).toBe(stored.length);
     expect(stored.length).toBe(load.acknowledgedOrders.size);
-  }, 120000);
+  }, 200000);
 
   it('a rolling restart of every replica (SIGTERM, one at a time): 0 failed requests of any kind', async () => {
     const ordersBefore = (await ordersOfUser()).length;

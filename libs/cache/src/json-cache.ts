@@ -15,6 +15,7 @@ const EPOCH_FRESH_MS = 1000;
 // How long a superseded version may still be served while the database is unreachable.
 const LAST_GOOD_TTL_MS = 24 * 3600 * 1000;
 const POLL_MS = 20;
+const FLUSH_WAIT_MS = 200;
 const DELETE_IF_EQUAL = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -96,6 +97,14 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
     }
     this.forgetLocally(epochs);
     this.nats.publish(this.subject, JSON.stringify(epochs));
+    // The edit's reply waits (briefly: NATS may be down) until NATS has the broadcast, so the next read elsewhere finds it delivered.
+    let timer: NodeJS.Timeout | undefined;
+    const confirmed = await Promise.race([
+      this.nats.flush().then(() => true, () => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), FLUSH_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!confirmed) this.logger.warn('cache invalidation not confirmed by NATS; other replicas drop their copies within their local TTL');
   }
 
   private forgetLocally(epochs: Record<string, string>): void {
