@@ -6,3 +6,4 @@ export * from './provision-database';
 export * from './run-migrations';
 export * from './query-metrics.logger';
 export * from './database-pool.metrics';
+export * from './sql-conditions';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sqlConditions } from '#libs/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { Appointment, AppointmentStatus } from '../entities/appointment.entity';
 import type { ActorKind } from '../entities/order-event.entity';
@@ -101,21 +102,16 @@ export class AppointmentRepository {
 
   /** A page of appointments, newest booking first, `limit + 1` rows. */
   list(filter: AppointmentFilter): Promise<AppointmentRow[]> {
-    const where: string[] = ['1 = 1'];
-    const params: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      if (value === undefined) return;
-      where.push(clause);
-      params.push(value);
-    };
-    add('a.user_id = ?', filter.userId);
-    add('a.resource_id = ?', filter.resourceId);
-    add('a.slot_id = ?', filter.slotId);
-    add('a.status = ?', filter.status);
-    add('s.starts_at >= ?', filter.startsFrom);
-    add('s.starts_at < ?', filter.startsTo);
-    add('a.id < ?', filter.beforeId);
-    return this.dataSource.query(`${SELECT_ROWS} WHERE ${where.join(' AND ')} ORDER BY a.id DESC LIMIT ?`, [...params, filter.limit + 1]);
+    const { where, params } = sqlConditions([], [
+      ['a.user_id = ?', filter.userId],
+      ['a.resource_id = ?', filter.resourceId],
+      ['a.slot_id = ?', filter.slotId],
+      ['a.status = ?', filter.status],
+      ['s.starts_at >= ?', filter.startsFrom],
+      ['s.starts_at < ?', filter.startsTo],
+      ['a.id < ?', filter.beforeId],
+    ]);
+    return this.dataSource.query(`${SELECT_ROWS} WHERE ${where} ORDER BY a.id DESC LIMIT ?`, [...params, filter.limit + 1]);
   }
 
   /** Asked on the booking's own connection: it holds the slot's row lock, and the pool may have no other to give. */

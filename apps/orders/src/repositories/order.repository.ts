@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sqlConditions } from '#libs/database';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { OrderEvent, ActorKind } from '../entities/order-event.entity';
 import { OrderItem } from '../entities/order-item.entity';
@@ -124,20 +125,15 @@ export class OrderRepository {
 
   /** A page of placed orders, newest first, with their lines; `limit + 1` rows so the caller can tell if there is more. */
   async list(filter: OrderFilter): Promise<OrderWithItems[]> {
-    const where: string[] = ['placed_at IS NOT NULL'];
-    const params: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      if (value === undefined) return;
-      where.push(clause);
-      params.push(value);
-    };
-    add('user_id = ?', filter.userId);
-    add('status = ?', filter.status);
-    add('order_no = ?', filter.orderNo);
-    add('created_at >= ?', filter.createdFrom);
-    add('created_at < ?', filter.createdTo);
-    add('id < ?', filter.beforeId);
-    const ids: { id: string }[] = await this.dataSource.query(`SELECT id FROM orders WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...params, filter.limit + 1]);
+    const { where, params } = sqlConditions(['placed_at IS NOT NULL'], [
+      ['user_id = ?', filter.userId],
+      ['status = ?', filter.status],
+      ['order_no = ?', filter.orderNo],
+      ['created_at >= ?', filter.createdFrom],
+      ['created_at < ?', filter.createdTo],
+      ['id < ?', filter.beforeId],
+    ]);
+    const ids: { id: string }[] = await this.dataSource.query(`SELECT id FROM orders WHERE ${where} ORDER BY id DESC LIMIT ?`, [...params, filter.limit + 1]);
     if (!ids.length) return [];
     const orders = await this.dataSource.getRepository(Order).find({ where: { id: In(ids.map((row) => row.id)) }, order: { id: 'DESC' } });
     const items = await this.dataSource.getRepository(OrderItem).find({ where: { orderId: In(orders.map((order) => order.id)) }, order: { lineNo: 'ASC' } });
