@@ -162,6 +162,12 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
     const token = randomUUID();
     if (await this.shared(() => this.redis.set(lockKey, token, 'PX', this.options.lockTtlMs, 'NX'))) {
       try {
+        // Another replica may have built it between our read and our lock.
+        const built = await this.shared(() => this.redis.get(redisKey));
+        if (built !== null) {
+          this.metrics.count('waited', namespace);
+          return built;
+        }
         const json = JSON.stringify(await load());
         await this.shared(() =>
           this.redis.multi().set(redisKey, json, 'EX', this.options.redisTtlSeconds).set(`stale:${namespace}:${key}`, json, 'EX', LAST_GOOD_TTL_MS / 1000).exec(),

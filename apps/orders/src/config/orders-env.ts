@@ -38,6 +38,13 @@ export class OrdersEnv extends ServiceEnv {
   @IsInt() @Min(60) @Max(30 * 86400)
   IDEMPOTENCY_TTL_SECONDS: number = 86400;
 
+  /**
+   * How long a key stays "in progress" if the replica handling it dies (s). It must outlast the slowest order
+   * placement (ORDER_RESERVE_TIMEOUT_MS); a retry after it cannot duplicate an order, the table keeps (user, key) unique.
+   */
+  @IsInt() @Min(5) @Max(3600)
+  IDEMPOTENCY_PENDING_TTL_SECONDS: number = 20;
+
   /** How long a duplicate request waits for the first one with its key to finish (ms). */
   @IsInt() @Min(100) @Max(60000)
   IDEMPOTENCY_WAIT_MS: number = 10000;
