@@ -64,7 +64,7 @@ class MixedLoad {
 
   /**
    * What a mini-program does on a failed tap: the same request with the same Idempotency-Key until it gets an
-   * answer. A key whose first request died with its replica stays "in progress" (409) until the claim expires (60 s).
+   * answer. A key whose first request died with its replica stays "in progress" (409) until its claim expires (20 s).
    */
   private async order(): Promise<Response> {
     const key = randomUUID();
