@@ -49,6 +49,25 @@ describe('catalog staff API and cache coherence across replicas', () => {
     expect(detail.body.skus).toEqual(product.skus);
   });
 
+  it('refuses null for fields that cannot be null in every update, and changes nothing', async () => {
+    const product = await seedProduct(catalog);
+    const before = (await requestJson(at(first, `/products/${product.id}`))).body;
+    const patches: [string, Record<string, unknown>][] = [
+      [`/admin/products/${product.id}`, { title: null }],
+      [`/admin/products/${product.id}`, { categoryId: null }],
+      [`/admin/products/${product.id}`, { onSale: null }],
+      [`/admin/products/${product.id}`, { images: null }],
+      [`/admin/skus/${product.skus[0].id}`, { priceFen: null }],
+      [`/admin/skus/${product.skus[0].id}`, { stock: null }],
+      [`/admin/skus/${product.skus[0].id}`, { name: null }],
+    ];
+    for (const [path, body] of patches) {
+      const reply = await requestJson(at(first, path), { method: 'PATCH', token: catalog.staffToken, body });
+      expect([path, body, reply.status, reply.body.code]).toEqual([path, body, 400, 'VALIDATION_FAILED']);
+    }
+    expect((await requestJson(at(first, `/products/${product.id}`))).body).toEqual(before);
+  });
+
   it('never stores a product from random bodies: every bad body is a 4xx envelope', async () => {
     const before = (await requestJson(at(first, '/products?limit=100'))).body.items.length;
     await fc.assert(

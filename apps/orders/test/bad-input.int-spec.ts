@@ -78,6 +78,23 @@ describe('bad input to orders and appointments is refused clearly and writes not
     expect(await snapshot()).toEqual(before);
   });
 
+  it('refuses control characters and broken Unicode in contact names, addresses and remarks, storing nothing', async () => {
+    const before = await snapshot();
+    const contact = { name: 'Alice', phone: '13800138000', address: '1 Tea St' };
+    const bodies = [
+      { contact: { ...contact, name: 'Al\u0000ice' } },
+      { contact: { ...contact, name: 'Al\u202eice' } },
+      { contact: { ...contact, address: '1 Tea St\ud800' } },
+      { contact: { ...contact, address: 'line\nbreak' } },
+      { contact, remark: 'ring \u0007 twice' },
+      { contact, remark: '\udfff' },
+    ];
+    for (const extra of bodies) expectClientError(await create({ items: [{ skuId: sku, quantity: 1 }], ...extra }), 'VALIDATION_FAILED', extra);
+    expect(await snapshot()).toEqual(before);
+    const multiline = await create({ items: [{ skuId: sku, quantity: 1 }], contact, remark: 'leave at the door\nthanks' });
+    expect(multiline.status).toBe(201);
+  });
+
   it('refuses prices, totals and other fields sent by the client; never uses them', async () => {
     const before = await snapshot();
     for (const body of [

@@ -4,10 +4,9 @@ import { AppError } from '#libs/errors';
 import { currentRequestContext } from '#libs/logging';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
+import { bearerTokenOf } from './bearer-token';
 import { StaffRole } from './principal';
 import { SessionRevocations } from './session-revocations';
-
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
 /** Global guard: every HTTP route needs a valid, unrevoked access token unless marked @Public(); @Roles() narrows to staff roles. */
 @Injectable()
@@ -24,9 +23,9 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    if (!match) throw new AppError('UNAUTHENTICATED', 'An access token is required (Authorization: Bearer <token>)');
-    const principal = await this.verifier.verify(match[1]);
+    const token = bearerTokenOf(request.headers.authorization);
+    if (!token) throw new AppError('UNAUTHENTICATED', 'An access token is required (Authorization: Bearer <token>)');
+    const principal = await this.verifier.verify(token);
     if (await this.revocations.isRevoked(principal.sessionId)) throw new AppError('SESSION_REVOKED', 'This session has been signed out');
 
     const roles = this.reflector.getAllAndOverride<StaffRole[] | undefined>(REQUIRED_ROLES, targets);

@@ -4,3 +4,4 @@ export * from './access-token-verifier';
 export * from './session-revocations';
 export * from './auth.guard';
 export * from './auth-guard.module';
+export * from './bearer-token';

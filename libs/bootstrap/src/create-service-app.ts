@@ -8,7 +8,9 @@ import { AllExceptionsFilter } from '#libs/errors';
 import { createLogger, PinoNestLogger, requestIdFor } from '#libs/logging';
 import { natsServerOptions } from '#libs/messaging';
 import { MetricsRegistry } from '#libs/metrics';
+import { answerClientError, answerFrameworkError } from './framework-errors';
 import { installHttpHooks } from './install-http-hooks';
+import { installJsonBodyParser } from './json-body-parser';
 import { ServiceDefinition } from './service-definition';
 import { createValidationPipe } from './validation-pipe';
 
@@ -27,6 +29,8 @@ export async function createServiceApp(definition: ServiceDefinition): Promise<S
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     return503OnClosing: false,
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module, adapter, {
     logger: new PinoNestLogger(logger),
@@ -37,6 +41,7 @@ export async function createServiceApp(definition: ServiceDefinition): Promise<S
   const fastify = app.getHttpAdapter().getInstance();
   // Otherwise Fastify hands text/plain bodies to the DTOs as strings instead of answering 415.
   fastify.removeContentTypeParser('text/plain');
+  installJsonBodyParser(fastify);
   installHttpHooks(fastify, app.get(MetricsRegistry), logger);
   definition.configureFastify?.(fastify);
   app.useGlobalPipes(createValidationPipe());

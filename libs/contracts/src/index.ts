@@ -3,3 +3,4 @@ export * from './auth.messages';
 export * from './catalog.messages';
 export * from './upload.messages';
 export * from './pagination';
+export * from './field-rules';

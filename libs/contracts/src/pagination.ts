@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
+import { Optional, QueryInt } from './field-rules';
 import { ID_PATTERN } from './id-param.dto';
 
 /** A page of a list, as every list route of the contract answers. */
@@ -10,10 +10,10 @@ export interface Page<T> {
 
 /** `?limit=` (default 20, at most 100) and `?cursor=` (opaque, from the previous page). */
 export class PageQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @Optional() @QueryInt() @IsInt() @Min(1) @Max(100)
   limit: number = 20;
 
-  @IsOptional() @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'cursor must be a cursor from a previous page' })
+  @Optional() @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'cursor must be a cursor from a previous page' })
   cursor?: string;
 }
 

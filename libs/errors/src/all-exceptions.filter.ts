@@ -4,7 +4,7 @@ import { Observable, throwError } from 'rxjs';
 import { currentRequestContext } from '#libs/logging';
 import { RemoteErrorPayload } from './app-error';
 import { describeError } from './describe-error';
-import { ErrorEnvelope } from './error-envelope';
+import { errorEnvelope } from './error-envelope';
 
 /** Where unexpected errors are reported beside the log (libs/error-tracking's ErrorTracker: Sentry). */
 export interface UnexpectedErrorReporter {
@@ -45,8 +45,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const payload: RemoteErrorPayload = { code: described.code, message: described.message, details: described.details };
       return throwError(() => payload);
     }
-    const body: ErrorEnvelope = { statusCode: described.status, code: described.code, message: described.message, requestId: String(request!.id) };
-    if (described.details?.length) body.details = described.details;
+    const body = errorEnvelope(described, String(request!.id));
     void host
       .switchToHttp()
       .getResponse<FastifyReply>()

@@ -12,12 +12,15 @@ export interface DescribedError {
   unexpected: boolean;
 }
 
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+/** Errors Fastify raises itself (parsing, routing), with what the envelope says of each. */
+const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', message: 'Request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_JSON', message: 'Request body is empty but its Content-Type is JSON' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Unsupported Content-Type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_FAILED', message: 'Content-Length does not match the body' },
+  FST_ERR_BAD_URL: { code: 'VALIDATION_FAILED', message: 'The URL is not valid (a bad percent-encoding?)' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'VALIDATION_FAILED', message: 'A path parameter is too long' },
 };
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -33,7 +36,6 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 };
 
 const SAFE_MESSAGES: Partial<Record<ErrorCode, string>> = {
-  MALFORMED_JSON: 'Request body is not valid JSON',
   PAYLOAD_TOO_LARGE: 'Request body is too large',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported Content-Type',
   RATE_LIMITED: 'Too many requests, slow down',
@@ -54,8 +56,8 @@ function fromStatus(status: number, message: string | undefined): DescribedError
 function fromFastify(error: unknown): DescribedError | undefined {
   const fastifyCode = (error as { code?: unknown } | undefined)?.code;
   if (typeof fastifyCode !== 'string' || !(fastifyCode in FASTIFY_CODES)) return undefined;
-  const code = FASTIFY_CODES[fastifyCode];
-  return { status: ERROR_STATUS[code], code, message: SAFE_MESSAGES[code] ?? 'Bad request', unexpected: false };
+  const { code, message } = FASTIFY_CODES[fastifyCode];
+  return { status: ERROR_STATUS[code], code, message, unexpected: false };
 }
 
 // A database or Redis that cannot be reached: the request is refused quickly and may be retried later.

@@ -1,7 +1,7 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, NotEquals, ValidateNested } from 'class-validator';
-import { ID_PATTERN } from '#libs/contracts';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsString, Length, Matches, Max, MaxLength, Min, NotEquals, ValidateNested } from 'class-validator';
+import { ID_PATTERN, IsUserText, Optional } from '#libs/contracts';
 import { IsImageReference } from './image-reference';
 
 const MAX_PRICE_FEN = 100_000_000;
@@ -9,7 +9,7 @@ const MAX_STOCK = 10_000_000;
 
 /** A SKU as staff create it. */
 export class CreateSkuDto {
-  @IsString() @Length(1, 64)
+  @IsString() @IsUserText() @Length(1, 64)
   name: string;
 
   @IsInt() @Min(0) @Max(MAX_PRICE_FEN)
@@ -18,12 +18,12 @@ export class CreateSkuDto {
   @IsInt() @Min(0) @Max(MAX_STOCK)
   stock: number;
 
-  @IsOptional() @IsInt() @Min(0) @Max(10000)
+  @Optional() @IsInt() @Min(0) @Max(10000)
   sortOrder?: number;
 }
 
 /** PATCH /api/catalog/admin/skus/:id (setting `stock` outright; use stock adjustments while orders are flowing). */
-export class UpdateSkuDto extends PartialType(CreateSkuDto) {}
+export class UpdateSkuDto extends PartialType(CreateSkuDto, { skipNullProperties: false }) {}
 
 /** POST /api/catalog/admin/skus/:id/stock-adjustments */
 export class AdjustStockDto {
@@ -36,22 +36,22 @@ export class CreateProductDto {
   @Matches(ID_PATTERN, { message: 'categoryId must be a category id' })
   categoryId: string;
 
-  @IsString() @Length(1, 120)
+  @IsString() @IsUserText() @Length(1, 120)
   title: string;
 
-  @IsOptional() @IsString() @MaxLength(200)
+  @Optional() @IsString() @IsUserText() @MaxLength(200)
   subtitle?: string;
 
-  @IsOptional() @IsString() @MaxLength(10000)
+  @Optional() @IsString() @IsUserText({ multiline: true }) @MaxLength(10000)
   description?: string;
 
-  @IsOptional() @ArrayMaxSize(20) @IsImageReference(true)
+  @Optional() @ArrayMaxSize(20) @IsImageReference(true)
   images?: string[];
 
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   onSale?: boolean;
 
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   featured?: boolean;
 
   @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => CreateSkuDto)
@@ -59,4 +59,4 @@ export class CreateProductDto {
 }
 
 /** PATCH /api/catalog/admin/products/:id (SKUs are changed through their own routes). */
-export class UpdateProductDto extends PartialType(OmitType(CreateProductDto, ['skus'] as const)) {}
+export class UpdateProductDto extends PartialType(OmitType(CreateProductDto, ['skus'] as const), { skipNullProperties: false }) {}

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, Roles } from '#libs/auth';
 import type { Principal } from '#libs/auth';
-import { IdParamDto } from '#libs/contracts';
+import { IdParamDto, PageQueryDto } from '#libs/contracts';
 import { AdminListAppointmentsQueryDto, AdminSlotsQueryDto, CreateResourceDto, CreateSlotsDto, UpdateResourceDto, UpdateSlotDto } from '../dtos/appointment-requests.dto';
 import { AdminSlotDto, AppointmentDto, ResourceDto } from '../dtos/appointment-views.dto';
-import { PageQueryDto } from '../dtos/list-orders-query.dto';
 import { Page } from '../dtos/page';
 import { AppointmentAdmin } from '../services/appointment-admin.service';
 

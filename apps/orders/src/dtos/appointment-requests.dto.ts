@@ -1,9 +1,8 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { ID_PATTERN } from '#libs/contracts';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ID_PATTERN, IsUserText, Optional, OptionalOrNull, PageQueryDto } from '#libs/contracts';
 import type { AppointmentStatus } from '../entities/appointment.entity';
 import { AppointmentContactDto } from './contact.dto';
-import { PageQueryDto } from './list-orders-query.dto';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const APPOINTMENT_STATUSES: AppointmentStatus[] = ['booked', 'cancelled'];
@@ -16,7 +15,7 @@ export class CreateAppointmentDto {
   @IsObject() @ValidateNested() @Type(() => AppointmentContactDto)
   contact: AppointmentContactDto;
 
-  @IsOptional() @IsString() @MaxLength(255)
+  @Optional() @IsString() @IsUserText({ multiline: true }) @MaxLength(255)
   remark?: string;
 }
 
@@ -31,23 +30,23 @@ export class SlotsQueryDto {
 
 /** GET /api/appointments */
 export class ListAppointmentsQueryDto extends PageQueryDto {
-  @IsOptional() @IsIn(APPOINTMENT_STATUSES)
+  @Optional() @IsIn(APPOINTMENT_STATUSES)
   status?: AppointmentStatus;
 }
 
 /** GET /api/appointments/admin/bookings: staff filters. */
 export class AdminListAppointmentsQueryDto extends ListAppointmentsQueryDto {
-  @IsOptional() @Matches(ID_PATTERN, { message: 'resourceId must be a resource id' })
+  @Optional() @Matches(ID_PATTERN, { message: 'resourceId must be a resource id' })
   resourceId?: string;
 
-  @IsOptional() @Matches(ID_PATTERN, { message: 'slotId must be a slot id' })
+  @Optional() @Matches(ID_PATTERN, { message: 'slotId must be a slot id' })
   slotId?: string;
 
-  @IsOptional() @Matches(ID_PATTERN, { message: 'userId must be a user id' })
+  @Optional() @Matches(ID_PATTERN, { message: 'userId must be a user id' })
   userId?: string;
 
   /** Bookings of slots starting on this day of the business's calendar. */
-  @IsOptional() @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  @Optional() @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
   date?: string;
 }
 
@@ -56,31 +55,31 @@ export class AdminSlotsQueryDto extends SlotsQueryDto {}
 
 /** POST /api/appointments/admin/resources */
 export class CreateResourceDto {
-  @IsString() @Length(1, 64)
+  @IsString() @IsUserText() @Length(1, 64)
   name: string;
 
   /** What it is: `service`, `room`, `doctor`... */
   @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'kind must be a short lower-case word such as service, room or doctor' })
   kind: string;
 
-  @IsOptional() @IsString() @Length(1, 500)
+  @Optional() @IsString() @IsUserText({ multiline: true }) @Length(1, 500)
   description?: string;
 }
 
 /** PATCH /api/appointments/admin/resources/:id */
 export class UpdateResourceDto {
-  @ValidateIf((dto: UpdateResourceDto) => dto.name !== undefined) @IsString() @Length(1, 64)
+  @Optional() @IsString() @IsUserText() @Length(1, 64)
   name?: string;
 
-  @ValidateIf((dto: UpdateResourceDto) => dto.kind !== undefined) @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'kind must be a short lower-case word' })
+  @Optional() @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'kind must be a short lower-case word' })
   kind?: string;
 
   /** null removes the description. */
-  @ValidateIf((dto: UpdateResourceDto) => dto.description !== undefined && dto.description !== null) @IsString() @Length(1, 500)
+  @OptionalOrNull() @IsString() @IsUserText({ multiline: true }) @Length(1, 500)
   description?: string | null;
 
   /** false: no new bookings, and its slots are no longer listed. */
-  @ValidateIf((dto: UpdateResourceDto) => dto.active !== undefined) @IsBoolean()
+  @Optional() @IsBoolean()
   active?: boolean;
 }
 
@@ -109,10 +108,10 @@ export class CreateSlotsDto {
 /** PATCH /api/appointments/admin/slots/:id */
 export class UpdateSlotDto {
   /** Not below the places already booked. */
-  @ValidateIf((dto: UpdateSlotDto) => dto.capacity !== undefined) @IsInt() @Min(1) @Max(10000)
+  @Optional() @IsInt() @Min(1) @Max(10000)
   capacity?: number;
 
   /** false closes the slot to new bookings (existing ones stand). */
-  @ValidateIf((dto: UpdateSlotDto) => dto.open !== undefined) @IsBoolean()
+  @Optional() @IsBoolean()
   open?: boolean;
 }

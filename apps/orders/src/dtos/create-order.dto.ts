@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ID_PATTERN } from '#libs/contracts';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ID_PATTERN, IsUserText, Optional } from '#libs/contracts';
 import { OrderContactDto } from './contact.dto';
 
 /** Most lines and units per line an order may have (the catalog's reservation limits). */
@@ -25,6 +25,6 @@ export class CreateOrderDto {
   @IsObject() @ValidateNested() @Type(() => OrderContactDto)
   contact: OrderContactDto;
 
-  @IsOptional() @IsString() @MaxLength(255)
+  @Optional() @IsString() @IsUserText({ multiline: true }) @MaxLength(255)
   remark?: string;
 }

@@ -5,7 +5,7 @@ import { AppError } from '#libs/errors';
 import { OrdersEnv } from '../config/orders-env';
 import { AdminListAppointmentsQueryDto, AdminSlotsQueryDto, CreateResourceDto, CreateSlotsDto, UpdateResourceDto, UpdateSlotDto } from '../dtos/appointment-requests.dto';
 import { AdminSlotDto, AppointmentDto, ResourceDto } from '../dtos/appointment-views.dto';
-import { PageQueryDto } from '../dtos/list-orders-query.dto';
+import { PageQueryDto } from '#libs/contracts';
 import { cursorToId, Page, toPage } from '../dtos/page';
 import { AppointmentResourceRepository } from '../repositories/appointment-resource.repository';
 import { AppointmentSlotRepository, DuplicateSlotError } from '../repositories/appointment-slot.repository';

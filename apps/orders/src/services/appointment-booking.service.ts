@@ -6,7 +6,7 @@ import { AppError } from '#libs/errors';
 import { OrdersEnv } from '../config/orders-env';
 import { CreateAppointmentDto, ListAppointmentsQueryDto, SlotsQueryDto } from '../dtos/appointment-requests.dto';
 import { AppointmentDto, ResourceDto, SlotDto } from '../dtos/appointment-views.dto';
-import { PageQueryDto } from '../dtos/list-orders-query.dto';
+import { PageQueryDto } from '#libs/contracts';
 import { cursorToId, Page, toPage } from '../dtos/page';
 import { AppointmentResourceRepository } from '../repositories/appointment-resource.repository';
 import { AppointmentSlotRepository } from '../repositories/appointment-slot.repository';

@@ -1,4 +1,5 @@
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Length, Matches, Min } from 'class-validator';
+import { Optional } from '#libs/contracts';
 
 /** POST /api/uploads/presign */
 export class PresignUploadDto {
@@ -12,6 +13,6 @@ export class PresignUploadDto {
   size: number;
 
   /** Staff only: a file anyone may read (product images, banners). */
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   public?: boolean;
 }

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AccessTokenVerifier, Principal, SessionRevocations } from '#libs/auth';
+import { AccessTokenVerifier, bearerTokenOf, Principal, SessionRevocations } from '#libs/auth';
 import { AppError } from '#libs/errors';
-
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
 /**
  * The caller of a route open to anyone (public files, signed links) when it sent a token: verified and
@@ -19,9 +17,9 @@ export class OptionalPrincipal {
   async of(request: FastifyRequest): Promise<Principal | undefined> {
     const header = request.headers.authorization;
     if (header === undefined) return undefined;
-    const match = BEARER.exec(header);
-    if (!match) throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>"');
-    const principal = await this.verifier.verify(match[1]);
+    const token = bearerTokenOf(header);
+    if (!token) throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>"');
+    const principal = await this.verifier.verify(token);
     if (await this.revocations.isRevoked(principal.sessionId)) throw new AppError('SESSION_REVOKED', 'This session has been signed out');
     return principal;
   }
