@@ -21,6 +21,7 @@ import { PasswordHasher } from './services/password-hasher';
 import { ProfileService } from './services/profile.service';
 import { SessionService } from './services/session.service';
 import { StaffService } from './services/staff.service';
+import { StaffLoginAttemptsService } from './services/staff-login-attempts.service';
 import { WechatLoginService } from './services/wechat-login.service';
 
 /** The auth service: WeChat login, sessions and tokens, profiles and phone binding, staff accounts. */
@@ -45,6 +46,7 @@ export class AuthModule {
         WechatLoginService,
         ProfileService,
         StaffService,
+        StaffLoginAttemptsService,
         AdminBootstrapService,
       ],
     };

@@ -29,6 +29,21 @@ export class AuthEnv extends ServiceEnv {
   @IsInt() @Min(100) @Max(30000)
   WECHAT_TIMEOUT_MS: number = 3000;
 
+  /** Failed staff logins for one username before it is locked (counted in Redis across replicas, any client address). */
+  @IsInt() @Min(1) @Max(1000)
+  STAFF_LOGIN_MAX_FAILURES: number = 5;
+
+  /** The first lock after STAFF_LOGIN_MAX_FAILURES; each further failure doubles it, up to STAFF_LOGIN_LOCK_MAX_SECONDS. */
+  @IsInt() @Min(1) @Max(3600)
+  STAFF_LOGIN_LOCK_BASE_SECONDS: number = 1;
+
+  @IsInt() @Min(1) @Max(86400)
+  STAFF_LOGIN_LOCK_MAX_SECONDS: number = 900;
+
+  /** How long a username's failures are remembered after its last attempt (plus any lock). */
+  @IsInt() @Min(1) @Max(86400)
+  STAFF_LOGIN_FAILURE_WINDOW_SECONDS: number = 900;
+
   /** With ADMIN_BOOTSTRAP_PASSWORD: the first admin account, created at start-up only while no admin exists. */
   @IsOptional() @Matches(/^[a-z0-9_.-]{3,32}$/, { message: 'ADMIN_BOOTSTRAP_USERNAME must be 3-32 of a-z 0-9 _ . -' })
   ADMIN_BOOTSTRAP_USERNAME?: string;

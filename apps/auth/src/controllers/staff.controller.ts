@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseInterceptors } from '@nestjs/common';
 import { Public, Roles } from '#libs/auth';
 import { SensitiveRoute } from '#libs/throttling';
 import { CreateStaffDto } from '../dtos/create-staff.dto';
@@ -6,6 +6,7 @@ import { StaffAccountDto } from '../dtos/staff-account.dto';
 import { StaffLoginDto } from '../dtos/staff-login.dto';
 import { IdParamDto } from '#libs/contracts';
 import { StaffLoginResult, StaffService } from '../services/staff.service';
+import { RetryAfterInterceptor } from './retry-after.interceptor';
 
 @Controller('api/auth/admin')
 export class StaffController {
@@ -13,6 +14,7 @@ export class StaffController {
 
   @Public()
   @SensitiveRoute()
+  @UseInterceptors(RetryAfterInterceptor)
   @Post('login')
   @HttpCode(200)
   login(@Body() body: StaffLoginDto): Promise<StaffLoginResult> {

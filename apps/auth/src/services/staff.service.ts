@@ -6,6 +6,7 @@ import { AuthMetrics } from '../metrics/auth.metrics';
 import { StaffAccountRepository } from '../repositories/staff-account.repository';
 import { PasswordHasher } from './password-hasher';
 import { SessionService, TokenPair } from './session.service';
+import { StaffLoginAttemptsService } from './staff-login-attempts.service';
 
 /** Reply to a staff login. */
 export interface StaffLoginResult extends TokenPair {
@@ -19,10 +20,11 @@ export class StaffService {
     private readonly accounts: StaffAccountRepository,
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
+    private readonly attempts: StaffLoginAttemptsService,
     private readonly metrics: AuthMetrics,
   ) {}
 
-  /** Same answer for an unknown name, a wrong password or a disabled account. */
+  /** Same answer for an unknown name, a wrong password or a disabled account; a name under backoff is 429 LOGIN_LOCKED. */
   async login(username: string, password: string): Promise<StaffLoginResult> {
     try {
       const result = await this.checkAndOpen(username, password);
@@ -36,8 +38,13 @@ export class StaffService {
 
   private async checkAndOpen(username: string, password: string): Promise<StaffLoginResult> {
     const account = await this.accounts.findForLogin(username);
+    // Counted under the stored name when it matches one (MySQL ignores case and accents), so no spelling escapes
+    // the count; an unknown name is counted the same way. A locked name is refused before the costly hash check.
+    const countedAs = account?.username ?? username;
+    await this.attempts.begin(countedAs);
     const valid = await this.hasher.verify(account?.passwordHash, password);
     if (!account || !valid || account.disabledAt) throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password');
+    await this.attempts.succeeded(countedAs);
     const tokens = await this.sessions.open('staff', account.id, [account.role]);
     return { ...tokens, staff: StaffAccountDto.from(account) };
   }
