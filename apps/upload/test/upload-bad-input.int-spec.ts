@@ -69,6 +69,23 @@ describe('bad uploads are refused with a clear error and store nothing (local dr
     await expectNothingStored();
   });
 
+  it('refuses two file parts (400, details on "file") rather than keeping one, and stores neither', async () => {
+    const [first, second] = [await jpeg(16, 16), await png(8, 8)];
+    for (const parts of [
+      [{ name: 'file', filename: 'a.jpg', contentType: 'image/jpeg', data: first }, { name: 'file', filename: 'b.png', contentType: 'image/png', data: second }],
+      [{ name: 'user', data: 'alice' }, { name: 'file', filename: 'a.jpg', data: first }, { name: 'extra', filename: 'b.png', data: second }, { name: 'scene', data: 'x' }],
+    ]) {
+      const reply = await postUpload(upload.url, alice, multipartBody(parts));
+      expectRefused(reply, 400, 'VALIDATION_FAILED');
+      expect(reply.body.details).toEqual([{ field: 'file', message: expect.any(String) }]);
+      await expectNothingStored();
+    }
+    const one = await postUpload(upload.url, alice, multipartBody([{ name: 'file', filename: 'a.jpg', data: first }, { name: 'scene', data: 'after the file' }]));
+    expect(one.status).toBe(201);
+    expect((await requestJson(`${upload.url}/api/uploads/${one.body.id}`, { method: 'DELETE', token: alice })).status).toBe(204);
+    await expectNothingStored();
+  });
+
   it('refuses an empty file', async () => {
     expectRefused(await postUpload(upload.url, alice, wxUploadBody(Buffer.alloc(0))), 400, 'UPLOAD_EMPTY');
     await expectNothingStored();

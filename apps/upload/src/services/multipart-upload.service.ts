@@ -16,7 +16,7 @@ const MULTIPART_ERRORS: Record<string, () => AppError> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file"'),
   FST_PARTS_LIMIT: () => new AppError('VALIDATION_FAILED', 'Too many parts in the multipart body'),
   FST_FIELDS_LIMIT: () => new AppError('VALIDATION_FAILED', 'Too many form fields in the multipart body'),
-  FST_FILES_LIMIT: () => new AppError('VALIDATION_FAILED', 'Send one file per request'),
+  FST_FILES_LIMIT: () => new AppError('VALIDATION_FAILED', 'Send one file per request', [{ field: 'file', message: 'exactly one file part is allowed' }]),
   FST_PROTO_VIOLATION: () => new AppError('VALIDATION_FAILED', 'A form field name is not allowed'),
 };
 
@@ -62,15 +62,17 @@ export class MultipartUploadService {
     }
     await this.policy.assertRoomFor(principal, Number.isFinite(length) ? length - MULTIPART_OVERHEAD_BYTES : 1);
 
+    let files: AsyncIterableIterator<MultipartFile>;
     let part: MultipartFile | undefined;
     try {
-      part = await request.file({
+      files = request.files({
         // One byte over the limit reaches the inspector, which refuses the file at that byte.
         limits: { fileSize: this.policy.maxBytes + 1, files: 1, fields: 20, fieldSize: 1024, parts: 25, headerPairs: 50 },
         // Keep the name as sent, so a path in it is refused rather than silently cut to its last segment.
         preservePath: true,
         throwFileSizeLimit: false,
       });
+      part = (await files.next()).value as MultipartFile | undefined;
     } catch (error) {
       throw multipartError(error);
     }
@@ -80,9 +82,22 @@ export class MultipartUploadService {
       const filename = checkFilename(part.filename);
       const isPublic = publicQuery ?? fieldFlag(part.fields.public) ?? false;
       this.policy.assertMayPublish(principal, isPublic);
-      return await this.store.storeStream(part.file, { principal, isPublic, filename });
+      // A second file part is refused, not dropped: the rest of the body is read before the upload is committed.
+      return await this.store.storeStream(part.file, { principal, isPublic, filename, beforeCommit: () => this.assertNoMoreFiles(files) });
     } finally {
       if (!part.file.destroyed && !part.file.readableEnded) part.file.destroy();
     }
+  }
+
+  private async assertNoMoreFiles(files: AsyncIterableIterator<MultipartFile>): Promise<void> {
+    let next: IteratorResult<MultipartFile>;
+    try {
+      next = await files.next();
+    } catch (error) {
+      throw multipartError(error);
+    }
+    if (next.done) return;
+    next.value.file.destroy();
+    throw MULTIPART_ERRORS.FST_FILES_LIMIT();
   }
 }

@@ -25,6 +25,8 @@ export interface StoreRequest {
   principal: Principal;
   isPublic: boolean;
   filename: string | null;
+  /** Runs once the bytes are stored and before the upload is committed; a throw abandons the upload. */
+  beforeCommit?: () => Promise<void>;
 }
 
 /**
@@ -81,6 +83,12 @@ export class UploadStore {
       throw this.explain(error, inspector.failure, sourceError ?? source.errored ?? undefined);
     } finally {
       clearTimeout(timer);
+    }
+    try {
+      await request.beforeCommit?.();
+    } catch (error) {
+      await this.abandon(id);
+      throw error;
     }
     return this.complete(id, inspector.result, request);
   }
