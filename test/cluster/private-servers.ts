@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { freePort } from '../../tools/stack/free-port';
 import { ManagedProcess } from '../../tools/stack/managed-process';
-import { waitFor } from '../../tools/stack/wait-for';
+import { waitFor, waitForStart } from '../../tools/stack/wait-for';
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -63,7 +63,7 @@ export class PrivateServer {
     } as const;
     const [command, commandArgs] = args[this.kind];
     this.process = new ManagedProcess({ name: this.kind, command, args: [...commandArgs], env: process.env, logFile: join(this.dir, 'logs', `${this.kind}.log`) });
-    await waitFor(`private ${this.kind} on ${this.port}`, () => portOpen(this.port), 30000);
+    await waitForStart(this.process, () => portOpen(this.port));
   }
 
   /** Stops it (SIGKILL: an outage, not a maintenance window) and waits until the port is closed. */

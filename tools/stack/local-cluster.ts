@@ -13,7 +13,7 @@ import { seedCatalog } from '../seed/catalog-seed';
 import { LocalClusterOptions, ServiceName, SERVICES } from './cluster-options';
 import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
-import { answers200, waitFor } from './wait-for';
+import { answers200, waitFor, waitForStart } from './wait-for';
 
 /** One app replica: an OS process on its own port. */
 export interface Replica {
@@ -21,6 +21,8 @@ export interface Replica {
   service: ServiceName;
   port: number;
   process: ManagedProcess;
+  /** How long its last start took, from spawn to a 200 from /health/ready (ms; 0 while starting). */
+  startupMs: number;
 }
 
 const SANDBOX_APP = { WECHAT_APP_ID: 'wx-sandbox-app', WECHAT_APP_SECRET: 'sandbox-secret' };
@@ -80,7 +82,7 @@ export class LocalCluster {
     log('starting replicas');
     const starting: Promise<Replica>[] = [];
     for (const service of SERVICES) for (let i = 0; i < this.options.replicas[service]; i++) starting.push(this.startReplica(service));
-    await Promise.all(starting);
+    for (const replica of await Promise.all(starting)) log(`${replica.name} ready ${replica.startupMs} ms after it was started`);
     log('starting HAProxy');
     await this.startHaproxy();
   }
@@ -90,9 +92,9 @@ export class LocalCluster {
     const index = (this.nextReplicaIndex[service] = (this.nextReplicaIndex[service] ?? 0) + 1);
     const name = `${service}-${index}`;
     const port = this.options.replicaBasePort ? this.options.replicaBasePort + SERVICES.indexOf(service) * 100 + index : await freePort();
-    const replica = { name, service, port, process: this.spawnReplica(service, name, port) };
+    const replica: Replica = { name, service, port, process: this.spawnReplica(service, name, port), startupMs: 0 };
     this.replicas.set(name, replica);
-    await waitFor(`${name} to be ready`, () => answers200(`http://127.0.0.1:${port}/health/ready`), 30000);
+    await this.waitUntilReady(replica);
     return replica;
   }
 
@@ -130,7 +132,13 @@ export class LocalCluster {
     const replica = this.requireReplica(name);
     if (replica.process.running) throw new Error(`${name} is still running`);
     replica.process = this.spawnReplica(replica.service, name, replica.port);
-    await waitFor(`${name} to be ready`, () => answers200(`http://127.0.0.1:${replica.port}/health/ready`), 30000);
+    replica.startupMs = 0;
+    await this.waitUntilReady(replica);
+  }
+
+  /** Waits for as long as the replica is starting (a loaded machine is slow, not broken); one that exits fails at once with its last log lines. */
+  private async waitUntilReady(replica: Replica): Promise<void> {
+    replica.startupMs = await waitForStart(replica.process, () => answers200(`http://127.0.0.1:${replica.port}/health/ready`));
   }
 
   requireReplica(name: string): Replica {
@@ -254,7 +262,7 @@ export class LocalCluster {
     const port = await freePort();
     const nats = new ManagedProcess({ name: 'nats', command: 'nats-server', args: ['-a', '127.0.0.1', '-p', String(port)], env: process.env, logFile: this.logFile('nats') });
     this.infrastructure.push(nats);
-    await waitFor('nats-server', () => tcpOpen(port), 10000);
+    await waitForStart(nats, () => tcpOpen(port));
     return `nats://127.0.0.1:${port}`;
   }
 
@@ -279,7 +287,7 @@ export class LocalCluster {
       logFile: this.logFile('wechat-sandbox'),
     });
     this.infrastructure.push(sandbox);
-    await waitFor('the WeChat sandbox', () => answers200(`${this.sandboxUrl}/sandbox/health`), 10000);
+    await waitForStart(sandbox, () => answers200(`${this.sandboxUrl}/sandbox/health`));
   }
 
   private async migrate(): Promise<void> {
@@ -313,7 +321,7 @@ export class LocalCluster {
     this.haproxy = new ManagedProcess({ name: 'haproxy', command: 'haproxy', args: ['-db', '-f', configFile], env: process.env, logFile: this.logFile('haproxy') });
     this.publicUrl = `http://127.0.0.1:${publicPort}`;
     this.statsUrl = `http://127.0.0.1:${statsPort}`;
-    await waitFor('HAProxy', () => answers200(`${this.publicUrl}/health`), 10000);
+    await waitForStart(this.haproxy, () => answers200(`${this.publicUrl}/health`));
     await Promise.all([...this.replicas.values()].map((replica) => this.waitForBalancerStatus(replica.name, 'UP', 15000)));
   }
 }
