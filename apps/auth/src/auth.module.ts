@@ -11,6 +11,7 @@ import { StaffController } from './controllers/staff.controller';
 import { WechatLoginController } from './controllers/wechat-login.controller';
 import { PayerLookupHandler } from './messages/payer-lookup.handler';
 import { AuthMetrics } from './metrics/auth.metrics';
+import { UploadEventsHandler } from './messages/upload-events.handler';
 import { UserLookupHandler } from './messages/user-lookup.handler';
 import { SessionRepository } from './repositories/session.repository';
 import { StaffAccountRepository } from './repositories/staff-account.repository';
@@ -31,7 +32,7 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [PlatformModule.forService('auth', config, AUTH_SCHEMA)],
-      controllers: [WechatLoginController, SessionController, ProfileController, StaffController, UserLookupHandler, PayerLookupHandler],
+      controllers: [WechatLoginController, SessionController, ProfileController, StaffController, UserLookupHandler, PayerLookupHandler, UploadEventsHandler],
       providers: [
         AuthMetrics,
         WechatHttpClient,

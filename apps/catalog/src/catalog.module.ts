@@ -8,6 +8,7 @@ import { CatalogController } from './controllers/catalog.controller';
 import { ContentAdminController } from './controllers/content-admin.controller';
 import { ProductAdminController } from './controllers/product-admin.controller';
 import { StockHandler } from './messages/stock.handler';
+import { UploadEventsHandler } from './messages/upload-events.handler';
 import { CategoryRepository } from './repositories/category.repository';
 import { ContentRepository } from './repositories/content.repository';
 import { ProductRepository } from './repositories/product.repository';
@@ -17,6 +18,7 @@ import { CatalogReadService } from './services/catalog-read.service';
 import { ContentAdminService } from './services/content-admin.service';
 import { ProductAdminService } from './services/product-admin.service';
 import { StockService } from './services/stock.service';
+import { UploadReferencesService } from './services/upload-references.service';
 
 /** The catalog service: categories, products, SKUs and stock, articles, banners, the cached home page. */
 @Module({})
@@ -35,7 +37,7 @@ export class CatalogModule {
           waitMs: 3000,
         }),
       ],
-      controllers: [CatalogController, ProductAdminController, ContentAdminController, StockHandler],
+      controllers: [CatalogController, ProductAdminController, ContentAdminController, StockHandler, UploadEventsHandler],
       providers: [
         UploadClient,
         CategoryRepository,
@@ -47,6 +49,7 @@ export class CatalogModule {
         ProductAdminService,
         ContentAdminService,
         StockService,
+        UploadReferencesService,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { requestJson } from '#libs/testing';
 import { eventually, gif, jpeg, multipartBody, png, postUpload, webp, wxUploadBody } from './upload-fixtures';
-import { STAFF, startUploadHarness, UploadHarness, USER_A, USER_B } from './upload-test-harness';
+import { signLink, STAFF, startUploadHarness, UploadHarness, USER_A, USER_B } from './upload-test-harness';
 
 describe('upload service with the local driver (real MariaDB, Redis, disk)', () => {
   let upload: UploadHarness;
@@ -135,6 +135,33 @@ describe('upload service with the local driver (real MariaDB, Redis, disk)', () 
     const borrowed = `/api/uploads/${other.body.id}/content${body.url.slice(body.url.indexOf('?'))}`;
     expect((await fetch(`${upload.url}${borrowed}`)).status).toBe(404);
     expect((await requestJson(content, { token: 'not-a-token' })).status).toBe(401);
+  });
+
+  it('gives a signed link’s holder that same link back, never a later one; the owner and staff get fresh ones', async () => {
+    const { body } = await postUpload(upload.url, alice, wxUploadBody(await jpeg(32, 32)));
+    const exp = Math.floor(Date.now() / 1000) + 30;
+    const query = `exp=${exp}&sig=${signLink(upload.env.UPLOAD_URL_SIGNING_SECRET, body.id, exp)}`;
+    const meta = `${upload.url}/api/uploads/${body.id}?${query}`;
+    const held = await requestJson(meta);
+    expect(held.status).toBe(200);
+    expect({ url: held.body.url, thumbUrl: held.body.thumbUrl }).toEqual({
+      url: `/api/uploads/${body.id}/content?${query}`,
+      thumbUrl: `/api/uploads/${body.id}/content?variant=thumb&${query}`,
+    });
+    // Another user holding the link is a holder too; the owner and staff (with or without the link) are not.
+    expect((await requestJson(meta, { token: bob })).body.url).toBe(held.body.url);
+    for (const token of [alice, staff]) {
+      const fresh = await requestJson(meta, { token });
+      expect(Number(/exp=(\d+)/.exec(fresh.body.url)![1])).toBeGreaterThan(exp + 3000);
+    }
+    // The bytes are not cached past the link's expiry either.
+    const content = await fetch(`${upload.url}${held.body.url}`);
+    expect(content.status).toBe(200);
+    const maxAge = Number(/max-age=(\d+)/.exec(content.headers.get('cache-control')!)![1]);
+    expect(maxAge).toBeGreaterThan(0);
+    expect(maxAge).toBeLessThanOrEqual(30);
+    const owners = await fetch(`${upload.url}/api/uploads/${body.id}/content`, { headers: { authorization: `Bearer ${alice}` } });
+    expect(owners.headers.get('cache-control')).toBe('private, max-age=3600');
   });
 
   it('stores public files for staff only; anyone reads them, cached for a year', async () => {

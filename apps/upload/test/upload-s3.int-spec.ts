@@ -2,7 +2,7 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { requestJson } from '#libs/testing';
 import { StorageSweeperService } from '../src/services/storage-sweeper.service';
 import { eventually, jpeg, png, postUpload, wxUploadBody } from './upload-fixtures';
-import { startTestS3, startUploadHarness, TestS3, UploadHarness, USER_A, USER_B } from './upload-test-harness';
+import { signLink, startTestS3, startUploadHarness, TestS3, UploadHarness, USER_A, USER_B } from './upload-test-harness';
 
 /** Sends a file to a presigned POST the way wx.uploadFile would: the fields as formData, the file in `file`. */
 async function sendToPresignedPost(upload: { url: string; fields: Record<string, string>; fileField: string }, data: Buffer, filename: string): Promise<number> {
@@ -171,5 +171,15 @@ describe('s3 driver answering content with redirects to signed URLs', () => {
     expect(signed.status).toBe(200);
     expect(signed.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await signed.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('redirects a signed link’s holder to a URL that expires no later than their link', async () => {
+    const { body } = await postUpload(upload.url, await upload.userToken(USER_A), wxUploadBody(await jpeg(40, 40)));
+    const exp = Math.floor(Date.now() / 1000) + 20;
+    const redirect = await fetch(`${upload.url}/api/uploads/${body.id}/content?exp=${exp}&sig=${signLink(upload.env.UPLOAD_URL_SIGNING_SECRET, body.id, exp)}`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    const expires = Number(/X-Amz-Expires=(\d+)/.exec(redirect.headers.get('location')!)![1]);
+    expect(expires).toBeGreaterThan(0);
+    expect(expires).toBeLessThanOrEqual(20);
   });
 });

@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -58,6 +59,11 @@ export async function startTestS3(bucket = 'uploads-test'): Promise<TestS3> {
       rmSync(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The `sig` of a private link to upload `id` expiring at `exp` (epoch seconds), as a client given one holds it. */
+export function signLink(secret: string, id: string, exp: number): string {
+  return createHmac('sha256', secret).update(`${id}.${exp}`).digest('base64url');
 }
 
 /** One running upload app. */

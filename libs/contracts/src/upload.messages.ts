@@ -9,6 +9,22 @@ export const UPLOAD_MESSAGES = {
   getFiles: 'upload.files.getMany',
 } as const;
 
+/**
+ * Events the upload service publishes: every service that subscribes gets each one, on one of its replicas.
+ * Delivery is best effort (a service that is down misses it), so subscribers also check at read time.
+ */
+export const UPLOAD_EVENTS = {
+  /** UploadsDeletedEvent: these uploads are gone; drop avatars, images and caches that refer to them. */
+  deleted: 'upload.files.deleted',
+} as const;
+
+/** Uploads that were deleted. */
+export class UploadsDeletedEvent {
+  @ArrayMinSize(1) @ArrayMaxSize(100)
+  @Matches(ID_PATTERN, { each: true })
+  ids: string[];
+}
+
 /** Ask for one stored upload. */
 export class GetUploadRequest {
   @Matches(ID_PATTERN)

@@ -7,7 +7,7 @@ import { AppError, isRemoteErrorPayload } from '#libs/errors';
 import { currentRequestContext, REQUEST_ID_HEADER } from '#libs/logging';
 import { BUS_CLIENT } from './bus-tokens';
 
-/** Sends request-response messages to another service: bounded by a timeout, carrying the request id, errors kept typed. */
+/** Sends request-response messages (and fire-and-forget events) to other services: bounded by a timeout, carrying the request id, errors kept typed. */
 @Injectable()
 export class MessageBus {
   private readonly logger = new Logger(MessageBus.name);
@@ -19,14 +19,31 @@ export class MessageBus {
 
   /** Asks the one replica that picks `pattern` from its queue group; throws AppError on refusal, timeout or outage. */
   async request<TResult, TPayload = unknown>(pattern: string, payload: TPayload, timeoutMs = this.config.MESSAGE_TIMEOUT_MS): Promise<TResult> {
-    const headers = natsHeaders();
-    headers.set(REQUEST_ID_HEADER, currentRequestContext()?.requestId ?? 'none');
-    const record = new NatsRecordBuilder(payload).setHeaders(headers).build();
+    const record = new NatsRecordBuilder(payload).setHeaders(this.headers()).build();
     try {
       return await firstValueFrom(this.client.send<TResult>(pattern, record).pipe(timeout(timeoutMs)));
     } catch (error) {
       throw this.translate(pattern, error);
     }
+  }
+
+  /**
+   * Publishes an event to every service subscribed to `pattern` (one replica of each, by queue group), waiting
+   * at most `timeoutMs` for NATS to take it. Nobody confirms receipt: subscribers must tolerate a lost event.
+   */
+  async publish<TPayload = unknown>(pattern: string, payload: TPayload, timeoutMs = this.config.MESSAGE_TIMEOUT_MS): Promise<void> {
+    const record = new NatsRecordBuilder(payload).setHeaders(this.headers()).build();
+    try {
+      await firstValueFrom(this.client.emit(pattern, record).pipe(timeout(timeoutMs)), { defaultValue: undefined });
+    } catch (error) {
+      throw this.translate(pattern, error);
+    }
+  }
+
+  private headers() {
+    const headers = natsHeaders();
+    headers.set(REQUEST_ID_HEADER, currentRequestContext()?.requestId ?? 'none');
+    return headers;
   }
 
   private translate(pattern: string, error: unknown): AppError {

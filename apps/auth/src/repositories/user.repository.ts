@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { newId } from '#libs/database';
 import { User } from '../entities/user.entity';
 
@@ -47,6 +47,11 @@ export class UserRepository {
 
   async updateProfile(id: string, changes: ProfileChanges): Promise<void> {
     await this.users.update({ id }, changes);
+  }
+
+  /** Clears the avatar of every user showing one of `uploadIds`, or only `userId`'s when given. */
+  async clearAvatars(uploadIds: string[], userId?: string): Promise<void> {
+    await this.users.update({ avatarUploadId: In(uploadIds), ...(userId ? { id: userId } : {}) }, { avatarUploadId: null });
   }
 
   async bindPhone(id: string, phone: string, countryCode: string): Promise<void> {

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, ServiceEnv } from '#libs/config';
 import { UPLOAD_MESSAGES, UploadSummary } from '#libs/contracts';
 import { AppError } from '#libs/errors';
 import { MessageBus } from '#libs/messaging';
@@ -14,12 +15,36 @@ export class ProfileService {
     private readonly users: UserRepository,
     private readonly wechat: WechatApiClient,
     private readonly bus: MessageBus,
+    @Inject(APP_CONFIG) private readonly config: ServiceEnv,
   ) {}
 
   async get(userId: string): Promise<UserProfileDto> {
     const user = await this.users.findById(userId);
     if (!user) throw new AppError('USER_NOT_FOUND', 'User not found');
+    if (user.avatarUploadId !== null && !(await this.avatarStillStored(user.avatarUploadId))) {
+      await this.users.clearAvatars([user.avatarUploadId], user.id);
+      user.avatarUploadId = null;
+    }
     return UserProfileDto.from(user);
+  }
+
+  /** Upload's upload.files.deleted event: these uploads are no one's avatar any more. */
+  async forgetAvatars(uploadIds: string[]): Promise<void> {
+    await this.users.clearAvatars(uploadIds);
+  }
+
+  /**
+   * The deletion event clears avatars at once, but an event is lost if no auth replica hears it: so a read
+   * also asks upload, within half the bus timeout (auth.users.get callers wait for us meanwhile). If upload
+   * does not answer, the avatar is shown until it does.
+   */
+  private async avatarStillStored(uploadId: string): Promise<boolean> {
+    try {
+      await this.bus.request<UploadSummary>(UPLOAD_MESSAGES.getFile, { id: uploadId }, Math.ceil(this.config.MESSAGE_TIMEOUT_MS / 2));
+      return true;
+    } catch (error) {
+      return !(error instanceof AppError && error.code === 'UPLOAD_NOT_FOUND');
+    }
   }
 
   /** The user's openid, for server-to-server WeChat calls (payments); USER_NOT_FOUND for an unknown id. */

@@ -1,16 +1,52 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { GetUploadsRequest, ID_PATTERN, UPLOAD_MESSAGES, UploadSummary } from '#libs/contracts';
 import { AppError } from '#libs/errors';
 import { MessageBus } from '#libs/messaging';
 
+const BATCH = 100;
+const CHECK_TIMEOUT_MS = 500;
+const UNCHECKED_AFTER_FAILURE_MS = 10_000;
+
+function uploadIdsOf(references: (string | null | undefined)[]): string[] {
+  return [...new Set(references.filter((reference): reference is string => typeof reference === 'string' && ID_PATTERN.test(reference)))];
+}
+
 /** Asks the upload service about the uploads that products, articles and banners show. */
 @Injectable()
 export class UploadClient {
+  private readonly logger = new Logger(UploadClient.name);
+  private uncheckedUntil = 0;
+
   constructor(private readonly bus: MessageBus) {}
+
+  /**
+   * The upload ids among `references` whose upload is gone (deleted). If upload does not answer (soon: pages
+   * wait for this), none is reported gone and it is not asked again for a while: an image shows until a later
+   * read finds it deleted, rather than pages failing or slowing down.
+   */
+  async deletedAmong(references: (string | null | undefined)[]): Promise<Set<string>> {
+    const ids = uploadIdsOf(references);
+    const deleted = new Set<string>();
+    if (!ids.length || Date.now() < this.uncheckedUntil) return deleted;
+    try {
+      for (let i = 0; i < ids.length; i += BATCH) {
+        const batch = ids.slice(i, i + BATCH);
+        const summaries = await this.bus.request<UploadSummary[], GetUploadsRequest>(UPLOAD_MESSAGES.getFiles, { ids: batch }, CHECK_TIMEOUT_MS);
+        const found = new Set(summaries.map((upload) => upload.id));
+        for (const id of batch) if (!found.has(id)) deleted.add(id);
+      }
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      this.uncheckedUntil = Date.now() + UNCHECKED_AFTER_FAILURE_MS;
+      this.logger.warn({ msg: 'upload did not answer; images shown unchecked for a while', code: error.code });
+      return new Set();
+    }
+    return deleted;
+  }
 
   /** Every upload id among `references` must be a public image; URLs are taken as they are. */
   async requirePublicImages(references: (string | null | undefined)[]): Promise<void> {
-    const ids = [...new Set(references.filter((reference): reference is string => typeof reference === 'string' && ID_PATTERN.test(reference)))];
+    const ids = uploadIdsOf(references);
     if (!ids.length) return;
     const found = await this.bus.request<UploadSummary[], GetUploadsRequest>(UPLOAD_MESSAGES.getFiles, { ids });
     const byId = new Map(found.map((upload) => [upload.id, upload]));

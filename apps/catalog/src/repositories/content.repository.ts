@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, In, LessThan } from 'typeorm';
 import { Article } from '../entities/article.entity';
 import { Banner } from '../entities/banner.entity';
 
@@ -25,6 +25,11 @@ export class ContentRepository {
       order: { id: 'DESC' },
       take: limit,
     });
+  }
+
+  /** Ids of the articles whose cover is one of the upload ids `uploadIds`. */
+  async findArticleIdsWithCover(uploadIds: string[]): Promise<string[]> {
+    return (await this.articles.find({ select: { id: true }, where: { coverImage: In(uploadIds) } })).map((article) => article.id);
   }
 
   findArticle(id: string): Promise<Article | null> {

@@ -52,6 +52,15 @@ export class ProductRepository {
     return this.dataSource.query(`SELECT ${SUMMARY_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY p.id DESC LIMIT ?`, params);
   }
 
+  /** Ids of the products whose images include any of the upload ids `uploadIds`. */
+  async findIdsShowingUploads(uploadIds: string[]): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM products WHERE ${uploadIds.map(() => 'images LIKE ?').join(' OR ')}`,
+      uploadIds.map((id) => `%"${id}"%`),
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** The newest featured on-sale products. */
   findFeatured(limit: number): Promise<ProductSummaryRow[]> {
     return this.dataSource.query(`SELECT ${SUMMARY_COLUMNS} FROM products p WHERE p.featured = 1 AND p.on_sale = 1 ORDER BY p.id DESC LIMIT ?`, [limit]);

@@ -15,9 +15,16 @@ import {
 import { ListProductsQueryDto } from '../dtos/list-products-query.dto';
 import { CategoryRepository } from '../repositories/category.repository';
 import { ContentRepository } from '../repositories/content.repository';
-import { ProductRepository } from '../repositories/product.repository';
+import { ProductRepository, ProductSummaryRow } from '../repositories/product.repository';
 import { CACHE_NAMESPACES as NS } from './cache-namespaces';
 import { querySearchTerms } from './search-terms';
+import { UploadReferencesService } from './upload-references.service';
+
+type Kept = (reference: string) => boolean;
+const imagesOf = (row: ProductSummaryRow) => JSON.parse(row.images) as string[];
+const keepImages = (row: ProductSummaryRow, kept: Kept): ProductSummaryRow => ({ ...row, images: JSON.stringify(imagesOf(row).filter(kept)) });
+const keepCover = <T extends { coverImage: string | null }>(article: T, kept: Kept): T =>
+  article.coverImage !== null && !kept(article.coverImage) ? { ...article, coverImage: null } : article;
 
 const HOME_FEATURED = 10;
 const HOME_ARTICLES = 5;
@@ -51,6 +58,7 @@ export class CatalogReadService {
     private readonly products: ProductRepository,
     private readonly categoryRecords: CategoryRepository,
     private readonly content: ContentRepository,
+    private readonly references: UploadReferencesService,
   ) {}
 
   home(): Promise<string> {
@@ -61,7 +69,13 @@ export class CatalogReadService {
         this.products.findFeatured(HOME_FEATURED),
         this.content.findPublishedPage(HOME_ARTICLES),
       ]);
-      return { banners: banners.map(bannerView), categories: tree, featured: featured.map(productSummaryView), articles: articles.map(articleSummaryView) };
+      const kept = await this.references.keptAmong([...banners.map((banner) => banner.image), ...featured.flatMap(imagesOf), ...articles.map((article) => article.coverImage)]);
+      return {
+        banners: banners.filter((banner) => kept(banner.image)).map(bannerView),
+        categories: tree,
+        featured: featured.map((row) => productSummaryView(keepImages(row, kept))),
+        articles: articles.map((article) => articleSummaryView(keepCover(article, kept))),
+      };
     });
   }
 
@@ -86,13 +100,18 @@ export class CatalogReadService {
     return this.cache.get(NS.product(id), 'detail', async () => {
       const found = await this.products.findWithSkus(id);
       if (!found || !found.product.onSale) throw new AppError('PRODUCT_NOT_FOUND', 'No such product');
-      return productDetailView(found.product, found.skus);
+      const kept = await this.references.keptAmong(found.product.images);
+      return productDetailView({ ...found.product, images: found.product.images.filter(kept) }, found.skus);
     });
   }
 
   async articlePage(query: PageQueryDto): Promise<string> {
     const beforeId = beforeIdOf(query.cursor);
-    const load = async () => toPage(await this.content.findPublishedPage(query.limit + 1, beforeId), query.limit, articleSummaryView);
+    const load = async () => {
+      const articles = await this.content.findPublishedPage(query.limit + 1, beforeId);
+      const kept = await this.references.keptAmong(articles.map((article) => article.coverImage));
+      return toPage(articles, query.limit, (article) => articleSummaryView(keepCover(article, kept)));
+    };
     if (!beforeId) return this.cache.get(NS.articleLists, String(query.limit), load);
     return JSON.stringify(await load());
   }
@@ -101,7 +120,7 @@ export class CatalogReadService {
     return this.cache.get(NS.article(id), 'detail', async () => {
       const article = await this.content.findArticle(id);
       if (!article || !article.published) throw new AppError('ARTICLE_NOT_FOUND', 'No such article');
-      return articleDetailView(article);
+      return articleDetailView(keepCover(article, await this.references.keptAmong([article.coverImage])));
     });
   }
 
@@ -118,6 +137,7 @@ export class CatalogReadService {
       beforeId,
       limit: query.limit + 1,
     });
-    return toPage(rows, query.limit, productSummaryView);
+    const kept = await this.references.keptAmong(rows.slice(0, query.limit).flatMap(imagesOf));
+    return toPage(rows, query.limit, (row) => productSummaryView(keepImages(row, kept)));
   }
 }

@@ -28,9 +28,15 @@ export class UploadContentController {
 
   @Get(':id/content')
   async content(@Param() params: IdParamDto, @Query() query: ContentQueryDto, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const upload = await this.files.findReadable(params.id, await this.access(params.id, query, request));
+    const access = await this.access(params.id, query, request);
+    const upload = await this.files.findReadable(params.id, access);
     const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined);
-    const content = await this.delivery.reply(upload, query.variant ?? 'original', { range: header('range'), ifRange: header('if-range'), ifNoneMatch: header('if-none-match') });
+    const content = await this.delivery.reply(
+      upload,
+      query.variant ?? 'original',
+      { range: header('range'), ifRange: header('if-range'), ifNoneMatch: header('if-none-match') },
+      this.files.accessEndsAt(upload, access),
+    );
     if (content.status === 416) {
       void reply.header('content-range', content.headers['content-range']);
       throw new AppError('UPLOAD_RANGE_NOT_SATISFIABLE', 'The requested range is outside the file');
@@ -39,6 +45,6 @@ export class UploadContentController {
   }
 
   private async access(id: string, query: ContentQueryDto, request: FastifyRequest): Promise<ReadAccess> {
-    return { principal: await this.principals.of(request), signedLink: this.links.verify(id, query.exp, query.sig) };
+    return { principal: await this.principals.of(request), signedLink: this.links.signedLink(id, query.exp, query.sig) };
   }
 }

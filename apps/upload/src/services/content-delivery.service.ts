@@ -36,19 +36,21 @@ export class ContentDeliveryService {
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
   ) {}
 
-  async reply(upload: Upload, variant: 'original' | 'thumb', request: ContentRequestHeaders): Promise<ContentReply> {
+  /** `accessEndsAt` (epoch seconds): when the reader's signed link expires; nothing handed out may outlive it. */
+  async reply(upload: Upload, variant: 'original' | 'thumb', request: ContentRequestHeaders, accessEndsAt?: number, now = Date.now()): Promise<ContentReply> {
+    const accessLeft = accessEndsAt === undefined ? Infinity : Math.max(1, accessEndsAt - Math.floor(now / 1000));
     const thumbReady = variant === 'thumb' && upload.thumbStatus === 'ready' && upload.thumbKey !== null;
     const representation = thumbReady
       ? { key: upload.thumbKey!, mime: upload.thumbMime!, size: upload.thumbSize!, sha256: upload.thumbSha256! }
       : { key: upload.storageKey, mime: upload.mime, size: upload.size, sha256: upload.sha256 };
     // Files never change once stored, but a thumbnail request answered with the original changes when the thumbnail is ready.
     const fallback = variant === 'thumb' && !thumbReady;
-    const cacheControl = fallback ? 'no-cache' : upload.isPublic ? 'public, max-age=31536000, immutable' : 'private, max-age=3600';
+    const cacheControl = fallback ? 'no-cache' : upload.isPublic ? 'public, max-age=31536000, immutable' : `private, max-age=${Math.min(3600, accessLeft)}`;
     const disposition = contentDisposition(INLINE_TYPES.test(representation.mime) ? 'inline' : 'attachment', thumbReady ? null : upload.filename);
 
     if (this.storage.kind === 's3' && this.config.UPLOAD_S3_REDIRECT && this.storage.signedDownloadUrl) {
       const location = await this.storage.signedDownloadUrl(representation.key, {
-        expiresInSeconds: this.config.UPLOAD_SIGNED_URL_TTL_SECONDS,
+        expiresInSeconds: Math.min(this.config.UPLOAD_SIGNED_URL_TTL_SECONDS, accessLeft),
         contentType: representation.mime,
         cacheControl,
         contentDisposition: disposition,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '#libs/auth';
-import { UploadSummary } from '#libs/contracts';
+import { UPLOAD_EVENTS, UploadsDeletedEvent, UploadSummary } from '#libs/contracts';
+import { MessageBus } from '#libs/messaging';
 import { AppError } from '#libs/errors';
 import { UploadDto } from '../dtos/upload.dto';
 import { Upload } from '../entities/upload.entity';
@@ -10,12 +11,14 @@ import { STORAGE_DRIVER } from '../storage/storage-driver';
 import type { StorageDriver } from '../storage/storage-driver';
 import { canDelete, canRead } from './upload-access';
 import { allKeys } from './upload-keys';
-import { UploadLinkSigner } from './upload-links';
+import { SignedLink, UploadLinkSigner } from './upload-links';
 
-/** Who asks to read an upload: a verified principal, and whether the request carried a valid signed link. */
+const ANNOUNCE_TIMEOUT_MS = 1000;
+
+/** Who asks to read an upload: a verified principal, and the valid signed link the request carried, if any. */
 export interface ReadAccess {
   principal?: Principal;
-  signedLink: boolean;
+  signedLink?: SignedLink;
 }
 
 /** Finding, describing and deleting uploads. */
@@ -28,6 +31,7 @@ export class UploadFilesService {
     private readonly uploads: UploadRepository,
     private readonly intents: UploadIntentRepository,
     private readonly links: UploadLinkSigner,
+    private readonly bus: MessageBus,
   ) {}
 
   /** The upload if `access` may read it; UPLOAD_NOT_FOUND otherwise (another user's file is not found, not forbidden). */
@@ -37,8 +41,16 @@ export class UploadFilesService {
     return upload;
   }
 
+  /** When a reader's access ends (epoch seconds): their link's expiry if the link is all they have, else never. */
+  accessEndsAt(upload: Upload, access: ReadAccess): number | undefined {
+    return canRead(upload, access.principal) ? undefined : access.signedLink?.exp;
+  }
+
+  /** Only the owner and staff are given fresh links; a link's holder gets back the link they came with, so it still expires. */
   async describe(id: string, access: ReadAccess): Promise<UploadDto> {
-    return this.toDto(await this.findReadable(id, access));
+    const upload = await this.findReadable(id, access);
+    if (this.accessEndsAt(upload, access) === undefined) return this.toDto(upload);
+    return UploadDto.from(upload, this.links.asGiven(upload.id, access.signedLink!));
   }
 
   toDto(upload: Upload): UploadDto {
@@ -50,11 +62,24 @@ export class UploadFilesService {
     const upload = await this.uploads.findById(id);
     if (!upload || !canDelete(upload, principal)) throw new AppError('UPLOAD_NOT_FOUND', 'No such upload');
     if (!(await this.uploads.removeToIntent(upload, allKeys(id)))) throw new AppError('UPLOAD_NOT_FOUND', 'No such upload');
+    await this.announceDeleted(id);
     try {
       for (const key of allKeys(id)) await this.storage.delete(key);
       await this.intents.delete(id);
     } catch (error) {
       this.logger.warn({ msg: 'object removal deferred to the sweeper', uploadId: id, error: (error as Error).message });
+    }
+  }
+
+  /**
+   * Tells auth (avatars) and catalog (images, caches) at once. Best effort: a lost event only delays them,
+   * as they also ask upload.files.get(Many) when they read, and then find the upload gone.
+   */
+  private async announceDeleted(id: string): Promise<void> {
+    try {
+      await this.bus.publish<UploadsDeletedEvent>(UPLOAD_EVENTS.deleted, { ids: [id] }, ANNOUNCE_TIMEOUT_MS);
+    } catch (error) {
+      this.logger.warn({ msg: 'upload deletion not announced; readers will find it gone', uploadId: id, error: (error as Error).message });
     }
   }
 

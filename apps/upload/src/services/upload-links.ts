@@ -10,6 +10,12 @@ export interface UploadLinks {
   thumbUrl: string;
 }
 
+/** A valid signed link as its holder sent it: `exp` in epoch seconds. */
+export interface SignedLink {
+  exp: number;
+  sig: string;
+}
+
 /**
  * Builds the URLs replies carry. A private file's links are signed (`exp`, `sig`) when a signing secret is
  * configured, so an <image src> can show it without an Authorization header until the link expires.
@@ -31,6 +37,18 @@ export class UploadLinkSigner {
     const exp = Math.floor(now / 1000) + this.config.UPLOAD_PRIVATE_LINK_TTL_SECONDS;
     const query = `exp=${exp}&sig=${this.signature(upload.id, exp)}`;
     return { url: `${links.url}?${query}`, thumbUrl: `${links.url}?variant=thumb&${query}` };
+  }
+
+  /** The links of a signed link's holder: the very `exp`/`sig` they came with, never a later expiry. */
+  asGiven(id: string, link: SignedLink): UploadLinks {
+    const { url } = this.canonical(id);
+    const query = `exp=${link.exp}&sig=${link.sig}`;
+    return { url: `${url}?${query}`, thumbUrl: `${url}?variant=thumb&${query}` };
+  }
+
+  /** The link `exp`/`sig` names, if they are a valid, unexpired signature for upload `id`. */
+  signedLink(id: string, exp: string | undefined, sig: string | undefined, now = Date.now()): SignedLink | undefined {
+    return this.verify(id, exp, sig, now) ? { exp: Number(exp), sig: sig! } : undefined;
   }
 
   /** Whether `exp`/`sig` from a link are a valid, unexpired signature for upload `id`. */
