@@ -139,6 +139,32 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     expect(await h.stockOf(sku)).toBe(10);
   });
 
+  it('places a keyed order on the retry after its first creation timed out, once, with the first one\'s stock given back', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const replica = await h.startReplica();
+    const catalog = replica.app.get(CatalogClient);
+    const reserve = catalog.reserve.bind(catalog);
+    // The first reservation's answer is lost (what a message dropped by a stopping catalog replica does); later ones arrive.
+    jest.spyOn(catalog, 'reserve').mockImplementationOnce(async (orderId, lines) => {
+      await reserve(orderId, lines);
+      throw new AppError('UPSTREAM_TIMEOUT', 'A service took too long to answer');
+    });
+    const key = `retry-after-timeout-${sku}`;
+    const send = () => requestJson(`${replica.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 3 }]), headers: { 'idempotency-key': key } });
+    expect((await send()).status).toBe(504);
+    const placed = await send();
+    expect(placed.status).toBe(201);
+    const again = await send();
+    expect([again.status, again.body.id]).toEqual([201, placed.body.id]);
+    const rows = await h.query<{ id: string; placed_at: Date | null; cancel_reason: string | null }>(
+      'SELECT o.id, o.placed_at, o.cancel_reason FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ? ORDER BY o.created_at',
+      [sku],
+    );
+    expect(rows.map((r) => [r.placed_at !== null, r.cancel_reason])).toEqual([[false, 'creation_failed'], [true, null]]);
+    expect(rows[1].id).toBe(placed.body.id);
+    expect(await h.stockOf(sku)).toBe(7);
+  });
+
   it('retries from the sweep a release the catalog could not take at cancel time', async () => {
     const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
     const patient = await h.startReplica({ ORDER_PAYMENT_TTL_SECONDS: '600' });

@@ -102,6 +102,18 @@ export class OrderRepository {
     );
   }
 
+  /**
+   * Frees the idempotency key of a creation that failed (its stock released or being released, the client told it
+   * failed), so that the client's retry with that key can place the order. False if it is not such a creation.
+   */
+  async releaseIdempotencyKeyOfFailedCreation(id: string): Promise<boolean> {
+    const result = await this.dataSource.query(
+      `UPDATE orders SET idempotency_key = NULL WHERE id = ? AND placed_at IS NULL AND cancel_reason = 'creation_failed' AND stock_state IN ('releasing', 'released')`,
+      [id],
+    );
+    return result.affectedRows === 1;
+  }
+
   /** The order a user created with this (hashed) idempotency key, placed or not. */
   findByIdempotencyKey(userId: string, idempotencyKey: string): Promise<Order | null> {
     return this.dataSource.getRepository(Order).findOneBy({ userId, idempotencyKey });

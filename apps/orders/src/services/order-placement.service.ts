@@ -54,7 +54,7 @@ export class OrderPlacement {
     }
   }
 
-  private async placeOnce(userId: string, request: CreateOrderDto, idempotencyKey?: string): Promise<OrderDto> {
+  private async placeOnce(userId: string, request: CreateOrderDto, idempotencyKey?: string, mayRetryFailedKey = true): Promise<OrderDto> {
     const lines = mergeLines(request);
     const snapshots = await this.catalog.getSkus(lines.map((line) => line.skuId));
     const items = priceLines(lines, snapshots);
@@ -88,8 +88,11 @@ export class OrderPlacement {
         () => newOrderNo(this.config.BUSINESS_UTC_OFFSET),
       );
     } catch (error) {
-      if (error instanceof DuplicateOrderKeyError) return this.existingForKey(userId, keyHash!);
-      throw error;
+      if (!(error instanceof DuplicateOrderKeyError)) throw error;
+      const existing = await this.existingForKey(userId, keyHash!, mayRetryFailedKey);
+      if (existing) return existing;
+      // The key's first creation failed with an outcome the client was told was an error: this retry places it.
+      return this.placeOnce(userId, request, idempotencyKey, false);
     }
 
     await this.reserve(id, lines);
@@ -123,11 +126,16 @@ export class OrderPlacement {
     }
   }
 
-  /** A repeat of a create whose first run got past the insert (found by the database's copy of the key). */
-  private async existingForKey(userId: string, keyHash: string): Promise<OrderDto> {
+  /**
+   * A repeat of a create whose first run got past the insert (found by the database's copy of the key): the order if it
+   * was placed; undefined if that run failed (its stock is being given back and the client got an error), after
+   * freeing the key for this run; IDEMPOTENCY_IN_PROGRESS while it is still reserving.
+   */
+  private async existingForKey(userId: string, keyHash: string, mayRetryFailedKey: boolean): Promise<OrderDto | undefined> {
     const order = await this.orders.findByIdempotencyKey(userId, keyHash);
-    if (!order?.placedAt) throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly');
-    return this.queries.view(order.id);
+    if (order?.placedAt) return this.queries.view(order.id);
+    if (order && mayRetryFailedKey && order.cancelReason === 'creation_failed' && (await this.orders.releaseIdempotencyKeyOfFailedCreation(order.id))) return undefined;
+    throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly');
   }
 }
 
