@@ -122,6 +122,29 @@ describe('bad input answers a 4xx in the envelope (real platform wiring)', () =>
     expectEnvelope(await send('/things', { rawBody: JSON.stringify({ name: 'x'.repeat(70000) }) }), 413, 'PAYLOAD_TOO_LARGE');
   });
 
+  it('reads the rest of a body over the limit before closing, so the client gets its 413 rather than a reset', async () => {
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let closedAt: 'while sending' | 'after sending' | undefined;
+    let sending = true;
+    let reply = '';
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString('utf8')));
+    const closed = new Promise((resolve) => socket.once('close', resolve)).then(() => (closedAt = sending ? 'while sending' : 'after sending'));
+    socket.on('error', () => undefined);
+    const total = 1024 * 1024;
+    socket.write(`POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${total}\r\n\r\n`);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    for (let sent = 0; sent < total && !socket.destroyed; ) {
+      socket.write(chunk);
+      sent += chunk.length;
+      sending = sent < total;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await closed;
+    expect(closedAt).toBe('after sending');
+    expect(parseRawReply(reply)).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
   it('answers what Node cannot parse as HTTP in the envelope too', async () => {
     const garbage = parseRawReply(await rawRequest(port, 'GET /things HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n'));
     expect(garbage).toMatchObject({ status: 400, body: { statusCode: 400, code: 'VALIDATION_FAILED', requestId: expect.any(String) } });

@@ -5,6 +5,7 @@ import { currentRequestContext } from '#libs/logging';
 import { RemoteErrorPayload } from './app-error';
 import { describeError } from './describe-error';
 import { errorEnvelope } from './error-envelope';
+import { afterUnreadBody } from './unread-body';
 
 /** Where unexpected errors are reported beside the log (libs/error-tracking's ErrorTracker: Sentry). */
 export interface UnexpectedErrorReporter {
@@ -46,11 +47,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return throwError(() => payload);
     }
     const body = errorEnvelope(described, String(request!.id));
-    void host
-      .switchToHttp()
-      .getResponse<FastifyReply>()
-      .status(described.status)
-      .type('application/json; charset=utf-8')
-      .send(body);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    afterUnreadBody(request!.raw, () => void reply.status(described.status).type('application/json; charset=utf-8').send(body));
   }
 }
