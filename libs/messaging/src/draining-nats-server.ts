@@ -47,14 +47,15 @@ export class DrainingNatsServer extends ServerNats {
     };
   }
 
-  override getPublisher(natsMsg: Msg, id: string, ctx: Parameters<ServerNats['getPublisher']>[2]): (response: { isDisposed?: boolean }) => unknown {
+  override getPublisher(natsMsg: Msg, id: string, ctx: Parameters<ServerNats['getPublisher']>[2]): (response: { isDisposed?: boolean; status?: string }) => unknown {
     const publish = super.getPublisher(natsMsg, id, ctx);
     this.replying.add(natsMsg);
     return (response) => {
       try {
         return publish(response);
       } finally {
-        if (response.isDisposed) this.settle(natsMsg);
+        // The last packet of a reply is marked disposed; "no handler for this pattern" is a single error packet.
+        if (response.isDisposed || response.status === 'error') this.settle(natsMsg);
       }
     };
   }
