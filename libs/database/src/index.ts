@@ -7,3 +7,4 @@ export * from './run-migrations';
 export * from './query-metrics.logger';
 export * from './database-pool.metrics';
 export * from './sql-conditions';
+export * from './database-errors';

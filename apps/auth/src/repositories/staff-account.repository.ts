@@ -3,10 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import type { StaffRole } from '#libs/auth';
 import { AppError } from '#libs/errors';
-import { newId } from '#libs/database';
+import { isDuplicateKey, newId } from '#libs/database';
 import { StaffAccount } from '../entities/staff-account.entity';
-
-const DUPLICATE_KEY = 'ER_DUP_ENTRY';
 
 /** Storage of staff accounts. */
 @Injectable()
@@ -35,7 +33,7 @@ export class StaffAccountRepository {
     try {
       await this.accounts.insert({ id, username, passwordHash, role, disabledAt: null });
     } catch (error) {
-      if ((error as { code?: string }).code === DUPLICATE_KEY) throw new AppError('USERNAME_TAKEN', 'That username is taken');
+      if (isDuplicateKey(error)) throw new AppError('USERNAME_TAKEN', 'That username is taken');
       throw error;
     }
     return this.accounts.findOneByOrFail({ id });

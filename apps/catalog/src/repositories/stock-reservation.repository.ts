@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
+import { isDuplicateKey } from '#libs/database';
 import { StockReservationLine } from '../entities/stock-reservation.entity';
 
 /** Units asked for one SKU. */
@@ -19,7 +20,6 @@ export class StockRefusal extends Error {
   }
 }
 
-const DUPLICATE_KEY = 'ER_DUP_ENTRY';
 
 /** Stock held per order: every change is a conditional update, so stock never goes below zero. */
 @Injectable()
@@ -53,7 +53,7 @@ export class StockReservationRepository {
       });
     } catch (error) {
       // The same order reserved concurrently: the other transaction won, this one rolled back.
-      if ((error as { code?: string }).code === DUPLICATE_KEY) return this.findByOrder(orderId);
+      if (isDuplicateKey(error)) return this.findByOrder(orderId);
       throw error;
     }
   }

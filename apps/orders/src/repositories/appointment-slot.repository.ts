@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { isDuplicateKey } from '#libs/database';
 import { AppointmentSlot } from '../entities/appointment-slot.entity';
 
 /** A slot to create. */
@@ -25,7 +26,7 @@ export class AppointmentSlotRepository {
         await manager.getRepository(AppointmentSlot).insert(slots.map((slot) => ({ ...slot, booked: 0, isOpen: true })));
       });
     } catch (error) {
-      if ((error as { code?: string }).code === 'ER_DUP_ENTRY') throw new DuplicateSlotError();
+      if (isDuplicateKey(error)) throw new DuplicateSlotError();
       throw error;
     }
     return this.slots.find({ where: slots.map((slot) => ({ id: slot.id })), order: { startsAt: 'ASC' } });

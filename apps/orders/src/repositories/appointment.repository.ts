@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sqlConditions } from '#libs/database';
+import { isDuplicateKey, sqlConditions } from '#libs/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { Appointment, AppointmentStatus } from '../entities/appointment.entity';
 import type { ActorKind } from '../entities/order-event.entity';
@@ -62,9 +62,8 @@ export class AppointmentRepository {
         return { booked: true as const };
       });
     } catch (error) {
-      const { code, message } = error as { code?: string; message?: string };
-      if (code === 'ER_DUP_ENTRY' && String(message).includes('uq_appointments_live')) return { booked: false, reason: 'already_booked' };
-      if (code === 'ER_DUP_ENTRY' && String(message).includes('uq_appointments_user_idempotency')) return { booked: false, reason: 'duplicate_key' };
+      if (isDuplicateKey(error, 'uq_appointments_live')) return { booked: false, reason: 'already_booked' };
+      if (isDuplicateKey(error, 'uq_appointments_user_idempotency')) return { booked: false, reason: 'duplicate_key' };
       throw error;
     }
   }

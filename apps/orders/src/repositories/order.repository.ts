@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { sqlConditions } from '#libs/database';
+import { isDuplicateKey, sqlConditions } from '#libs/database';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { OrderEvent, ActorKind } from '../entities/order-event.entity';
 import { OrderItem } from '../entities/order-item.entity';
@@ -42,10 +42,6 @@ export interface OrderFilter {
 /** The insert collided with an order of the same user and idempotency key. */
 export class DuplicateOrderKeyError extends Error {}
 
-const DUPLICATE_KEY = 'ER_DUP_ENTRY';
-const isDuplicate = (error: unknown, index: string) =>
-  (error as { code?: string }).code === DUPLICATE_KEY && String((error as { message?: string }).message).includes(index);
-
 /** Storage of orders, their lines and their history. Every status change goes through updateLocked. */
 @Injectable()
 export class OrderRepository {
@@ -72,8 +68,8 @@ export class OrderRepository {
         });
         return order;
       } catch (error) {
-        if (isDuplicate(error, 'uq_orders_user_idempotency')) throw new DuplicateOrderKeyError();
-        if (isDuplicate(error, 'uq_orders_order_no') && attempt < 5) {
+        if (isDuplicateKey(error, 'uq_orders_user_idempotency')) throw new DuplicateOrderKeyError();
+        if (isDuplicateKey(error, 'uq_orders_order_no') && attempt < 5) {
           order = { ...order, orderNo: newOrderNo() };
           continue;
         }
