@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, Roles } from '#libs/auth';
 import type { Principal } from '#libs/auth';
-import { IdParamDto, PageQueryDto } from '#libs/contracts';
+import { IdParamDto, Page, PageQueryDto } from '#libs/contracts';
 import { AdminListAppointmentsQueryDto, AdminSlotsQueryDto, CreateResourceDto, CreateSlotsDto, UpdateResourceDto, UpdateSlotDto } from '../dtos/appointment-requests.dto';
 import { AdminSlotDto, AppointmentDto, ResourceDto } from '../dtos/appointment-views.dto';
-import { Page } from '../dtos/page';
 import { AppointmentAdmin } from '../services/appointment-admin.service';
 
 @Roles('admin', 'staff')
@@ -28,12 +27,12 @@ export class AppointmentAdminController {
   }
 
   @Get('slots')
-  slots(@Query() query: AdminSlotsQueryDto): Promise<{ items: AdminSlotDto[]; nextCursor: null }> {
+  slots(@Query() query: AdminSlotsQueryDto): Promise<Page<AdminSlotDto>> {
     return this.admin.listSlots(query);
   }
 
   @Post('slots')
-  createSlots(@Body() body: CreateSlotsDto): Promise<{ items: AdminSlotDto[]; nextCursor: null }> {
+  createSlots(@Body() body: CreateSlotsDto): Promise<Page<AdminSlotDto>> {
     return this.admin.createSlots(body);
   }
 

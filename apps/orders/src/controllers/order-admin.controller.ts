@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, Roles } from '#libs/auth';
 import type { Principal } from '#libs/auth';
-import { IdParamDto } from '#libs/contracts';
+import { IdParamDto, Page } from '#libs/contracts';
 import { AdminListOrdersQueryDto } from '../dtos/list-orders-query.dto';
 import { AdminOrderDto, OrderDto } from '../dtos/order.dto';
-import { Page } from '../dtos/page';
 import { RefundOrderDto, ShipOrderDto } from '../dtos/ship-order.dto';
 import { OrderLifecycle } from '../services/order-lifecycle.service';
 import { OrderQueries } from '../services/order-queries.service';

@@ -1,12 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '#libs/auth';
 import type { Principal } from '#libs/auth';
-import { IdParamDto } from '#libs/contracts';
+import { IdParamDto, Page } from '#libs/contracts';
 import { Idempotent } from '#libs/idempotency';
 import { CreateOrderDto } from '../dtos/create-order.dto';
 import { ListOrdersQueryDto } from '../dtos/list-orders-query.dto';
 import { OrderDto } from '../dtos/order.dto';
-import { Page } from '../dtos/page';
 import { RequestPaymentParams } from '../payments/wechat-pay-crypto';
 import { OrderLifecycle } from '../services/order-lifecycle.service';
 import { OrderPlacement } from '../services/order-placement.service';

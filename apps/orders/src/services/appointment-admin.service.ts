@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '#libs/config';
+import { cursorBeforeId, Page, PageQueryDto, singlePage, toPage } from '#libs/contracts';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
 import { OrdersEnv } from '../config/orders-env';
 import { AdminListAppointmentsQueryDto, AdminSlotsQueryDto, CreateResourceDto, CreateSlotsDto, UpdateResourceDto, UpdateSlotDto } from '../dtos/appointment-requests.dto';
 import { AdminSlotDto, AppointmentDto, ResourceDto } from '../dtos/appointment-views.dto';
-import { PageQueryDto } from '#libs/contracts';
-import { cursorToId, Page, toPage } from '../dtos/page';
 import { AppointmentResourceRepository } from '../repositories/appointment-resource.repository';
 import { AppointmentSlotRepository, DuplicateSlotError } from '../repositories/appointment-slot.repository';
 import { AppointmentRepository } from '../repositories/appointment.repository';
@@ -30,8 +29,8 @@ export class AppointmentAdmin {
   ) {}
 
   async listResources(query: PageQueryDto): Promise<Page<ResourceDto>> {
-    const rows = await this.resources.list({ includeInactive: true, beforeId: cursorToId(query.cursor), limit: query.limit });
-    return toPage(rows, query.limit, (row) => row.id, ResourceDto.from);
+    const rows = await this.resources.list({ includeInactive: true, beforeId: cursorBeforeId(query.cursor), limit: query.limit });
+    return toPage(rows, query.limit, ResourceDto.from);
   }
 
   async createResource(request: CreateResourceDto): Promise<ResourceDto> {
@@ -45,7 +44,7 @@ export class AppointmentAdmin {
   }
 
   /** Creates slots for a resource, all or none; a start time the resource already has is 409 SLOT_EXISTS. */
-  async createSlots(request: CreateSlotsDto): Promise<{ items: AdminSlotDto[]; nextCursor: null }> {
+  async createSlots(request: CreateSlotsDto): Promise<Page<AdminSlotDto>> {
     const resource = await this.resources.findById(request.resourceId);
     if (!resource) throw new AppError('RESOURCE_NOT_FOUND', 'No such resource');
     const starts = new Set<number>();
@@ -58,7 +57,7 @@ export class AppointmentAdmin {
       return { id: newId(), resourceId: resource.id, startsAt, endsAt, capacity: slot.capacity };
     });
     try {
-      return { items: (await this.slots.insertAll(slots)).map(AdminSlotDto.from), nextCursor: null };
+      return singlePage((await this.slots.insertAll(slots)).map(AdminSlotDto.from));
     } catch (error) {
       if (error instanceof DuplicateSlotError) throw new AppError('SLOT_EXISTS', 'The resource already has a slot starting at one of these times');
       throw error;
@@ -66,10 +65,10 @@ export class AppointmentAdmin {
   }
 
   /** All slots of a resource on a business day, closed and past ones included. */
-  async listSlots(query: AdminSlotsQueryDto): Promise<{ items: AdminSlotDto[]; nextCursor: null }> {
+  async listSlots(query: AdminSlotsQueryDto): Promise<Page<AdminSlotDto>> {
     const day = this.day(query.date);
     if (!(await this.resources.findById(query.resourceId))) throw new AppError('RESOURCE_NOT_FOUND', 'No such resource');
-    return { items: (await this.slots.findStarting(query.resourceId, day.from, day.to)).map(AdminSlotDto.from), nextCursor: null };
+    return singlePage((await this.slots.findStarting(query.resourceId, day.from, day.to)).map(AdminSlotDto.from));
   }
 
   async updateSlot(id: string, request: UpdateSlotDto): Promise<AdminSlotDto> {
@@ -88,10 +87,10 @@ export class AppointmentAdmin {
       status: query.status,
       startsFrom: day?.from,
       startsTo: day?.to,
-      beforeId: cursorToId(query.cursor),
+      beforeId: cursorBeforeId(query.cursor),
       limit: query.limit,
     });
-    return toPage(rows, query.limit, (row) => row.id, AppointmentDto.from);
+    return toPage(rows, query.limit, AppointmentDto.from);
   }
 
   /** Staff cancel a booking (even once the slot has started, e.g. a no-show); the place is freed. */

@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG } from '#libs/config';
+import { cursorBeforeId, Page, PageQueryDto, singlePage, toPage } from '#libs/contracts';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
 import { OrdersEnv } from '../config/orders-env';
 import { CreateAppointmentDto, ListAppointmentsQueryDto, SlotsQueryDto } from '../dtos/appointment-requests.dto';
 import { AppointmentDto, ResourceDto, SlotDto } from '../dtos/appointment-views.dto';
-import { PageQueryDto } from '#libs/contracts';
-import { cursorToId, Page, toPage } from '../dtos/page';
 import { AppointmentResourceRepository } from '../repositories/appointment-resource.repository';
 import { AppointmentSlotRepository } from '../repositories/appointment-slot.repository';
 import { AppointmentRepository, AppointmentRow, BookingRefusal } from '../repositories/appointment.repository';
@@ -32,8 +31,8 @@ export class AppointmentBooking {
   ) {}
 
   async listResources(query: PageQueryDto): Promise<Page<ResourceDto>> {
-    const rows = await this.resources.list({ includeInactive: false, beforeId: cursorToId(query.cursor), limit: query.limit });
-    return toPage(rows, query.limit, (row) => row.id, ResourceDto.from);
+    const rows = await this.resources.list({ includeInactive: false, beforeId: cursorBeforeId(query.cursor), limit: query.limit });
+    return toPage(rows, query.limit, ResourceDto.from);
   }
 
   /** The open slots of an active resource on a business day that have not started yet, with the places left. */
@@ -42,7 +41,7 @@ export class AppointmentBooking {
     const resource = await this.resources.findById(query.resourceId);
     if (!resource?.active) throw new AppError('RESOURCE_NOT_FOUND', 'No such resource');
     const slots = await this.slots.findStarting(resource.id, day.from, day.to, new Date());
-    return { items: slots.map(SlotDto.from), nextCursor: null };
+    return singlePage(slots.map(SlotDto.from));
   }
 
   /** Books one place; a full, closed or past slot is 409 and writes nothing. */
@@ -61,8 +60,8 @@ export class AppointmentBooking {
   }
 
   async list(userId: string, query: ListAppointmentsQueryDto): Promise<Page<AppointmentDto>> {
-    const rows = await this.appointments.list({ userId, status: query.status, beforeId: cursorToId(query.cursor), limit: query.limit });
-    return toPage(rows, query.limit, (row) => row.id, AppointmentDto.from);
+    const rows = await this.appointments.list({ userId, status: query.status, beforeId: cursorBeforeId(query.cursor), limit: query.limit });
+    return toPage(rows, query.limit, AppointmentDto.from);
   }
 
   async get(userId: string, id: string): Promise<AppointmentDto> {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '#libs/auth';
+import { cursorBeforeId, Page, toPage } from '#libs/contracts';
 import { AppError } from '#libs/errors';
 import { AdminListOrdersQueryDto, ListOrdersQueryDto } from '../dtos/list-orders-query.dto';
 import { AdminOrderDto, OrderDto } from '../dtos/order.dto';
-import { cursorToId, Page, toPage } from '../dtos/page';
 import { OrderFilter, OrderRepository, OrderWithItems } from '../repositories/order.repository';
 
 /** Reading orders: a user sees their own (another user's order is 404, not 403); staff see all. */
@@ -26,7 +26,7 @@ export class OrderQueries {
 
   /** The caller's orders, newest first; staff get everyone's. */
   list(principal: Principal, query: ListOrdersQueryDto): Promise<Page<OrderDto>> {
-    return this.page({ userId: principal.kind === 'staff' ? undefined : principal.id, status: query.status, beforeId: cursorToId(query.cursor), limit: query.limit });
+    return this.page({ userId: principal.kind === 'staff' ? undefined : principal.id, status: query.status, beforeId: cursorBeforeId(query.cursor), limit: query.limit });
   }
 
   adminList(query: AdminListOrdersQueryDto): Promise<Page<OrderDto>> {
@@ -36,7 +36,7 @@ export class OrderQueries {
       orderNo: query.orderNo,
       createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
       createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
-      beforeId: cursorToId(query.cursor),
+      beforeId: cursorBeforeId(query.cursor),
       limit: query.limit,
     });
   }
@@ -62,6 +62,6 @@ export class OrderQueries {
 
   private async page(filter: OrderFilter): Promise<Page<OrderDto>> {
     const rows = await this.orders.list(filter);
-    return toPage(rows, filter.limit, (row: OrderWithItems) => row.order.id, (row) => OrderDto.from(row.order, row.items));
+    return toPage(rows, filter.limit, (row: OrderWithItems) => OrderDto.from(row.order, row.items), (row) => row.order.id);
   }
 }
