@@ -8,3 +8,4 @@ export * from './query-metrics.logger';
 export * from './database-pool.metrics';
 export * from './sql-conditions';
 export * from './database-errors';
+export * from './columns';

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from '#libs/database';
 
 /** A refresh token, stored only as its SHA-256; used once, then replaced by the next one of its session. */
 @Entity({ name: 'refresh_tokens' })
@@ -10,7 +11,7 @@ export class RefreshToken {
   @Column({ name: 'session_id', type: 'char', length: 26 })
   sessionId: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreatedAtColumn()
   createdAt: Date;
 
   @Column({ name: 'expires_at', type: 'datetime', precision: 3 })

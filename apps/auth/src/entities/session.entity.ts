@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from '#libs/database';
 
 /** One signed-in device or browser: the thing a logout revokes, for users and staff alike. */
 @Entity({ name: 'sessions' })
@@ -13,7 +14,7 @@ export class Session {
   @Column({ name: 'subject_id', type: 'char', length: 26 })
   subjectId: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreatedAtColumn()
   createdAt: Date;
 
   @Column({ name: 'expires_at', type: 'datetime', precision: 3 })

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn } from '#libs/database';
 import type { StaffRole } from '#libs/auth';
 
 /** A back-office account (shop owner, employee) signing in with a password. */
@@ -20,6 +21,6 @@ export class StaffAccount {
   @Column({ name: 'disabled_at', type: 'datetime', precision: 3, nullable: true })
   disabledAt: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreatedAtColumn()
   createdAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn, UpdatedAtColumn } from '#libs/database';
 
 /** A mini-program user, known by the openid WeChat gave for this app. */
 @Entity({ name: 'users' })
@@ -28,9 +29,9 @@ export class User {
   @Column({ name: 'phone_country_code', type: 'varchar', length: 8, nullable: true })
   phoneCountryCode: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }

@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { booleanColumn } from './column-transformers';
-import { Timestamped } from './timestamps';
+import { BooleanColumn, Timestamped } from '#libs/database';
 
 /** Editorial content shown in the mini-program. */
 @Entity({ name: 'articles' })
@@ -20,6 +19,6 @@ export class Article extends Timestamped {
   @Column({ name: 'cover_image', type: 'varchar', length: 512, nullable: true })
   coverImage: string | null;
 
-  @Column({ type: 'tinyint', transformer: booleanColumn })
+  @BooleanColumn()
   published: boolean;
 }

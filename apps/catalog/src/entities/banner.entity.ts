@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { booleanColumn } from './column-transformers';
-import { Timestamped } from './timestamps';
+import { BooleanColumn, Timestamped } from '#libs/database';
 
 /** A slide of the home page carousel. */
 @Entity({ name: 'banners' })
@@ -20,6 +19,6 @@ export class Banner extends Timestamped {
   @Column({ name: 'sort_order', type: 'int', default: 0 })
   sortOrder: number;
 
-  @Column({ type: 'tinyint', transformer: booleanColumn })
+  @BooleanColumn()
   active: boolean;
 }

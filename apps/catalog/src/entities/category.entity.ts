@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Timestamped } from './timestamps';
+import { Timestamped } from '#libs/database';
 
 /** A node of the category tree. */
 @Entity({ name: 'categories' })

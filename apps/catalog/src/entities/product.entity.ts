@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { booleanColumn, stringListColumn } from './column-transformers';
-import { Timestamped } from './timestamps';
+import { BooleanColumn, StringListColumn, Timestamped } from '#libs/database';
 
 
 /** A product on sale (or not) in a category; what is bought are its SKUs. */
@@ -22,13 +21,13 @@ export class Product extends Timestamped {
   description: string | null;
 
   /** Upload ids or https URLs, first one is the cover. */
-  @Column({ type: 'text', transformer: stringListColumn })
+  @StringListColumn()
   images: string[];
 
-  @Column({ name: 'on_sale', type: 'tinyint', transformer: booleanColumn })
+  @BooleanColumn({ name: 'on_sale' })
   onSale: boolean;
 
-  @Column({ type: 'tinyint', transformer: booleanColumn })
+  @BooleanColumn()
   featured: boolean;
 
   /** The cheapest SKU's price, kept for lists. */

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Timestamped } from './timestamps';
+import { Timestamped } from '#libs/database';
 
 /** A purchasable variant of a product, with its own price and stock. */
 @Entity({ name: 'skus' })

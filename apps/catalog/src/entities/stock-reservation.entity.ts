@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Timestamped } from './timestamps';
+import { Timestamped } from '#libs/database';
 
 /** Units of one SKU held for one order: reserved, then released (back to stock) or confirmed (sold). */
 @Entity({ name: 'stock_reservations' })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { booleanColumn, stringListColumn } from '../entities/column-transformers';
+import { stringList } from '#libs/database';
 import { Product } from '../entities/product.entity';
 import { Sku } from '../entities/sku.entity';
 
@@ -83,9 +83,9 @@ export class ProductRepository {
       title: first.title,
       subtitle: first.subtitle,
       description: first.description,
-      images: stringListColumn.from(first.images as string),
-      onSale: booleanColumn.from(first.onSale as number),
-      featured: booleanColumn.from(first.featured as number),
+      images: stringList.from(first.images as string),
+      onSale: Boolean(first.onSale),
+      featured: Boolean(first.featured),
       minPriceFen: first.minPriceFen,
       createdAt: new Date(first.createdAt as string | Date),
       updatedAt: new Date(first.updatedAt as string | Date),

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { BooleanColumn, CreatedAtColumn, UpdatedAtColumn } from '#libs/database';
 
 /** Something people book time with: a service, a room, a doctor. */
 @Entity({ name: 'appointment_resources' })
@@ -16,12 +17,12 @@ export class AppointmentResource {
   @Column({ type: 'varchar', length: 500, nullable: true })
   description: string | null;
 
-  @Column({ type: 'boolean' })
+  @BooleanColumn()
   active: boolean;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { BooleanColumn, CreatedAtColumn, UpdatedAtColumn } from '#libs/database';
 
 /** A bookable time of a resource with a number of places; `booked` never exceeds `capacity`. */
 @Entity({ name: 'appointment_slots' })
@@ -22,12 +23,12 @@ export class AppointmentSlot {
   booked: number;
 
   /** Staff can close a slot to new bookings; existing ones stand. */
-  @Column({ name: 'is_open', type: 'boolean' })
+  @BooleanColumn({ name: 'is_open' })
   isOpen: boolean;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }

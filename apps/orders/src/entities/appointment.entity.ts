@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn, UpdatedAtColumn } from '#libs/database';
 import type { ActorKind } from './order-event.entity';
 
 /** A booking's states: it holds a place while `booked`; a cancelled one has given it back. */
@@ -40,9 +41,9 @@ export class Appointment {
   @Column({ name: 'cancelled_by_id', type: 'char', length: 26, nullable: true })
   cancelledById: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreatedAtColumn()
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'datetime', precision: 3 })
+  @UpdatedAtColumn()
   updatedAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn } from '#libs/database';
 
 /** Who moves an order: its owner, staff, the system (expiry, sweeper) or WeChat Pay (a notification). */
 export type ActorKind = 'user' | 'staff' | 'system' | 'wechat';
@@ -27,6 +28,6 @@ export class OrderEvent {
   @Column({ type: 'varchar', length: 64, nullable: true })
   reason: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreatedAtColumn()
   createdAt: Date;
 }

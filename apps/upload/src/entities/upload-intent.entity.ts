@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BigIntNumberColumn, BooleanColumn, CreatedAtColumn } from '#libs/database';
 
 /**
  * Storage work not finished yet: an upload streaming in (`stream`), a presigned upload awaiting its
@@ -21,7 +22,7 @@ export class UploadIntent {
   @Column({ name: 'owner_id', type: 'char', length: 26 })
   ownerId: string;
 
-  @Column({ name: 'is_public', type: 'boolean' })
+  @BooleanColumn({ name: 'is_public' })
   isPublic: boolean;
 
   /** Keys to remove if the work is abandoned (the file and its variants). */
@@ -31,7 +32,7 @@ export class UploadIntent {
   @Column({ name: 'declared_mime', type: 'varchar', length: 64, nullable: true })
   declaredMime: string | null;
 
-  @Column({ name: 'declared_size', type: 'bigint', nullable: true, transformer: { to: (value: number | null) => value, from: (value: string | null) => (value === null ? null : Number(value)) } })
+  @BigIntNumberColumn({ name: 'declared_size', nullable: true })
   declaredSize: number | null;
 
   @Column({ type: 'varchar', length: 255, nullable: true })
@@ -40,6 +41,6 @@ export class UploadIntent {
   @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
   expiresAt: Date;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreatedAtColumn()
   createdAt: Date;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { BigIntNumberColumn } from '#libs/database';
 
 /** Bytes and files an owner keeps stored, updated in the transaction that adds or removes an upload. */
 @Entity({ name: 'upload_usage' })
@@ -9,7 +10,7 @@ export class UploadUsage {
   @PrimaryColumn({ name: 'owner_id', type: 'char', length: 26 })
   ownerId: string;
 
-  @Column({ type: 'bigint', transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  @BigIntNumberColumn()
   bytes: number;
 
   @Column({ type: 'int', unsigned: true })

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { BigIntNumberColumn, BooleanColumn, CreatedAtColumn } from '#libs/database';
 
 /** Whether a thumbnail exists yet: the original is served in its place until it is `ready`. */
 export type ThumbStatus = 'none' | 'pending' | 'ready' | 'failed';
@@ -16,7 +17,7 @@ export class Upload {
   @Column({ name: 'owner_id', type: 'char', length: 26 })
   ownerId: string;
 
-  @Column({ name: 'is_public', type: 'boolean' })
+  @BooleanColumn({ name: 'is_public' })
   isPublic: boolean;
 
   @Column({ name: 'storage_key', type: 'varchar', length: 255 })
@@ -25,7 +26,7 @@ export class Upload {
   @Column({ type: 'varchar', length: 64 })
   mime: string;
 
-  @Column({ type: 'bigint', transformer: { to: (value: number) => value, from: (value: string) => Number(value) } })
+  @BigIntNumberColumn()
   size: number;
 
   @Column({ type: 'char', length: 64 })
@@ -56,6 +57,6 @@ export class Upload {
   @Column({ name: 'thumb_sha256', type: 'char', length: 64, nullable: true })
   thumbSha256: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'datetime', precision: 3 })
+  @CreatedAtColumn()
   createdAt: Date;
 }
