@@ -52,6 +52,9 @@ describe('loadConfig', () => {
     }
     expect(loadConfig(WithFlag, { ...goodEnv, FLAG: 'false' }).FLAG).toBe(false);
     expect(loadConfig(WithFlag, { ...goodEnv, FLAG: '1' }).FLAG).toBe(true);
+    expect(loadConfig(WithFlag, { ...goodEnv, FLAG: ' Off ' }).FLAG).toBe(false);
+    expect(loadConfig(WithFlag, { ...goodEnv, FLAG: 'on' }).FLAG).toBe(true);
+    expect(loadConfig(WithFlag, { ...goodEnv, FLAG: 'no' }).FLAG).toBe(false);
     expect(loadConfig(WithFlag, goodEnv).FLAG).toBe(true);
     expect(() => loadConfig(WithFlag, { ...goodEnv, FLAG: 'maybe' })).toThrow(/FLAG/);
   });

@@ -1,15 +1,8 @@
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { ServiceEnv } from '#libs/config';
+import { BooleanFromEnv, ServiceEnv } from '#libs/config';
 import { DETECTABLE_TYPES } from '../services/file-type-sniffer';
 
-// Reads the raw variable: implicit conversion would already have made the string "false" true.
-const toBoolean = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
-  const raw = obj[key];
-  if (typeof raw !== 'string') return raw;
-  const text = raw.trim().toLowerCase();
-  return ['1', 'true', 'yes', 'on'].includes(text) ? true : ['0', 'false', 'no', 'off', ''].includes(text) ? false : raw;
-};
 const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean) : value);
 const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 
@@ -39,7 +32,7 @@ export class UploadEnv extends ServiceEnv {
   UPLOAD_S3_PUBLIC_ENDPOINT?: string;
 
   /** Path-style addressing (endpoint/bucket/key), which MinIO and s3rver need. */
-  @Transform(toBoolean) @IsBoolean({ message: 'UPLOAD_S3_FORCE_PATH_STYLE must be true or false' })
+  @BooleanFromEnv() @IsBoolean({ message: 'UPLOAD_S3_FORCE_PATH_STYLE must be true or false' })
   UPLOAD_S3_FORCE_PATH_STYLE: boolean = false;
 
   /** Static credentials; unset means the SDK's default chain (instance role, AWS_* variables). */
@@ -54,7 +47,7 @@ export class UploadEnv extends ServiceEnv {
   UPLOAD_S3_KEY_PREFIX: string = '';
 
   /** With s3: GET .../content answers 302 to a short-lived signed URL instead of streaming through the replica. */
-  @Transform(toBoolean) @IsBoolean({ message: 'UPLOAD_S3_REDIRECT must be true or false' })
+  @BooleanFromEnv() @IsBoolean({ message: 'UPLOAD_S3_REDIRECT must be true or false' })
   UPLOAD_S3_REDIRECT: boolean = false;
 
   /** Lifetime of signed download URLs (s3 redirect) and of signed private links. */
