@@ -9,7 +9,7 @@ import { createWechatSandbox, WechatSandbox } from '../../../tools/wechat-sandbo
 import { OrdersEnv } from '../src/config/orders-env';
 import { ORDERS_SCHEMA } from '../src/orders-schema';
 import { OrdersModule } from '../src/orders.module';
-import { captureNotifyRawBody } from '../src/payments/raw-body.hook';
+import { captureRawBodies } from '../src/payments/raw-body.hook';
 import { NotifyRelay } from './notify-relay';
 
 /** The WeChat Pay merchant the sandbox and the orders service share in tests. */
@@ -119,7 +119,7 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
     const startInstance = async (overrides: Record<string, string> = {}): Promise<OrdersInstance> => {
       const instanceEnv = { ...fullEnv, ...overrides };
       const config = loadConfig(OrdersEnv, instanceEnv);
-      const service = await startTestService({ name: 'orders', module: OrdersModule.register(config), config, answersMessages: false, configureFastify: captureNotifyRawBody });
+      const service = await startTestService({ name: 'orders', module: OrdersModule.register(config), config, answersMessages: false, configureFastify: captureRawBodies });
       instances.push(service);
       return { url: service.url, app: service.app, env: instanceEnv };
     };

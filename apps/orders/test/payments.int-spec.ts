@@ -113,6 +113,15 @@ describe('WeChat Pay: prepay, notifications, refunds (real orders, catalog, auth
     expect(await h.query('SELECT id FROM payment_notifications WHERE order_id = ?', [order.id])).toEqual([]);
   });
 
+  it('keeps the raw body of the notify route only, up to 64 KiB there', async () => {
+    const genuine = signedNotification(h.platform.privateKey, h.platform.serial, paidTransaction('20990101000000000123456', 100));
+    const padding = 'x'.repeat(65 * 1024);
+    expect((await notify({ body: JSON.stringify({ ...JSON.parse(genuine.body), padding }), headers: genuine.headers })).status).toBe(413);
+    // Another route reads as large a body up to the service's limit, into validation.
+    const order = await requestJson(`${h.url}/api/orders`, { token: alice.token, rawBody: JSON.stringify({ items: [], padding }), headers: { 'content-type': 'application/json' } });
+    expect(order.status).toBe(400);
+  });
+
   it('refuses correctly signed notifications that do not decrypt or do not match the order: 400, order unchanged', async () => {
     const order = await placeOrder();
     const cases = [

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '#libs/auth';
+import { KeepRawBody } from '../payments/raw-body.hook';
 import type { RawBodyRequest } from '../payments/raw-body.hook';
 import { PaymentService } from '../services/payment.service';
 
@@ -12,6 +13,7 @@ export class PaymentNotifyController {
   @Public()
   @SkipThrottle({ default: true, sensitive: true })
   @Post('notify')
+  @KeepRawBody()
   @HttpCode(204)
   notify(@Req() request: RawBodyRequest): Promise<void> {
     return this.payments.handleNotification(request.headers, request.rawBody, String(request.id));

@@ -1,21 +1,28 @@
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 
-/** The route WeChat Pay posts notifications to. */
-export const WECHATPAY_NOTIFY_PATH = '/api/orders/payments/wechat/notify';
 /** Notifications are a few hundred bytes; anything much larger is not one. */
 const NOTIFY_BODY_LIMIT_BYTES = 64 * 1024;
 
-/** A request whose raw body was kept (only the notify route's). */
+/** The Fastify route config of a route whose raw body is kept. */
+interface RawBodyRouteConfig {
+  rawBody?: boolean;
+}
+
+/** A request whose raw body was kept (only a @KeepRawBody() route's). */
 export type RawBodyRequest = FastifyRequest & { rawBody?: string };
 
+/** Keeps the exact bytes of this route's body in `request.rawBody` (WeChat Pay signs them, not re-serialised JSON). */
+export const KeepRawBody = (): MethodDecorator => RouteConfig({ rawBody: true } satisfies RawBodyRouteConfig);
+
 /**
- * Keeps the exact bytes of the notify route's body (the signature is over them, not over re-serialised JSON) and hands
- * the same bytes on to Fastify's JSON parser. Other routes are untouched.
+ * Keeps the exact bytes of the body of @KeepRawBody() routes (at most 64 KiB) and hands the same bytes on to Fastify's
+ * JSON parser. Other routes are untouched.
  */
-export function captureNotifyRawBody(fastify: FastifyInstance): void {
+export function captureRawBodies(fastify: FastifyInstance): void {
   fastify.addHook('preParsing', async (request, _reply, payload) => {
-    if (request.routeOptions.url !== WECHATPAY_NOTIFY_PATH) return payload;
+    if ((request.routeOptions.config as RawBodyRouteConfig | undefined)?.rawBody !== true) return payload;
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of payload as AsyncIterable<Buffer>) {
