@@ -1,5 +1,6 @@
+import { SERVICES } from '../stack/cluster-options';
 import { CapacityRun, StepRecord } from './capacity-run';
-import { allInOneRps, APP_SERVICES, CapacityMeasurement, cpuMsPerMixRequest, DEFAULT_POLICY, fmt, peakRpsForDau, perReplicaRps, recommend, Recommendation, SizingPolicy, STAGE_TITLES } from './sizing';
+import { allInOneRps, CapacityMeasurement, cpuMsPerMixRequest, DEFAULT_POLICY, fmt, peakRpsForDau, perReplicaRps, recommend, Recommendation, SizingPolicy, STAGE_TITLES } from './sizing';
 import { MixEntry } from './traffic-mix';
 
 /** A load the report sizes for: peak requests/s directly, or daily active users. */
@@ -33,7 +34,7 @@ function recommendationSection(label: string, plan: Recommendation, dauLine?: st
     ...(dauLine ? [`- Load: ${dauLine}`] : [`- Load: ${fmt(plan.peakRps, 1)} req/s at peak`]),
     `- **${STAGE_TITLES[plan.stage]}**`,
     `- Machines: ${machinesText(plan)}`,
-    `- Replicas: ${APP_SERVICES.map((service) => `${service} ${plan.replicas[service]}`).join(', ')}`,
+    `- Replicas: ${SERVICES.map((service) => `${service} ${plan.replicas[service]}`).join(', ')}`,
     `- Bandwidth: ${plan.egressMbps} Mbps out, ${plan.ingressMbps} Mbps in`,
     '',
     'Arithmetic:',
@@ -56,7 +57,7 @@ export function capacityReport(
 ): string {
   const totalWeight = mix.reduce((sum, entry) => sum + entry.weight, 0);
   const perReplica = perReplicaRps(measured, policy);
-  const ourCpu = (step: StepRecord) => APP_SERVICES.reduce((sum, service) => sum + step.cpu[service], 0) + step.cpu.haproxy + step.cpu.nats + step.cpu.sandbox + step.cpu.loadGenerator + step.cpu.mysql + step.cpu.redis;
+  const ourCpu = (step: StepRecord) => SERVICES.reduce((sum, service) => sum + step.cpu[service], 0) + step.cpu.haproxy + step.cpu.nats + step.cpu.sandbox + step.cpu.loadGenerator + step.cpu.mysql + step.cpu.redis;
   const lines: string[] = [
     `# Capacity report, ${run.startedAt}`,
     '',
@@ -96,7 +97,7 @@ export function capacityReport(
     '',
     '| service | share of requests | CPU ms per request | req/s per replica at ' + `${policy.targetUtilisation * 100}% | RSS idle MB | RSS peak MB |`,
     '|---|---:|---:|---:|---:|---:|',
-    ...APP_SERVICES.map(
+    ...SERVICES.map(
       (service) =>
         `| ${service} | ${(measured.share[service] * 100).toFixed(1)}% | ${ms(measured.appCpuMsPerRequest[service])} | ${Number.isFinite(perReplica[service]) ? fmt(perReplica[service]) : '-'} | ${fmt(run.idleRssMb[service])} | ${fmt(measured.replicaRssMb[service])} |`,
     ),
@@ -129,7 +130,7 @@ export function capacityReport(
   for (const dau of [1_000, 10_000, 50_000, 100_000, 300_000, 1_000_000, 3_000_000]) {
     const { peakRps } = peakRpsForDau(dau, policy);
     const plan = recommend(measured, peakRps, policy);
-    lines.push(`| ${fmt(dau)} | ${fmt(peakRps, 1)} | ${STAGE_TITLES[plan.stage].split(':')[0]} | ${machinesText(plan)} | ${APP_SERVICES.map((s) => plan.replicas[s]).join('/')} | ${plan.egressMbps} Mbps |`);
+    lines.push(`| ${fmt(dau)} | ${fmt(peakRps, 1)} | ${STAGE_TITLES[plan.stage].split(':')[0]} | ${machinesText(plan)} | ${SERVICES.map((s) => plan.replicas[s]).join('/')} | ${plan.egressMbps} Mbps |`);
   }
   lines.push(
     '',

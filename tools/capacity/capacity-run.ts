@@ -1,7 +1,8 @@
-import { AppService, Infra, StepResult } from './sizing';
+import { SERVICES, ServiceName } from '../stack/cluster-options';
+import { Infra, StepResult } from './sizing';
 
 /** Where the CPU went during a step, in cores busy on average (1 = one core all the time). */
-export type CpuBreakdown = Record<AppService | Infra | 'sandbox' | 'loadGenerator' | 'machine', number>;
+export type CpuBreakdown = Record<ServiceName | Infra | 'sandbox' | 'loadGenerator' | 'machine', number>;
 
 /** One load step as recorded by the planner. */
 export interface StepRecord extends StepResult {
@@ -10,10 +11,10 @@ export interface StepRecord extends StepResult {
   non2xx: number;
   socketErrors: number;
   /** Requests each service's HAProxy backend answered during the step. */
-  perService: Record<AppService, number>;
+  perService: Record<ServiceName, number>;
   cpu: CpuBreakdown;
   /** Resident memory of each service's replica at the end of the step, MB. */
-  rssMb: Record<AppService, number>;
+  rssMb: Record<ServiceName, number>;
   /** Bytes HAProxy's public frontend sent and received during the step. */
   bytesOut: number;
   bytesIn: number;
@@ -26,11 +27,10 @@ export interface CapacityRun {
   p99TargetMs: number;
   stepSeconds: number;
   products: number;
-  idleRssMb: Record<AppService, number>;
+  idleRssMb: Record<ServiceName, number>;
   steps: StepRecord[];
 }
 
-const SERVICES: AppService[] = ['auth', 'catalog', 'orders', 'upload'];
 const INFRA_PARTS: Infra[] = ['haproxy', 'mysql', 'redis', 'nats'];
 
 /** The step the per-request costs are taken from: the knee, else the lightest step (flagged by the report). */
@@ -41,15 +41,15 @@ export function costStep(run: CapacityRun, knee: StepResult | undefined): StepRe
 /** Reduces a run to the figures the sizing arithmetic needs, taking per-request costs from `step`. */
 export function measurementFrom(run: CapacityRun, step: StepRecord): import('./sizing').CapacityMeasurement {
   const answered = SERVICES.reduce((total, service) => total + step.perService[service], 0) || 1;
-  const perService = (service: AppService) => step.perService[service] || 1;
+  const perService = (service: ServiceName) => step.perService[service] || 1;
   return {
     machine: { cores: run.machine.cores, memoryMb: run.machine.memoryMb },
     p99TargetMs: run.p99TargetMs,
     steps: run.steps,
-    share: Object.fromEntries(SERVICES.map((service) => [service, step.perService[service] / answered])) as Record<AppService, number>,
-    appCpuMsPerRequest: Object.fromEntries(SERVICES.map((service) => [service, (step.cpu[service] * step.seconds * 1000) / perService(service)])) as Record<AppService, number>,
+    share: Object.fromEntries(SERVICES.map((service) => [service, step.perService[service] / answered])) as Record<ServiceName, number>,
+    appCpuMsPerRequest: Object.fromEntries(SERVICES.map((service) => [service, (step.cpu[service] * step.seconds * 1000) / perService(service)])) as Record<ServiceName, number>,
     infraCpuMsPerRequest: Object.fromEntries(INFRA_PARTS.map((part) => [part, (step.cpu[part] * step.seconds * 1000) / answered])) as Record<Infra, number>,
-    replicaRssMb: Object.fromEntries(SERVICES.map((service) => [service, Math.max(...run.steps.map((s) => s.rssMb[service]))])) as Record<AppService, number>,
+    replicaRssMb: Object.fromEntries(SERVICES.map((service) => [service, Math.max(...run.steps.map((s) => s.rssMb[service]))])) as Record<ServiceName, number>,
     bytesOutPerRequest: step.bytesOut / answered,
     bytesInPerRequest: step.bytesIn / answered,
   };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseMetrics } from '../../libs/testing/src/metrics-scrape';
 import { runWrk } from '../bench/wrk-runner';
+import { SERVICES, ServiceName } from '../stack/cluster-options';
 import { LocalCluster } from '../stack/local-cluster';
 import { throwawayClusterOptions } from '../stack/throwaway-cluster';
 import { capacityChartSvg } from './capacity-chart';
@@ -11,7 +12,7 @@ import { capacityReport, SizingTarget } from './capacity-report';
 import { CapacityRun, CpuBreakdown, costStep, measurementFrom, StepRecord } from './capacity-run';
 import { prepareMixFixtures } from './capacity-fixtures';
 import { listProcesses, machineCpu, sampleProcess } from './process-sampler';
-import { allInOneRps, APP_SERVICES, AppService, cpuMsPerMixRequest, fmt, kneeStep, perReplicaRps, recommend, peakRpsForDau, STAGE_TITLES } from './sizing';
+import { allInOneRps, cpuMsPerMixRequest, INFRA, fmt, kneeStep, perReplicaRps, recommend, peakRpsForDau, STAGE_TITLES } from './sizing';
 import { TRAFFIC_MIX, writeMixScript } from './traffic-mix';
 
 // npm run capacity -- [--p99-ms 300] [--step-seconds 10] [--connections 1,2,4,8,16,32,64] [--products 3000]
@@ -61,6 +62,9 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
+/** An HAProxy backend of one of the services (`<service>` or `<service>_live`) in its Prometheus labels. */
+const BACKEND_PROXY = new RegExp(`^(${SERVICES.join('|')})(_live)?$`);
+
 const started = performance.now();
 const log = (line: string) => process.stderr.write(`[capacity ${clock()}] ${line}\n`);
 function clock(): string {
@@ -89,7 +93,7 @@ interface Snapshot {
   cpu: Map<keyof CpuBreakdown, number>;
   loadGenerator: number;
   machine: number;
-  perService: Record<AppService, number>;
+  perService: Record<ServiceName, number>;
   bytesOut: number;
   bytesIn: number;
 }
@@ -97,12 +101,12 @@ interface Snapshot {
 async function snapshot(cluster: LocalCluster, processes: Map<keyof CpuBreakdown, number[]>): Promise<Snapshot> {
   const text = await (await fetch(`${cluster.statsUrl}/metrics`)).text();
   const samples = parseMetrics(text);
-  const perService = Object.fromEntries(APP_SERVICES.map((service) => [service, 0])) as Record<AppService, number>;
+  const perService = Object.fromEntries(SERVICES.map((service) => [service, 0])) as Record<ServiceName, number>;
   let bytesOut = 0;
   let bytesIn = 0;
   for (const sample of samples) {
-    const backend = /^(auth|catalog|orders|upload)(_live)?$/.exec(sample.labels.proxy ?? '');
-    if (sample.name === 'haproxy_backend_http_responses_total' && backend) perService[backend[1] as AppService] += sample.value;
+    const backend = BACKEND_PROXY.exec(sample.labels.proxy ?? '');
+    if (sample.name === 'haproxy_backend_http_responses_total' && backend) perService[backend[1] as ServiceName] += sample.value;
     if (sample.name === 'haproxy_frontend_bytes_out_total' && sample.labels.proxy === 'public') bytesOut += sample.value;
     if (sample.name === 'haproxy_frontend_bytes_in_total' && sample.labels.proxy === 'public') bytesIn += sample.value;
   }
@@ -111,8 +115,8 @@ async function snapshot(cluster: LocalCluster, processes: Map<keyof CpuBreakdown
   return { at: performance.now(), cpu, loadGenerator: sampleProcess(process.pid)!.childrenCpuSeconds, machine: machineCpu().busySeconds, perService, bytesOut, bytesIn };
 }
 
-function replicaRss(cluster: LocalCluster): Record<AppService, number> {
-  const rss = Object.fromEntries(APP_SERVICES.map((service) => [service, 0])) as Record<AppService, number>;
+function replicaRss(cluster: LocalCluster): Record<ServiceName, number> {
+  const rss = Object.fromEntries(SERVICES.map((service) => [service, 0])) as Record<ServiceName, number>;
   for (const replica of cluster.replicas.values()) rss[replica.service] = Math.max(rss[replica.service], sampleProcess(replica.process.pid!)?.rssMb ?? 0);
   return rss;
 }
@@ -147,7 +151,7 @@ async function main(): Promise<void> {
     return writeReport(run, options, outDir);
   }
   const workDir = mkdtempSync(join(tmpdir(), 'capacity-'));
-  const cluster = new LocalCluster(throwawayClusterOptions(`capacity${process.pid}`, { auth: 1, catalog: 1, orders: 1, upload: 1 }, {
+  const cluster = new LocalCluster(throwawayClusterOptions(`capacity${process.pid}`, Object.fromEntries(SERVICES.map((service) => [service, 1])), {
     workDir,
     seedProducts: options.products,
     // Production settings except the rate limits (one client address sends everything) and the drain wait.
@@ -175,7 +179,7 @@ async function main(): Promise<void> {
       const after = await snapshot(cluster, processes);
       const seconds = (after.at - before.at) / 1000;
       const cpu = {} as CpuBreakdown;
-      for (const key of ['auth', 'catalog', 'orders', 'upload', 'haproxy', 'mysql', 'redis', 'nats', 'sandbox'] as const) cpu[key] = ((after.cpu.get(key) ?? 0) - (before.cpu.get(key) ?? 0)) / seconds;
+      for (const key of [...SERVICES, ...INFRA, 'sandbox'] as const) cpu[key] = ((after.cpu.get(key) ?? 0) - (before.cpu.get(key) ?? 0)) / seconds;
       cpu.loadGenerator = (after.loadGenerator - before.loadGenerator) / seconds;
       cpu.machine = (after.machine - before.machine) / seconds;
       const step: StepRecord = {
@@ -188,7 +192,7 @@ async function main(): Promise<void> {
         requests: result.requests,
         non2xx: result.non2xx,
         socketErrors: result.socketErrors,
-        perService: Object.fromEntries(APP_SERVICES.map((service) => [service, after.perService[service] - before.perService[service]])) as Record<AppService, number>,
+        perService: Object.fromEntries(SERVICES.map((service) => [service, after.perService[service] - before.perService[service]])) as Record<ServiceName, number>,
         cpu,
         rssMb: replicaRss(cluster),
         bytesOut: after.bytesOut - before.bytesOut,
@@ -233,9 +237,9 @@ function writeReport(run: CapacityRun, options: Options, outDir: string): void {
   const summary = [
     '',
     knee ? `Knee: ${fmt(knee.requestsPerSecond)} req/s at ${knee.connections} connections, p99 ${knee.p99Ms.toFixed(1)} ms (target ${run.p99TargetMs} ms)` : `No step met the p99 target of ${run.p99TargetMs} ms`,
-    `Per replica at 70% of a core: ${APP_SERVICES.map((service) => `${service} ${Number.isFinite(perReplica[service]) ? fmt(perReplica[service]) : '-'} req/s`).join(', ')}`,
+    `Per replica at 70% of a core: ${SERVICES.map((service) => `${service} ${Number.isFinite(perReplica[service]) ? fmt(perReplica[service]) : '-'} req/s`).join(', ')}`,
     `CPU per request of the mix: ${cpuMsPerMixRequest(measured).toFixed(2)} ms → one VM with everything at 70%: ${fmt(allInOneRps(measured, 2))} req/s on 2 vCPU, ${fmt(allInOneRps(measured, 4))} on 4, ${fmt(allInOneRps(measured, 8))} on 8`,
-    `Peak RSS per replica: ${APP_SERVICES.map((service) => `${service} ${fmt(measured.replicaRssMb[service])} MB`).join(', ')}`,
+    `Peak RSS per replica: ${SERVICES.map((service) => `${service} ${fmt(measured.replicaRssMb[service])} MB`).join(', ')}`,
     ...options.targets.map((target) => {
       const peak = 'dau' in target ? peakRpsForDau(target.dau).peakRps : target.peakRps;
       const plan = recommend(measured, peak);

@@ -1,6 +1,4 @@
-/** The services of the backend, as the capacity planner measures them. */
-export const APP_SERVICES = ['auth', 'catalog', 'orders', 'upload'] as const;
-export type AppService = (typeof APP_SERVICES)[number];
+import { SERVICES, ServiceName } from '../stack/cluster-options';
 
 /** The infrastructure processes whose CPU is measured beside the apps. */
 export const INFRA = ['haproxy', 'mysql', 'redis', 'nats'] as const;
@@ -23,13 +21,13 @@ export interface CapacityMeasurement {
   p99TargetMs: number;
   steps: StepResult[];
   /** Share of the mix's requests each service answered (sums to 1). */
-  share: Record<AppService, number>;
+  share: Record<ServiceName, number>;
   /** CPU milliseconds a service's replicas spent per request of that service. */
-  appCpuMsPerRequest: Record<AppService, number>;
+  appCpuMsPerRequest: Record<ServiceName, number>;
   /** CPU milliseconds HAProxy, MySQL, Redis and NATS spent per request of the whole mix. */
   infraCpuMsPerRequest: Record<Infra, number>;
   /** Peak resident memory of one replica of each service, MB. */
-  replicaRssMb: Record<AppService, number>;
+  replicaRssMb: Record<ServiceName, number>;
   /** Bytes sent to clients and received from them per request of the mix (HAProxy's frontend). */
   bytesOutPerRequest: number;
   bytesInPerRequest: number;
@@ -85,7 +83,7 @@ export interface Recommendation {
   peakRps: number;
   stage: Stage;
   machines: MachinePlan[];
-  replicas: Record<AppService, number>;
+  replicas: Record<ServiceName, number>;
   egressMbps: number;
   ingressMbps: number;
   /** One line per step of the arithmetic, in order. */
@@ -109,13 +107,13 @@ export function peakRpsForDau(dau: number, policy: SizingPolicy = DEFAULT_POLICY
 }
 
 /** Requests/s one replica of each service answers at the target utilisation of one core (a Node.js replica runs on one). */
-export function perReplicaRps(measured: CapacityMeasurement, policy: SizingPolicy = DEFAULT_POLICY): Record<AppService, number> {
-  return Object.fromEntries(APP_SERVICES.map((service) => [service, measured.appCpuMsPerRequest[service] > 0 ? (1000 * policy.targetUtilisation) / measured.appCpuMsPerRequest[service] : Infinity])) as Record<AppService, number>;
+export function perReplicaRps(measured: CapacityMeasurement, policy: SizingPolicy = DEFAULT_POLICY): Record<ServiceName, number> {
+  return Object.fromEntries(SERVICES.map((service) => [service, measured.appCpuMsPerRequest[service] > 0 ? (1000 * policy.targetUtilisation) / measured.appCpuMsPerRequest[service] : Infinity])) as Record<ServiceName, number>;
 }
 
 /** CPU milliseconds one request of the mix costs the whole stack: apps weighted by their share, plus the shared parts. */
 export function cpuMsPerMixRequest(measured: CapacityMeasurement): number {
-  const apps = APP_SERVICES.reduce((total, service) => total + measured.share[service] * measured.appCpuMsPerRequest[service], 0);
+  const apps = SERVICES.reduce((total, service) => total + measured.share[service] * measured.appCpuMsPerRequest[service], 0);
   return apps + INFRA.reduce((total, part) => total + measured.infraCpuMsPerRequest[part], 0);
 }
 
@@ -128,8 +126,8 @@ export function allInOneRps(measured: CapacityMeasurement, vcpu: number, policy:
 export function recommend(measured: CapacityMeasurement, peakRps: number, policy: SizingPolicy = DEFAULT_POLICY): Recommendation {
   const u = policy.targetUtilisation;
   const lines: string[] = [];
-  const appCores = {} as Record<AppService, number>;
-  for (const service of APP_SERVICES) {
+  const appCores = {} as Record<ServiceName, number>;
+  for (const service of SERVICES) {
     appCores[service] = (peakRps * measured.share[service] * measured.appCpuMsPerRequest[service]) / 1000;
     lines.push(`${service}: ${fmt(peakRps, 1)} req/s × ${pct(measured.share[service])} of the mix × ${fmt(measured.appCpuMsPerRequest[service], 2)} ms CPU = ${fmt(appCores[service], 2)} cores`);
   }
@@ -143,7 +141,7 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
   const allInOne = all / u;
   lines.push(`all on one VM: ${fmt(all, 2)} cores busy / ${u} target utilisation = ${fmt(allInOne, 2)} vCPU`);
 
-  const replicaMemory = (service: AppService) => measured.replicaRssMb[service] * policy.rssHeadroom;
+  const replicaMemory = (service: ServiceName) => measured.replicaRssMb[service] * policy.rssHeadroom;
   const infraMemory = MEMORY_MB.os + MEMORY_MB.mysqlSmall + MEMORY_MB.redis + MEMORY_MB.nats + MEMORY_MB.haproxy;
 
   const egressMbps = (peakRps * measured.bytesOutPerRequest * 8) / 1e6;
@@ -152,16 +150,16 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
   lines.push(`ingress: ${fmt(peakRps, 1)} req/s × ${fmt(measured.bytesInPerRequest)} bytes × 8 = ${fmt(ingressMbps, 2)} Mbps`);
 
   const replicasFor = (minimum: number) =>
-    Object.fromEntries(APP_SERVICES.map((service) => [service, Math.max(minimum, Math.ceil(appCores[service] / u))])) as Record<AppService, number>;
+    Object.fromEntries(SERVICES.map((service) => [service, Math.max(minimum, Math.ceil(appCores[service] / u))])) as Record<ServiceName, number>;
 
   let stage: Stage;
   let machines: MachinePlan[];
   let replicas = replicasFor(1);
-  const singleMemory = sum(APP_SERVICES.map((service) => replicas[service] * replicaMemory(service))) + infraMemory;
+  const singleMemory = sum(SERVICES.map((service) => replicas[service] * replicaMemory(service))) + infraMemory;
   const single = VM_SIZES.find((size) => size.vcpu <= 8 && size.vcpu >= allInOne && size.memoryGb * 1024 >= singleMemory);
   if (single) {
     stage = single.vcpu <= 2 ? 'one-small-vm' : 'one-bigger-vm';
-    lines.push(`memory: replicas ${APP_SERVICES.map((s) => `${replicas[s]} × ${fmt(replicaMemory(s))} MB`).join(' + ')} + ${infraMemory} MB (OS, MySQL, Redis, NATS, HAProxy) = ${fmt(singleMemory)} MB`);
+    lines.push(`memory: replicas ${SERVICES.map((s) => `${replicas[s]} × ${fmt(replicaMemory(s))} MB`).join(' + ')} + ${infraMemory} MB (OS, MySQL, Redis, NATS, HAProxy) = ${fmt(singleMemory)} MB`);
     machines = [{ role: 'all-in-one: HAProxy, apps, MySQL, Redis, NATS', count: 1, size: single }];
     lines.push(`→ ${single.vcpu} vCPU / ${single.memoryGb} GB holds ${fmt(allInOne, 2)} vCPU and ${fmt(singleMemory)} MB`);
   } else {
@@ -174,7 +172,7 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
     const cache = smallestVm(cacheCores, 4);
     if (appVmCores <= 8) {
       stage = 'split-database-and-cache';
-      const memory = sum(APP_SERVICES.map((service) => replicas[service] * replicaMemory(service))) + MEMORY_MB.os + MEMORY_MB.haproxy;
+      const memory = sum(SERVICES.map((service) => replicas[service] * replicaMemory(service))) + MEMORY_MB.os + MEMORY_MB.haproxy;
       const size = VM_SIZES.find((candidate) => candidate.vcpu >= appVmCores && candidate.memoryGb * 1024 >= memory) ?? VM_SIZES[VM_SIZES.length - 1];
       lines.push(`apps + HAProxy: ${fmt(appVmCores, 2)} vCPU, ${fmt(memory)} MB → one ${size.vcpu} vCPU / ${size.memoryGb} GB VM`);
       machines = [
@@ -199,7 +197,7 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
     }
     lines.push(`MySQL: ${fmt(dbCores, 2)} vCPU → ${database.vcpu} vCPU / ${database.memoryGb} GB (buffer pool about half of it); Redis + NATS: ${fmt(cacheCores, 2)} vCPU → ${cache.vcpu} vCPU / ${cache.memoryGb} GB`);
   }
-  lines.push(`replicas (one core each at ${u}, ${stage === 'one-small-vm' || stage === 'one-bigger-vm' ? 'at least one' : 'at least two for failover'}): ${APP_SERVICES.map((s) => `${s} ${replicas[s]}`).join(', ')}`);
+  lines.push(`replicas (one core each at ${u}, ${stage === 'one-small-vm' || stage === 'one-bigger-vm' ? 'at least one' : 'at least two for failover'}): ${SERVICES.map((s) => `${s} ${replicas[s]}`).join(', ')}`);
   return { peakRps, stage, machines, replicas, egressMbps: bandwidthPlan(egressMbps / u), ingressMbps: bandwidthPlan(ingressMbps / u), arithmetic: lines };
 }
 

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServiceName } from '../stack/cluster-options';
 
 /** One kind of request in the mix: its share of all requests and the service that answers it. */
 export interface MixEntry {
   kind: string;
   weight: number;
-  service: 'auth' | 'catalog' | 'orders' | 'upload';
+  service: ServiceName;
   what: string;
 }
 

@@ -1,3 +1,5 @@
+import { SERVICES, ServiceName } from '../stack/cluster-options';
+
 /** One app replica behind the load balancer. */
 export interface HaproxyServer {
   name: string;
@@ -6,7 +8,7 @@ export interface HaproxyServer {
 }
 
 /** The services the public frontend routes to, one backend each. */
-export type HaproxyBackendName = 'auth' | 'catalog' | 'orders' | 'upload';
+export type HaproxyBackendName = ServiceName;
 
 /** The optional HTTPS listener: TLS termination with HTTP/2, plain HTTP redirected, ACME challenges passed through. */
 export interface HaproxyTlsInput {
@@ -36,7 +38,7 @@ export interface HaproxyConfigInput {
 }
 
 /** The backends in the order they appear in the template. */
-export const HAPROXY_BACKENDS: readonly HaproxyBackendName[] = ['auth', 'catalog', 'orders', 'upload'];
+export const HAPROXY_BACKENDS: readonly HaproxyBackendName[] = SERVICES;
 
 const SERVER_NAME = /^[a-z0-9-]+$/;
 const HOST = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])$/;
