@@ -7,6 +7,7 @@ import { runWrk } from '../bench/wrk-runner';
 import { SERVICES, ServiceName } from '../stack/cluster-options';
 import { LocalCluster } from '../stack/local-cluster';
 import { throwawayClusterOptions } from '../stack/throwaway-cluster';
+import { ProgressBar } from '../terminal/progress-bar';
 import { capacityChartSvg } from './capacity-chart';
 import { capacityReport, SizingTarget } from './capacity-report';
 import { CapacityRun, CpuBreakdown, costStep, measurementFrom, StepRecord } from './capacity-run';
@@ -128,16 +129,13 @@ function progress(label: string, seconds: number): () => void {
     return () => undefined;
   }
   const begin = performance.now();
-  const draw = () => {
-    const elapsed = Math.min(seconds, (performance.now() - begin) / 1000);
-    const filled = Math.round((elapsed / seconds) * 20);
-    process.stderr.write(`\r[capacity ${clock()}] ${label} [${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${elapsed.toFixed(0)}/${seconds} s `);
-  };
+  const bar = new ProgressBar(() => `[capacity ${clock()}] ${label}`, seconds, { width: 20, whenDone: 'clear', detail: (done, total) => ` ${done.toFixed(0)}/${total} s ` });
+  const draw = () => bar.update((performance.now() - begin) / 1000);
   draw();
   const timer = setInterval(draw, 500);
   return () => {
     clearInterval(timer);
-    process.stderr.write('\r\x1b[K');
+    bar.finish();
   };
 }
 

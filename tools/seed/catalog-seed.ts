@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { titleSearchTerms } from '../../apps/catalog/src/services/search-terms';
-import { ProgressBar } from './progress-bar';
+import { ProgressBar } from '../terminal/progress-bar';
 import { seedId } from './seed-ids';
 
 /** How much demo data to make. */
@@ -35,7 +35,7 @@ async function insertIgnore(dataSource: DataSource, table: string, columns: stri
 export async function seedCatalog(dataSource: DataSource, size: CatalogSeedSize, progress = true): Promise<void> {
   const leafCategories = categories().filter((category) => category.parentId);
   await insertIgnore(dataSource, 'categories', ['id', 'parent_id', 'name', 'sort_order'], categories().map((c) => [c.id, c.parentId, c.name, c.sortOrder]));
-  const bar = progress ? new ProgressBar('products', size.products) : undefined;
+  const bar = progress ? new ProgressBar('products'.padEnd(12), size.products) : undefined;
   for (let offset = 0; offset < size.products; offset += BATCH) {
     const products: unknown[][] = [];
     const skus: unknown[][] = [];
