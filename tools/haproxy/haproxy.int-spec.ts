@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingHttpHeaders, request, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serverStates, setServerState, waitForServerStatus } from './haproxy-runtime';
@@ -63,6 +63,35 @@ function send(port: number, method: string, path: string, headers: Record<string
     req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 5 s`)));
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** Writes `parts` on a raw TCP connection (300 ms apart), reads until HAProxy closes it, and parses the one reply. */
+function sendRaw(port: number, ...parts: string[]): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => socket.destroy(new Error('raw request: not closed within 5 s')), 5000);
+    socket.on('connect', async () => {
+      for (const part of parts) {
+        socket.write(part);
+        await new Promise((next) => setTimeout(next, 300));
+      }
+    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // HAProxy may reset a connection it refused while the request is still arriving: the reply read so far counts.
+    let failure: Error | undefined;
+    socket.on('error', (error) => (failure = error));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      if (chunks.length === 0) return reject(failure ?? new Error('raw request: closed without a reply'));
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head, ...rest] = text.split('\r\n\r\n');
+      const [statusLine, ...headerLines] = head.split('\r\n');
+      const headers: IncomingHttpHeaders = {};
+      for (const line of headerLines) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(statusLine)?.[1] ?? 0), headers, body: rest.join('\r\n\r\n') });
+    });
   });
 }
 
@@ -143,6 +172,41 @@ describe('HAProxy in front of two replicas', () => {
     expect(reply.status).toBe(503);
     expect(JSON.parse(reply.body)).toEqual({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable', requestId: 'req-503' });
     expect(reply.headers['x-request-id']).toBe('req-503');
+  });
+
+  describe('errors HAProxy answers itself, over a raw connection', () => {
+    const expectEnvelope = (reply: Reply, statusCode: number, code: string, requestId?: string) => {
+      expect(reply.status).toBe(statusCode);
+      expect(reply.headers['content-type']).toBe('application/json');
+      expect(reply.headers['x-request-id']).toMatch(requestId ?? /^[0-9a-f-]{36}$/);
+      expect(JSON.parse(reply.body)).toEqual({ statusCode, code, message: expect.any(String), requestId: reply.headers['x-request-id'] });
+    };
+
+    it('answers 503 SERVICE_UNAVAILABLE for a backend with no servers', async () => {
+      expectEnvelope(await sendRaw(publicPort, 'GET /api/orders/1 HTTP/1.1\r\nHost: api\r\nConnection: close\r\n\r\n'), 503, 'SERVICE_UNAVAILABLE');
+    });
+
+    it('answers 400 VALIDATION_FAILED, with the caller\'s request id, for a chunked body that is not chunked', async () => {
+      const reply = await sendRaw(publicPort, 'POST /api/auth/x HTTP/1.1\r\nHost: api\r\nX-Request-Id: req-bad-chunk\r\nTransfer-Encoding: chunked\r\n\r\n', 'zz\r\nabc\r\n0\r\n\r\n');
+      expectEnvelope(reply, 400, 'VALIDATION_FAILED', 'req-bad-chunk');
+    });
+
+    // HAProxy 2.6's HTTP/1 parser answers these before any stream or rule exists, with its built-in HTML
+    // (only an empty errorfile is honoured there: haproxy/haproxy#3032). Refused with 400 and closed either way.
+    const unparsable: [string, string][] = [
+      ['a negative Content-Length', 'POST /api/auth/x HTTP/1.1\r\nHost: api\r\nContent-Length: -1\r\n\r\n'],
+      ['an absolute URI whose authority is not the Host', 'GET http://x/api/auth/x HTTP/1.1\r\nHost: api\r\n\r\n'],
+      ['headers over 64 KB', `GET /api/auth/x HTTP/1.1\r\nHost: api\r\nX-Big: ${'a'.repeat(70 * 1024)}\r\n\r\n`],
+    ];
+    it.each(unparsable)('refuses %s with 400 and closes the connection', async (_, request) => {
+      const reply = await sendRaw(publicPort, request);
+      expect(reply.status).toBe(400);
+      expect(reply.headers.connection).toMatch(/close/i);
+    });
+    // Fails (so passes) on HAProxy 2.6; when it starts passing, the HAProxy in use honours the envelopes: make it an it.each.
+    it.failing.each(unparsable)('answers %s with the JSON envelope (not on HAProxy 2.6)', async (_, request) => {
+      expectEnvelope(await sendRaw(publicPort, request), 400, 'VALIDATION_FAILED');
+    });
   });
 
   it('balances /api/auth over both replicas and forwards X-Request-Id and X-Forwarded-For', async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepoRoot } from './find-repo-root';
+import { httpErrorLines, routeNotFoundLine } from './haproxy-error-replies';
 import { HAPROXY_BACKENDS, HaproxyConfigInput, HaproxyServer, HaproxyTlsInput, validateHaproxyConfigInput } from './haproxy-config-input';
 
 export type { HaproxyBackendName, HaproxyConfigInput, HaproxyServer, HaproxyTlsInput } from './haproxy-config-input';
@@ -48,6 +49,8 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
     publicBind: input.publicBind,
     statsBind: input.statsBind,
     runtimeSocket: input.runtimeSocket,
+    httpErrors: httpErrorLines(),
+    routeNotFound: routeNotFoundLine(),
     ...tlsValues(input.tls),
   };
   for (const backend of HAPROXY_BACKENDS) values[`${backend}Servers`] = serverLines(input.backends[backend]);
