@@ -110,6 +110,18 @@ describe('deploy/k8s', () => {
       expect(missingVariables(app, set)).toEqual([]);
     });
 
+    it('believes X-Forwarded-For from the ingress controller\'s address range only, not the whole pod network', () => {
+      const config = resources.find((r) => r.kind === 'ConfigMap' && r.metadata.name.startsWith('miniprogram-config'))!;
+      const entries = (config.data as Record<string, string>).TRUSTED_PROXIES.split(',').map((entry) => entry.trim());
+      expect(entries.length).toBeGreaterThan(0);
+      for (const entry of entries) {
+        const match = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(entry);
+        expect([entry, Boolean(match)]).toEqual([entry, true]);
+        // A /24 at most: one reserved pool, where 10.0.0.0/8 trusted every pod.
+        expect([entry, Number(match![2] ?? 32) >= 24]).toEqual([entry, true]);
+      }
+    });
+
     it('runs the migrate Job with every service database', () => {
       const [job] = of(resources, 'Job');
       const [container] = podSpec(job).containers;
