@@ -28,7 +28,9 @@ import { OrderQueries } from './services/order-queries.service';
 import { OrderSweeper } from './services/order-sweeper.service';
 import { OrdersMetrics } from './services/orders-metrics';
 import { OrderTransitions } from './services/order-transitions.service';
-import { PaymentService } from './services/payment.service';
+import { PaymentNotificationService } from './services/payment-notification.service';
+import { PaymentReconciliationService } from './services/payment-reconciliation.service';
+import { PaymentStartService } from './services/payment-start.service';
 import { RefundService } from './services/refund.service';
 import { StockSettlement } from './services/stock-settlement.service';
 
@@ -59,7 +61,9 @@ export class OrdersModule {
         OrderQueries,
         StockSettlement,
         RefundService,
-        PaymentService,
+        PaymentReconciliationService,
+        PaymentStartService,
+        PaymentNotificationService,
         OrderLifecycle,
         OrderPlacement,
         OrderSweeper,

@@ -10,7 +10,7 @@ import { RequestPaymentParams } from '../payments/wechat-pay-crypto';
 import { OrderLifecycle } from '../services/order-lifecycle.service';
 import { OrderPlacement } from '../services/order-placement.service';
 import { OrderQueries } from '../services/order-queries.service';
-import { PaymentService } from '../services/payment.service';
+import { PaymentStartService } from '../services/payment-start.service';
 import { userIdOf } from './principal';
 
 @Controller('api/orders')
@@ -19,7 +19,7 @@ export class OrderController {
     private readonly placement: OrderPlacement,
     private readonly queries: OrderQueries,
     private readonly lifecycle: OrderLifecycle,
-    private readonly payments: PaymentService,
+    private readonly payments: PaymentStartService,
   ) {}
 
   @Idempotent()

@@ -3,12 +3,12 @@ import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '#libs/auth';
 import { KeepRawBody } from '../payments/raw-body.hook';
 import type { RawBodyRequest } from '../payments/raw-body.hook';
-import { PaymentService } from '../services/payment.service';
+import { PaymentNotificationService } from '../services/payment-notification.service';
 
 /** WeChat Pay's notifications: no token (WeChat Pay signs them instead), never throttled (WeChat Pay retries are normal). */
 @Controller('api/orders/payments/wechat')
 export class PaymentNotifyController {
-  constructor(private readonly payments: PaymentService) {}
+  constructor(private readonly notifications: PaymentNotificationService) {}
 
   @Public()
   @SkipThrottle({ default: true, sensitive: true })
@@ -16,6 +16,6 @@ export class PaymentNotifyController {
   @KeepRawBody()
   @HttpCode(204)
   notify(@Req() request: RawBodyRequest): Promise<void> {
-    return this.payments.handleNotification(request.headers, request.rawBody, String(request.id));
+    return this.notifications.handleNotification(request.headers, request.rawBody, String(request.id));
   }
 }

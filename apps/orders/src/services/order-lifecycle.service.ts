@@ -8,7 +8,7 @@ import { Actor, OrderRepository } from '../repositories/order.repository';
 import { OrderQueries } from './order-queries.service';
 import { AppliedDecision, OrderTransitions } from './order-transitions.service';
 import { OrdersMetrics } from './orders-metrics';
-import { PaymentService } from './payment.service';
+import { PaymentReconciliationService } from './payment-reconciliation.service';
 import { refundDue, RefundService } from './refund.service';
 import { StockSettlement } from './stock-settlement.service';
 
@@ -30,7 +30,7 @@ export class OrderLifecycle {
     private readonly queries: OrderQueries,
     private readonly settlement: StockSettlement,
     private readonly refunds: RefundService,
-    private readonly payments: PaymentService,
+    private readonly reconciliation: PaymentReconciliationService,
     private readonly expiry: OrderExpiryScheduler,
     private readonly metrics: OrdersMetrics,
   ) {}
@@ -74,7 +74,7 @@ export class OrderLifecycle {
     if (!order?.placedAt || order.status !== 'pending_payment') return 'skipped';
     if (order.expiresAt.getTime() > Date.now() + EXPIRY_TOLERANCE_MS) return 'not_due';
     try {
-      const paid = await this.payments.reconcile(order);
+      const paid = await this.reconciliation.reconcile(order);
       if (paid !== 'unpaid') return 'paid';
     } catch (error) {
       this.logger.warn({ msg: 'could not ask WeChat Pay about an expiring order; cancelling it (a late payment is refunded)', orderId, error: (error as Error).message });
