@@ -102,6 +102,7 @@ describe('HAProxy in front of two replicas', () => {
   let statsPort: number;
   let haproxy: ChildProcess;
   let haproxyOutput = '';
+  let haproxyLog = '';
   let a: Replica;
   let b: Replica;
   const get = (path: string, headers?: Record<string, string>) => send(publicPort, 'GET', path, headers);
@@ -125,7 +126,8 @@ describe('HAProxy in front of two replicas', () => {
       },
     });
     writeFileSync(join(dir, 'haproxy.cfg'), config);
-    haproxy = spawn('haproxy', ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    haproxy = spawn('haproxy', ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    haproxy.stdout?.on('data', (chunk: Buffer) => (haproxyLog += chunk.toString()));
     haproxy.stderr?.on('data', (chunk: Buffer) => (haproxyOutput = (haproxyOutput + chunk.toString()).slice(-4000)));
     haproxy.on('error', (error) => (haproxyOutput += `\n${error.message}`));
 
@@ -149,6 +151,21 @@ describe('HAProxy in front of two replicas', () => {
     await Promise.all([a, b].filter(Boolean).map((replica) => (replica.server.listening ? stopReplica(replica) : undefined)));
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 10_000);
+
+  it('logs the path and the request id, never the query (signed links carry exp and sig)', async () => {
+    const reply = await get('/api/auth/uploads/01J/content?exp=1893456000&sig=SIGNATUREVALUEAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&variant=thumb', { 'x-request-id': 'log-check-1' });
+    expect(reply.status).toBe(200);
+    const deadline = Date.now() + 3000;
+    while (!haproxyLog.includes('log-check-1') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const line = haproxyLog.split('\n').find((entry) => entry.includes('log-check-1'));
+    expect(line).toContain('"GET /api/auth/uploads/01J/content HTTP/1.1"');
+    expect(haproxyLog).not.toMatch(/SIGNATUREVALUE|1893456000/);
+  });
+
+  it("announces its own keep-alive timeout, not the app's longer one", async () => {
+    const reply = await get('/api/auth/me');
+    expect(reply.headers['keep-alive']).toBe('timeout=9');
+  });
 
   it('answers its own GET /health with 200', async () => {
     const reply = await get('/health');
