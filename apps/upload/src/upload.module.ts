@@ -17,11 +17,11 @@ import { PresignedUploadService } from './services/presigned-upload.service';
 import { StorageSweeperService } from './services/storage-sweeper.service';
 import { ThumbnailService } from './services/thumbnail.service';
 import { UploadFilesService } from './services/upload-files.service';
-import { UploadLinkSigner } from './services/upload-links';
-import { UploadPolicy } from './services/upload-policy';
-import { UploadStore } from './services/upload-store.service';
+import { UploadLinkSignerService } from './services/upload-link-signer.service';
+import { UploadPolicyService } from './services/upload-policy.service';
+import { UploadStoreService } from './services/upload-store.service';
 import { UPLOAD_SCHEMA } from './upload-schema';
-import { storageProvider } from './storage/storage.provider';
+import { storageProvider } from './clients/storage.provider';
 
 /** The upload service: files from wx.uploadFile into object storage, typed by their bytes, served with thumbnails. */
 @Module({})
@@ -36,14 +36,14 @@ export class UploadModule {
         storageProvider,
         UploadRepository,
         UploadIntentRepository,
-        UploadPolicy,
-        UploadLinkSigner,
+        UploadPolicyService,
+        UploadLinkSignerService,
         OptionalPrincipal,
         ThumbnailService,
         ThumbnailJobs,
         StorageSweeperService,
         StorageSweepJobs,
-        UploadStore,
+        UploadStoreService,
         MultipartUploadService,
         PresignedUploadService,
         UploadFilesService,

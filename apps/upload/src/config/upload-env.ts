@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { BooleanFromEnv, ServiceEnv } from '#libs/config';
-import { DETECTABLE_TYPES } from '../services/file-type-sniffer';
+import { DETECTABLE_TYPES } from '../helpers/file-type-sniffer';
 
 const toList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim().toLowerCase()).filter(Boolean) : value);
 const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;

@@ -8,7 +8,7 @@ import { UploadDto } from '../dtos/upload.dto';
 import { ContentDeliveryService } from '../services/content-delivery.service';
 import { OptionalPrincipal } from '../services/optional-principal';
 import { ReadAccess, UploadFilesService } from '../services/upload-files.service';
-import { UploadLinkSigner } from '../services/upload-links';
+import { UploadLinkSignerService } from '../services/upload-link-signer.service';
 
 /** Reads: open to anyone for public files and signed links, to the owner and staff (by token) otherwise. */
 @Public()
@@ -18,7 +18,7 @@ export class UploadContentController {
     private readonly files: UploadFilesService,
     private readonly delivery: ContentDeliveryService,
     private readonly principals: OptionalPrincipal,
-    private readonly links: UploadLinkSigner,
+    private readonly links: UploadLinkSignerService,
   ) {}
 
   @Get(':id')

@@ -1,4 +1,4 @@
-import { PresignedUpload } from '../storage/storage-driver';
+import { PresignedUpload } from '../clients/storage-driver';
 
 /** The reply to a presign: where to send the file, then POST /api/uploads/:id/confirm. */
 export class PresignedUploadDto {

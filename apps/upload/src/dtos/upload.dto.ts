@@ -1,5 +1,5 @@
 import { Upload } from '../entities/upload.entity';
-import { UploadLinks } from '../services/upload-links';
+import { UploadLinks } from '../services/upload-link-signer.service';
 
 /** An upload as its owner (or anyone, for public files) sees it. */
 export class UploadDto {

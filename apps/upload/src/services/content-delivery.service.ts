@@ -4,10 +4,10 @@ import { APP_CONFIG } from '#libs/config';
 import { AppError } from '#libs/errors';
 import { UploadEnv } from '../config/upload-env';
 import { Upload } from '../entities/upload.entity';
-import { ObjectMissingError, STORAGE_DRIVER } from '../storage/storage-driver';
-import type { StorageDriver } from '../storage/storage-driver';
-import { contentDisposition } from './filename';
-import { noneMatch, parseRange } from './http-ranges';
+import { ObjectMissingError, STORAGE_DRIVER } from '../clients/storage-driver';
+import type { StorageDriver } from '../clients/storage-driver';
+import { contentDisposition } from '../helpers/filename';
+import { noneMatch, parseRange } from '../helpers/http-ranges';
 
 /** A response to GET .../content, for the controller to send as it is. */
 export interface ContentReply {

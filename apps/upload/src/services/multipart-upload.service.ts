@@ -5,9 +5,9 @@ import type { Principal } from '#libs/auth';
 import { AppError } from '#libs/errors';
 import { Upload } from '../entities/upload.entity';
 import { UploadMetrics } from '../metrics/upload.metrics';
-import { checkFilename } from './filename';
-import { UploadPolicy } from './upload-policy';
-import { UploadStore } from './upload-store.service';
+import { checkFilename } from '../helpers/filename';
+import { UploadPolicyService } from './upload-policy.service';
+import { UploadStoreService } from './upload-store.service';
 
 /** Room for the multipart framing and the small form fields around the file. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -38,8 +38,8 @@ function fieldFlag(field: MultipartFile['fields'][string]): boolean | undefined 
 @Injectable()
 export class MultipartUploadService {
   constructor(
-    private readonly policy: UploadPolicy,
-    private readonly store: UploadStore,
+    private readonly policy: UploadPolicyService,
+    private readonly store: UploadStoreService,
     private readonly metrics: UploadMetrics,
   ) {}
 

@@ -12,15 +12,15 @@ import { Upload } from '../entities/upload.entity';
 import { UploadMetrics } from '../metrics/upload.metrics';
 import { UploadIntentRepository } from '../repositories/upload-intent.repository';
 import { UploadRepository } from '../repositories/upload.repository';
-import { STORAGE_DRIVER } from '../storage/storage-driver';
-import type { StorageDriver } from '../storage/storage-driver';
-import { FileInspector } from './file-inspector';
-import { typeClaimedByName } from './file-type-sniffer';
-import { checkFilename } from './filename';
-import { isOwner } from './upload-access';
-import { allKeys, originalKey } from './upload-keys';
-import { UploadPolicy } from './upload-policy';
-import { UploadStore } from './upload-store.service';
+import { STORAGE_DRIVER } from '../clients/storage-driver';
+import type { StorageDriver } from '../clients/storage-driver';
+import { FileInspector } from '../helpers/file-inspector';
+import { typeClaimedByName } from '../helpers/file-type-sniffer';
+import { checkFilename } from '../helpers/filename';
+import { isOwner } from '../helpers/upload-access';
+import { allKeys, originalKey } from '../helpers/upload-keys';
+import { UploadPolicyService } from './upload-policy.service';
+import { UploadStoreService } from './upload-store.service';
 
 /**
  * Direct uploads to object storage (s3 driver): a presigned POST binding the exact size and type, then a
@@ -31,10 +31,10 @@ export class PresignedUploadService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: UploadEnv,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
-    private readonly policy: UploadPolicy,
+    private readonly policy: UploadPolicyService,
     private readonly intents: UploadIntentRepository,
     private readonly uploads: UploadRepository,
-    private readonly store: UploadStore,
+    private readonly store: UploadStoreService,
     private readonly metrics: UploadMetrics,
   ) {}
 

@@ -3,8 +3,8 @@ import { APP_CONFIG } from '#libs/config';
 import { UploadEnv } from '../config/upload-env';
 import { UploadIntentRepository } from '../repositories/upload-intent.repository';
 import { UploadRepository } from '../repositories/upload.repository';
-import { STORAGE_DRIVER } from '../storage/storage-driver';
-import type { StorageDriver } from '../storage/storage-driver';
+import { STORAGE_DRIVER } from '../clients/storage-driver';
+import type { StorageDriver } from '../clients/storage-driver';
 
 /** What one sweep removed or retried. */
 export interface SweepReport {

@@ -5,10 +5,10 @@ import sharp from 'sharp';
 import { APP_CONFIG } from '#libs/config';
 import { UploadEnv } from '../config/upload-env';
 import { UploadRepository } from '../repositories/upload.repository';
-import { STORAGE_DRIVER } from '../storage/storage-driver';
-import type { StorageDriver } from '../storage/storage-driver';
-import { THUMBNAILED_TYPES } from './file-type-sniffer';
-import { thumbnailKey } from './upload-keys';
+import { STORAGE_DRIVER } from '../clients/storage-driver';
+import type { StorageDriver } from '../clients/storage-driver';
+import { THUMBNAILED_TYPES } from '../helpers/file-type-sniffer';
+import { thumbnailKey } from '../helpers/upload-keys';
 
 // One libvips thread per image and no operation cache: a replica's memory stays flat under load.
 sharp.concurrency(1);

@@ -7,11 +7,11 @@ import { UploadDto } from '../dtos/upload.dto';
 import { Upload } from '../entities/upload.entity';
 import { UploadIntentRepository } from '../repositories/upload-intent.repository';
 import { UploadRepository } from '../repositories/upload.repository';
-import { STORAGE_DRIVER } from '../storage/storage-driver';
-import type { StorageDriver } from '../storage/storage-driver';
-import { canDelete, canRead } from './upload-access';
-import { allKeys } from './upload-keys';
-import { SignedLink, UploadLinkSigner } from './upload-links';
+import { STORAGE_DRIVER } from '../clients/storage-driver';
+import type { StorageDriver } from '../clients/storage-driver';
+import { canDelete, canRead } from '../helpers/upload-access';
+import { allKeys } from '../helpers/upload-keys';
+import { SignedLink, UploadLinkSignerService } from './upload-link-signer.service';
 
 const ANNOUNCE_TIMEOUT_MS = 1000;
 
@@ -30,7 +30,7 @@ export class UploadFilesService {
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly uploads: UploadRepository,
     private readonly intents: UploadIntentRepository,
-    private readonly links: UploadLinkSigner,
+    private readonly links: UploadLinkSignerService,
     private readonly bus: MessageBus,
   ) {}
 

@@ -10,12 +10,12 @@ import { Upload } from '../entities/upload.entity';
 import { ThumbnailJobs } from '../jobs/thumbnail.jobs';
 import { UploadIntentRepository } from '../repositories/upload-intent.repository';
 import { NewUpload, UploadRepository } from '../repositories/upload.repository';
-import { STORAGE_DRIVER } from '../storage/storage-driver';
-import type { StorageDriver } from '../storage/storage-driver';
-import { FileInspector, InspectionResult } from './file-inspector';
-import { THUMBNAILED_TYPES } from './file-type-sniffer';
-import { allKeys, originalKey } from './upload-keys';
-import { UploadPolicy } from './upload-policy';
+import { STORAGE_DRIVER } from '../clients/storage-driver';
+import type { StorageDriver } from '../clients/storage-driver';
+import { FileInspector, InspectionResult } from '../helpers/file-inspector';
+import { THUMBNAILED_TYPES } from '../helpers/file-type-sniffer';
+import { allKeys, originalKey } from '../helpers/upload-keys';
+import { UploadPolicyService } from './upload-policy.service';
 
 /** Raised into a source stream that went on for longer than UPLOAD_STREAM_TIMEOUT_MS. */
 class UploadTimedOut extends Error {}
@@ -35,15 +35,15 @@ export interface StoreRequest {
  * removed again, or left to the sweeper through the intent if this replica dies.
  */
 @Injectable()
-export class UploadStore {
-  private readonly logger = new Logger(UploadStore.name);
+export class UploadStoreService {
+  private readonly logger = new Logger(UploadStoreService.name);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: UploadEnv,
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly uploads: UploadRepository,
     private readonly intents: UploadIntentRepository,
-    private readonly policy: UploadPolicy,
+    private readonly policy: UploadPolicyService,
     private readonly thumbnails: ThumbnailJobs,
   ) {}
 

@@ -4,11 +4,11 @@ import { APP_CONFIG } from '#libs/config';
 import { AppError } from '#libs/errors';
 import { UploadEnv } from '../config/upload-env';
 import { UploadRepository } from '../repositories/upload.repository';
-import { InspectionRules } from './file-inspector';
+import { InspectionRules } from '../helpers/file-inspector';
 
 /** The configured limits: size, types, pixels, and who may store how much. */
 @Injectable()
-export class UploadPolicy {
+export class UploadPolicyService {
   private readonly allowedTypes: ReadonlySet<string>;
 
   constructor(

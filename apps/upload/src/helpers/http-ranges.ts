@@ -1,4 +1,4 @@
-import { ByteRange } from '../storage/storage-driver';
+import { ByteRange } from '../clients/storage-driver';
 
 /** What a Range header asks of a representation of `size` bytes. */
 export type RangeRequest = { kind: 'full' } | { kind: 'partial'; range: ByteRange } | { kind: 'unsatisfiable' };

@@ -21,7 +21,7 @@ export interface SignedLink {
  * configured, so an <image src> can show it without an Authorization header until the link expires.
  */
 @Injectable()
-export class UploadLinkSigner {
+export class UploadLinkSignerService {
   constructor(@Inject(APP_CONFIG) private readonly config: UploadEnv) {}
 
   /** The canonical links (no signature): what other services store and show. */
