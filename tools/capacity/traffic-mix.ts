@@ -108,11 +108,3 @@ end
   writeFileSync(path, script);
   return path;
 }
-
-/** The share of requests each service answers under `mix`. */
-export function serviceShares(mix: MixEntry[] = TRAFFIC_MIX): Record<MixEntry['service'], number> {
-  const total = mix.reduce((sum, entry) => sum + entry.weight, 0);
-  const shares = { auth: 0, catalog: 0, orders: 0, upload: 0 };
-  for (const entry of mix) shares[entry.service] += entry.weight / total;
-  return shares;
-}

@@ -79,8 +79,3 @@ export function typeClaimedByName(filename: string | undefined): string | 'dange
   if (DANGEROUS_EXTENSIONS.has(extension)) return 'dangerous';
   return EXTENSIONS[extension];
 }
-
-/** The usual extension of a detected type (for download names). */
-export function extensionOf(mime: string): string {
-  return Object.entries(EXTENSIONS).find(([, type]) => type === mime)?.[0] ?? 'bin';
-}
