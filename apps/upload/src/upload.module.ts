@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { SIGNED_LINKS, SignedLinkVerifier } from '#libs/auth';
 import { PlatformModule } from '#libs/bootstrap';
 import { QueuesModule } from '#libs/queues';
 import { UploadEnv } from './config/upload-env';
@@ -12,12 +13,12 @@ import { UploadIntentRepository } from './repositories/upload-intent.repository'
 import { UploadRepository } from './repositories/upload.repository';
 import { ContentDeliveryService } from './services/content-delivery.service';
 import { MultipartUploadService } from './services/multipart-upload.service';
-import { OptionalPrincipal } from './services/optional-principal';
 import { PresignedUploadService } from './services/presigned-upload.service';
 import { StorageSweeperService } from './services/storage-sweeper.service';
 import { ThumbnailService } from './services/thumbnail.service';
+import { UploadContentService } from './services/upload-content.service';
 import { UploadFilesService } from './services/upload-files.service';
-import { UploadLinkSignerService } from './services/upload-link-signer.service';
+import { SignedLink, UploadLinkSignerService } from './services/upload-link-signer.service';
 import { UploadPolicyService } from './services/upload-policy.service';
 import { UploadStoreService } from './services/upload-store.service';
 import { UPLOAD_SCHEMA } from './upload-schema';
@@ -38,7 +39,14 @@ export class UploadModule {
         UploadIntentRepository,
         UploadPolicyService,
         UploadLinkSignerService,
-        OptionalPrincipal,
+        {
+          // The content routes' signed links (GET /api/uploads/:id[/content]?exp=&sig=) for the auth guard.
+          provide: SIGNED_LINKS,
+          inject: [UploadLinkSignerService],
+          useFactory: (links: UploadLinkSignerService): SignedLinkVerifier<SignedLink> => ({
+            verify: ({ params, query }) => (params.id === undefined ? undefined : links.signedLink(params.id, query.exp, query.sig)),
+          }),
+        },
         ThumbnailService,
         ThumbnailJobs,
         StorageSweeperService,
@@ -48,6 +56,7 @@ export class UploadModule {
         PresignedUploadService,
         UploadFilesService,
         ContentDeliveryService,
+        UploadContentService,
       ],
     };
   }

@@ -1,3 +1,5 @@
+import { AppError } from '#libs/errors';
+
 /** Roles a staff account can hold. */
 export type StaffRole = 'admin' | 'staff';
 
@@ -15,4 +17,15 @@ export interface AccessTokenClaims {
   sid: string;
   kind: Principal['kind'];
   roles: StaffRole[];
+}
+
+/** The 403 refusing staff on what only mini-program users do (buy, book, have a profile). */
+export function staffRefused(): AppError {
+  return new AppError('FORBIDDEN', 'This is for mini-program users; staff accounts use the admin routes');
+}
+
+/** The mini-program user behind `principal`; FORBIDDEN for a staff account. */
+export function userIdOf(principal: Principal): string {
+  if (principal.kind !== 'user') throw staffRefused();
+  return principal.id;
 }

@@ -1,34 +1,28 @@
 import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { CurrentPrincipal } from '#libs/auth';
-import type { Principal } from '#libs/auth';
-import { AppError } from '#libs/errors';
+import { Authenticated, CurrentUserId } from '#libs/auth';
 import { BindPhoneDto } from '../dtos/bind-phone.dto';
 import { UpdateProfileDto } from '../dtos/update-profile.dto';
 import { UserProfileDto } from '../dtos/user-profile.dto';
 import { ProfileService } from '../services/profile.service';
 
-function userIdOf(principal: Principal): string {
-  if (principal.kind !== 'user') throw new AppError('FORBIDDEN', 'Staff accounts have no mini-program profile');
-  return principal.id;
-}
-
+@Authenticated({ users: true })
 @Controller('api/auth')
 export class ProfileController {
   constructor(private readonly profiles: ProfileService) {}
 
   @Get('me')
-  me(@CurrentPrincipal() principal: Principal): Promise<UserProfileDto> {
-    return this.profiles.get(userIdOf(principal));
+  me(@CurrentUserId() userId: string): Promise<UserProfileDto> {
+    return this.profiles.get(userId);
   }
 
   @Patch('me')
-  update(@CurrentPrincipal() principal: Principal, @Body() body: UpdateProfileDto): Promise<UserProfileDto> {
-    return this.profiles.update(userIdOf(principal), body);
+  update(@CurrentUserId() userId: string, @Body() body: UpdateProfileDto): Promise<UserProfileDto> {
+    return this.profiles.update(userId, body);
   }
 
   @Post('phone')
   @HttpCode(200)
-  bindPhone(@CurrentPrincipal() principal: Principal, @Body() body: BindPhoneDto): Promise<UserProfileDto> {
-    return this.profiles.bindPhone(userIdOf(principal), body.code);
+  bindPhone(@CurrentUserId() userId: string, @Body() body: BindPhoneDto): Promise<UserProfileDto> {
+    return this.profiles.bindPhone(userId, body.code);
   }
 }

@@ -1,12 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CurrentPrincipal, Public } from '#libs/auth';
+import { CurrentPrincipal, Public, userIdOf } from '#libs/auth';
 import type { Principal } from '#libs/auth';
 import { IdParamDto, Page, PageQueryDto } from '#libs/contracts';
 import { Idempotent } from '#libs/idempotency';
 import { CreateAppointmentDto, ListAppointmentsQueryDto, SlotsQueryDto } from '../dtos/appointment-requests.dto';
 import { AppointmentDto, ResourceDto, SlotDto } from '../dtos/appointment-views.dto';
 import { AppointmentBooking } from '../services/appointment-booking.service';
-import { userIdOf } from './principal';
 
 @Controller('api/appointments')
 export class AppointmentController {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CurrentPrincipal } from '#libs/auth';
+import { CurrentPrincipal, userIdOf } from '#libs/auth';
 import type { Principal } from '#libs/auth';
 import { IdParamDto, Page } from '#libs/contracts';
 import { Idempotent } from '#libs/idempotency';
@@ -11,7 +11,6 @@ import { OrderLifecycle } from '../services/order-lifecycle.service';
 import { OrderPlacement } from '../services/order-placement.service';
 import { OrderQueries } from '../services/order-queries.service';
 import { PaymentStartService } from '../services/payment-start.service';
-import { userIdOf } from './principal';
 
 @Controller('api/orders')
 export class OrderController {
