@@ -20,19 +20,19 @@ import { AppointmentSlotRepository } from './repositories/appointment-slot.repos
 import { AppointmentRepository } from './repositories/appointment.repository';
 import { OrderRepository } from './repositories/order.repository';
 import { PaymentNotificationRepository } from './repositories/payment-notification.repository';
-import { AppointmentAdmin } from './services/appointment-admin.service';
-import { AppointmentBooking } from './services/appointment-booking.service';
-import { OrderLifecycle } from './services/order-lifecycle.service';
-import { OrderPlacement } from './services/order-placement.service';
-import { OrderQueries } from './services/order-queries.service';
-import { OrderSweeper } from './services/order-sweeper.service';
+import { AppointmentAdminService } from './services/appointment-admin.service';
+import { AppointmentBookingService } from './services/appointment-booking.service';
+import { OrderLifecycleService } from './services/order-lifecycle.service';
+import { OrderPlacementService } from './services/order-placement.service';
+import { OrderQueriesService } from './services/order-queries.service';
+import { OrderSweeperService } from './services/order-sweeper.service';
 import { OrdersMetrics } from './services/orders-metrics';
-import { OrderTransitions } from './services/order-transitions.service';
+import { OrderTransitionsService } from './services/order-transitions.service';
 import { PaymentNotificationService } from './services/payment-notification.service';
 import { PaymentReconciliationService } from './services/payment-reconciliation.service';
 import { PaymentStartService } from './services/payment-start.service';
 import { RefundService } from './services/refund.service';
-import { StockSettlement } from './services/stock-settlement.service';
+import { StockSettlementService } from './services/stock-settlement.service';
 
 /** The orders service: orders (placement saga, state machine, expiry, WeChat Pay, refunds) and appointment bookings. */
 @Module({})
@@ -57,20 +57,20 @@ export class OrdersModule {
         AppointmentSlotRepository,
         AppointmentRepository,
         OrdersMetrics,
-        OrderTransitions,
-        OrderQueries,
-        StockSettlement,
+        OrderTransitionsService,
+        OrderQueriesService,
+        StockSettlementService,
         RefundService,
         PaymentReconciliationService,
         PaymentStartService,
         PaymentNotificationService,
-        OrderLifecycle,
-        OrderPlacement,
-        OrderSweeper,
+        OrderLifecycleService,
+        OrderPlacementService,
+        OrderSweeperService,
         OrderExpiryScheduler,
         OrderJobsWorker,
-        AppointmentBooking,
-        AppointmentAdmin,
+        AppointmentBookingService,
+        AppointmentAdminService,
       ],
     };
   }

@@ -3,8 +3,8 @@ import { AppError } from '#libs/errors';
 import { requestJson, startPrivateNats, PrivateNats } from '#libs/testing';
 import { CatalogClient } from '../src/clients/catalog.client';
 import { OrderExpiryScheduler } from '../src/jobs/order-expiry.scheduler';
-import { OrderLifecycle } from '../src/services/order-lifecycle.service';
-import { OrderSweeper } from '../src/services/order-sweeper.service';
+import { OrderLifecycleService } from '../src/services/order-lifecycle.service';
+import { OrderSweeperService } from '../src/services/order-sweeper.service';
 import { eventually, orderBody, OrdersHarness, OrdersInstance, startOrdersHarness, TestUser } from './orders-test-harness';
 
 describe('unpaid orders expire exactly once; the sweeper repairs what jobs and crashes miss (real BullMQ, catalog, MariaDB)', () => {
@@ -56,7 +56,7 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     const order = await place(sku, 4);
     await expiryQueue().remove(order.id);
     await h.query('UPDATE orders SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [order.id]);
-    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => replicas[i % 3].app.get(OrderLifecycle).expire(order.id)));
+    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => replicas[i % 3].app.get(OrderLifecycleService).expire(order.id)));
     expect(outcomes.filter((outcome) => outcome === 'cancelled')).toHaveLength(1);
     expect(await h.stockOf(sku)).toBe(10);
     expect(await cancellations(order.id)).toHaveLength(1);
@@ -134,7 +134,7 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     const [hidden] = await h.query<Record<string, unknown>>("SELECT * FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ?", [sku]);
     expect(hidden).toMatchObject({ status: 'cancelled', stock_state: 'releasing', placed_at: null, cancel_reason: 'creation_failed' });
     expect((await requestJson(`${h.url}/api/orders?limit=100`, { token: user.token })).body.items.map((o: { id: string }) => o.id)).not.toContain(hidden.id);
-    await h.app.get(OrderSweeper).sweep(Date.now() + 60000);
+    await h.app.get(OrderSweeperService).sweep(Date.now() + 60000);
     expect(await row(hidden.id as string)).toMatchObject({ stock_state: 'released' });
     expect(await h.stockOf(sku)).toBe(10);
   });
@@ -175,7 +175,7 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     expect(cancelled.body.status).toBe('cancelled');
     expect(await row(order.id)).toMatchObject({ stock_state: 'reserved' });
     expect(await h.stockOf(sku)).toBe(4);
-    const report = await h.app.get(OrderSweeper).sweep(Date.now() + 60000);
+    const report = await h.app.get(OrderSweeperService).sweep(Date.now() + 60000);
     expect(report.stockSettled).toBeGreaterThanOrEqual(1);
     expect(await row(order.id)).toMatchObject({ stock_state: 'released' });
     expect(await h.stockOf(sku)).toBe(10);

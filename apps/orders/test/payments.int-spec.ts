@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requestJson } from '#libs/testing';
-import { OrderLifecycle } from '../src/services/order-lifecycle.service';
+import { OrderLifecycleService } from '../src/services/order-lifecycle.service';
 import { eventually, orderBody, OrdersHarness, paidTransaction, signedNotification, startOrdersHarness, TEST_MERCHANT, TestUser } from './orders-test-harness';
 
 const NOTIFY = '/api/orders/payments/wechat/notify';
@@ -220,7 +220,7 @@ describe('WeChat Pay: prepay, notifications, refunds (real orders, catalog, auth
     expect(paid.notified).toBe(false);
     h.relay.target = h.url;
     await h.query('UPDATE orders SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [order.id]);
-    const lifecycle = h.app.get(OrderLifecycle);
+    const lifecycle = h.app.get(OrderLifecycleService);
     expect(await lifecycle.expire(order.id)).toBe('paid');
     expect(await orderRow(order.id)).toMatchObject({ status: 'paid', transaction_id: paid.transaction_id });
   });

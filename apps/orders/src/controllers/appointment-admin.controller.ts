@@ -4,12 +4,12 @@ import type { Principal } from '#libs/auth';
 import { IdParamDto, Page, PageQueryDto } from '#libs/contracts';
 import { AdminListAppointmentsQueryDto, AdminSlotsQueryDto, CreateResourceDto, CreateSlotsDto, UpdateResourceDto, UpdateSlotDto } from '../dtos/appointment-requests.dto';
 import { AdminSlotDto, AppointmentDto, ResourceDto } from '../dtos/appointment-views.dto';
-import { AppointmentAdmin } from '../services/appointment-admin.service';
+import { AppointmentAdminService } from '../services/appointment-admin.service';
 
 @Roles('admin', 'staff')
 @Controller('api/appointments/admin')
 export class AppointmentAdminController {
-  constructor(private readonly admin: AppointmentAdmin) {}
+  constructor(private readonly admin: AppointmentAdminService) {}
 
   @Get('resources')
   resources(@Query() query: PageQueryDto): Promise<Page<ResourceDto>> {

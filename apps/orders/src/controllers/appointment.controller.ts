@@ -5,11 +5,11 @@ import { IdParamDto, Page, PageQueryDto } from '#libs/contracts';
 import { Idempotent } from '#libs/idempotency';
 import { CreateAppointmentDto, ListAppointmentsQueryDto, SlotsQueryDto } from '../dtos/appointment-requests.dto';
 import { AppointmentDto, ResourceDto, SlotDto } from '../dtos/appointment-views.dto';
-import { AppointmentBooking } from '../services/appointment-booking.service';
+import { AppointmentBookingService } from '../services/appointment-booking.service';
 
 @Controller('api/appointments')
 export class AppointmentController {
-  constructor(private readonly booking: AppointmentBooking) {}
+  constructor(private readonly booking: AppointmentBookingService) {}
 
   @Public()
   @Get('resources')

@@ -5,15 +5,15 @@ import { IdParamDto, Page } from '#libs/contracts';
 import { AdminListOrdersQueryDto } from '../dtos/list-orders-query.dto';
 import { AdminOrderDto, OrderDto } from '../dtos/order.dto';
 import { RefundOrderDto, ShipOrderDto } from '../dtos/ship-order.dto';
-import { OrderLifecycle } from '../services/order-lifecycle.service';
-import { OrderQueries } from '../services/order-queries.service';
+import { OrderLifecycleService } from '../services/order-lifecycle.service';
+import { OrderQueriesService } from '../services/order-queries.service';
 
 @Roles('admin', 'staff')
 @Controller('api/orders/admin')
 export class OrderAdminController {
   constructor(
-    private readonly queries: OrderQueries,
-    private readonly lifecycle: OrderLifecycle,
+    private readonly queries: OrderQueriesService,
+    private readonly lifecycle: OrderLifecycleService,
   ) {}
 
   @Get()

@@ -7,17 +7,17 @@ import { CreateOrderDto } from '../dtos/create-order.dto';
 import { ListOrdersQueryDto } from '../dtos/list-orders-query.dto';
 import { OrderDto } from '../dtos/order.dto';
 import { RequestPaymentParams } from '../payments/wechat-pay-crypto';
-import { OrderLifecycle } from '../services/order-lifecycle.service';
-import { OrderPlacement } from '../services/order-placement.service';
-import { OrderQueries } from '../services/order-queries.service';
+import { OrderLifecycleService } from '../services/order-lifecycle.service';
+import { OrderPlacementService } from '../services/order-placement.service';
+import { OrderQueriesService } from '../services/order-queries.service';
 import { PaymentStartService } from '../services/payment-start.service';
 
 @Controller('api/orders')
 export class OrderController {
   constructor(
-    private readonly placement: OrderPlacement,
-    private readonly queries: OrderQueries,
-    private readonly lifecycle: OrderLifecycle,
+    private readonly placement: OrderPlacementService,
+    private readonly queries: OrderQueriesService,
+    private readonly lifecycle: OrderLifecycleService,
     private readonly payments: PaymentStartService,
   ) {}
 

@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { APP_CONFIG } from '#libs/config';
 import { QueueFactory } from '#libs/queues';
 import { OrdersEnv } from '../config/orders-env';
-import { OrderLifecycle } from '../services/order-lifecycle.service';
-import { OrderSweeper } from '../services/order-sweeper.service';
+import { OrderLifecycleService } from '../services/order-lifecycle.service';
+import { OrderSweeperService } from '../services/order-sweeper.service';
 import { ORDER_EXPIRY_QUEUE, ORDER_SWEEP_QUEUE, OrderExpiryJob } from './order-expiry.scheduler';
 
 /**
@@ -17,8 +17,8 @@ export class OrderJobsWorker implements OnApplicationBootstrap {
   constructor(
     @Inject(APP_CONFIG) private readonly config: OrdersEnv,
     private readonly queues: QueueFactory,
-    private readonly lifecycle: OrderLifecycle,
-    private readonly sweeper: OrderSweeper,
+    private readonly lifecycle: OrderLifecycleService,
+    private readonly sweeper: OrderSweeperService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

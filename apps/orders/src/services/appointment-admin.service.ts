@@ -20,7 +20,7 @@ function invalid(field: string, message: string): AppError {
 
 /** Staff's side of appointments: resources, their slots and capacities, and everyone's bookings. */
 @Injectable()
-export class AppointmentAdmin {
+export class AppointmentAdminService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: OrdersEnv,
     private readonly resources: AppointmentResourceRepository,

@@ -22,7 +22,7 @@ const REFUSALS: Record<Exclude<BookingRefusal, 'duplicate_key'>, AppError> = {
 
 /** What users do with appointments: see resources and free slots, book a place, see and cancel their bookings. */
 @Injectable()
-export class AppointmentBooking {
+export class AppointmentBookingService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: OrdersEnv,
     private readonly resources: AppointmentResourceRepository,

@@ -5,12 +5,12 @@ import { OrderDto } from '../dtos/order.dto';
 import { Order } from '../entities/order.entity';
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { Actor, OrderRepository } from '../repositories/order.repository';
-import { OrderQueries } from './order-queries.service';
-import { AppliedDecision, OrderTransitions } from './order-transitions.service';
+import { OrderQueriesService } from './order-queries.service';
+import { AppliedDecision, OrderTransitionsService } from './order-transitions.service';
 import { OrdersMetrics } from './orders-metrics';
 import { PaymentReconciliationService } from './payment-reconciliation.service';
 import { refundDue, RefundService } from './refund.service';
-import { StockSettlement } from './stock-settlement.service';
+import { StockSettlementService } from './stock-settlement.service';
 
 const SYSTEM: Actor = { kind: 'system', id: null };
 /** Expiry jobs may fire a moment early (clocks of Redis and the replicas); within this they still count. */
@@ -21,14 +21,14 @@ export type ExpiryOutcome = 'cancelled' | 'paid' | 'not_due' | 'skipped';
 
 /** An order's life after it is placed: cancellation (by its owner, by expiry, by staff with a refund), shipping, completion. */
 @Injectable()
-export class OrderLifecycle {
-  private readonly logger = new Logger(OrderLifecycle.name);
+export class OrderLifecycleService {
+  private readonly logger = new Logger(OrderLifecycleService.name);
 
   constructor(
     private readonly orders: OrderRepository,
-    private readonly transitions: OrderTransitions,
-    private readonly queries: OrderQueries,
-    private readonly settlement: StockSettlement,
+    private readonly transitions: OrderTransitionsService,
+    private readonly queries: OrderQueriesService,
+    private readonly settlement: StockSettlementService,
     private readonly refunds: RefundService,
     private readonly reconciliation: PaymentReconciliationService,
     private readonly expiry: OrderExpiryScheduler,

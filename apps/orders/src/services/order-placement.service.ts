@@ -13,7 +13,7 @@ import { Order } from '../entities/order.entity';
 import { DuplicateOrderKeyError, NewOrder, OrderRepository } from '../repositories/order.repository';
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { newOrderNo } from './business-time';
-import { OrderQueries } from './order-queries.service';
+import { OrderQueriesService } from './order-queries.service';
 import { OrdersMetrics } from './orders-metrics';
 
 /** The database column is INT UNSIGNED; WeChat Pay takes far less than this anyway. */
@@ -33,14 +33,14 @@ interface Line {
  * sweeper to give the stock back; nothing is ever half-written for the user.
  */
 @Injectable()
-export class OrderPlacement {
-  private readonly logger = new Logger(OrderPlacement.name);
+export class OrderPlacementService {
+  private readonly logger = new Logger(OrderPlacementService.name);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: OrdersEnv,
     private readonly catalog: CatalogClient,
     private readonly orders: OrderRepository,
-    private readonly queries: OrderQueries,
+    private readonly queries: OrderQueriesService,
     private readonly expiry: OrderExpiryScheduler,
     private readonly metrics: OrdersMetrics,
   ) {}

@@ -8,7 +8,7 @@ import { OrderFilter, OrderRepository, OrderWithItems } from '../repositories/or
 
 /** Reading orders: a user sees their own (another user's order is 404, not 403); staff see all. */
 @Injectable()
-export class OrderQueries {
+export class OrderQueriesService {
   constructor(private readonly orders: OrderRepository) {}
 
   /** A placed order as its owner sees it (no ownership check: for code that already did it). */

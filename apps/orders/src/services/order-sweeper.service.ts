@@ -3,10 +3,10 @@ import { APP_CONFIG } from '#libs/config';
 import { CatalogClient } from '../clients/catalog.client';
 import { OrdersEnv } from '../config/orders-env';
 import { OrderRepository } from '../repositories/order.repository';
-import { OrderLifecycle } from './order-lifecycle.service';
+import { OrderLifecycleService } from './order-lifecycle.service';
 import { OrdersMetrics } from './orders-metrics';
 import { RefundService } from './refund.service';
-import { StockSettlement } from './stock-settlement.service';
+import { StockSettlementService } from './stock-settlement.service';
 
 /** Rows each pass handles per kind of repair; the next pass takes the rest. */
 const BATCH = 100;
@@ -28,14 +28,14 @@ export interface SweepReport {
  * every step is idempotent, so an overlap does no harm.
  */
 @Injectable()
-export class OrderSweeper {
-  private readonly logger = new Logger(OrderSweeper.name);
+export class OrderSweeperService {
+  private readonly logger = new Logger(OrderSweeperService.name);
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: OrdersEnv,
     private readonly orders: OrderRepository,
-    private readonly lifecycle: OrderLifecycle,
-    private readonly settlement: StockSettlement,
+    private readonly lifecycle: OrderLifecycleService,
+    private readonly settlement: StockSettlementService,
     private readonly refunds: RefundService,
     private readonly catalog: CatalogClient,
     private readonly metrics: OrdersMetrics,

@@ -39,7 +39,7 @@ function stamps(to: OrderStatus, now: Date): Partial<Order> {
  * the state machine is enforced (409 ORDER_STATE_CONFLICT), and the change is written with who made it and why.
  */
 @Injectable()
-export class OrderTransitions {
+export class OrderTransitionsService {
   constructor(private readonly orders: OrderRepository) {}
 
   /** Applies `decide` to the locked order; a null decision writes nothing. `ownerId`: the order must be this user's (else 404). */

@@ -4,9 +4,9 @@ import { Order } from '../entities/order.entity';
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { OrderRepository } from '../repositories/order.repository';
 import { WechatPayClient, WechatTransaction } from '../payments/wechat-pay.client';
-import { OrderTransitions } from './order-transitions.service';
+import { OrderTransitionsService } from './order-transitions.service';
 import { refundDue, RefundService } from './refund.service';
-import { StockSettlement } from './stock-settlement.service';
+import { StockSettlementService } from './stock-settlement.service';
 
 /** How a payment came to be known: WeChat Pay's notification, or our own query (a lost notification). */
 export type PaymentSource = 'notification' | 'query';
@@ -24,9 +24,9 @@ export class PaymentReconciliationService {
 
   constructor(
     private readonly orders: OrderRepository,
-    private readonly transitions: OrderTransitions,
+    private readonly transitions: OrderTransitionsService,
     private readonly wechat: WechatPayClient,
-    private readonly settlement: StockSettlement,
+    private readonly settlement: StockSettlementService,
     private readonly refunds: RefundService,
     private readonly expiry: OrderExpiryScheduler,
   ) {}

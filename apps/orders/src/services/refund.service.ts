@@ -3,7 +3,7 @@ import { AppError } from '#libs/errors';
 import { Order } from '../entities/order.entity';
 import { OrderRepository } from '../repositories/order.repository';
 import { WechatPayClient, WechatPayRefusal } from '../payments/wechat-pay.client';
-import { OrderTransitions } from './order-transitions.service';
+import { OrderTransitionsService } from './order-transitions.service';
 
 const WECHAT: { kind: 'wechat'; id: null } = { kind: 'wechat', id: null };
 
@@ -22,7 +22,7 @@ export class RefundService {
 
   constructor(
     private readonly orders: OrderRepository,
-    private readonly transitions: OrderTransitions,
+    private readonly transitions: OrderTransitionsService,
     private readonly wechat: WechatPayClient,
   ) {}
 

@@ -7,8 +7,8 @@ import { OrderRepository } from '../repositories/order.repository';
  * sweeper, which retries from the recorded stock state; the catalog's messages are idempotent per order.
  */
 @Injectable()
-export class StockSettlement {
-  private readonly logger = new Logger(StockSettlement.name);
+export class StockSettlementService {
+  private readonly logger = new Logger(StockSettlementService.name);
 
   constructor(
     private readonly catalog: CatalogClient,
