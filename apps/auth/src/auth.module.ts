@@ -21,6 +21,7 @@ import { AdminBootstrapService } from './services/admin-bootstrap.service';
 import { PasswordHasher } from './services/password-hasher';
 import { ProfileService } from './services/profile.service';
 import { SessionService } from './services/session.service';
+import { StaffAccountService } from './services/staff-account.service';
 import { StaffService } from './services/staff.service';
 import { StaffLoginAttemptsService } from './services/staff-login-attempts.service';
 import { WechatLoginService } from './services/wechat-login.service';
@@ -46,6 +47,7 @@ export class AuthModule {
         SessionService,
         WechatLoginService,
         ProfileService,
+        StaffAccountService,
         StaffService,
         StaffLoginAttemptsService,
         AdminBootstrapService,

@@ -1,35 +1,35 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { StaffRole } from '#libs/auth';
 import { createDataSourceOptions } from '#libs/database';
 import { AUTH_SCHEMA } from '../auth-schema';
+import { CreateStaffDto } from '../dtos/create-staff.dto';
 import { StaffAccountRepository } from '../repositories/staff-account.repository';
 import { PasswordHasher } from '../services/password-hasher';
+import { StaffAccountService } from '../services/staff-account.service';
 
-/** What the command line asked for. */
-export interface StaffAccountRequest {
-  username: string;
-  password: string;
-  role: StaffRole;
-}
+/** Where each field of CreateStaffDto comes from on the command line. */
+const SOURCES: Record<keyof CreateStaffDto, string> = { username: '--username', password: 'ADMIN_PASSWORD', role: '--role' };
 
-/** Parses `--username NAME [--role admin|staff]`; the password comes from ADMIN_PASSWORD, never from argv. */
-export function parseCreateStaffArguments(argv: string[], env: NodeJS.ProcessEnv): StaffAccountRequest {
+/**
+ * Parses `--username NAME [--role admin|staff]` (the password comes from ADMIN_PASSWORD, never from argv) and
+ * validates it with CreateStaffDto, as POST /api/auth/admin/staff does; the error names the flag or variable.
+ */
+export function parseCreateStaffArguments(argv: string[], env: NodeJS.ProcessEnv): CreateStaffDto {
   const value = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
-  const username = value('--username');
-  const role = (value('--role') ?? 'admin') as StaffRole;
-  const password = env.ADMIN_PASSWORD ?? '';
-  if (!username || !/^[a-z0-9_.-]{3,32}$/.test(username)) throw new Error('--username must be 3-32 of a-z 0-9 _ . -');
-  if (role !== 'admin' && role !== 'staff') throw new Error('--role must be admin or staff');
-  if (password.length < 12) throw new Error('ADMIN_PASSWORD must be set to at least 12 characters');
-  return { username, password, role };
+  const request = plainToInstance(CreateStaffDto, { username: value('--username'), password: env.ADMIN_PASSWORD, role: value('--role') ?? 'admin' });
+  const problems = validateSync(request, { whitelist: true, forbidNonWhitelisted: true });
+  if (problems.length) {
+    throw new Error(problems.map(({ property, constraints }) => `${SOURCES[property as keyof CreateStaffDto]}: ${Object.values(constraints ?? {}).join(', ')}`).join('; '));
+  }
+  return request;
 }
 
-/** Creates the account in the auth database at `databaseUrl`; returns its id. */
-export async function createStaffAccount(databaseUrl: string, request: StaffAccountRequest): Promise<string> {
+/** Creates the account in the auth database at `databaseUrl` through StaffAccountService; returns its id. */
+export async function createStaffAccount(databaseUrl: string, request: CreateStaffDto): Promise<string> {
   const dataSource = await new DataSource(createDataSourceOptions(databaseUrl, AUTH_SCHEMA, 1)).initialize();
   try {
-    const hash = await new PasswordHasher().hash(request.password);
-    return (await new StaffAccountRepository(dataSource).create(request.username, hash, request.role)).id;
+    return (await new StaffAccountService(new StaffAccountRepository(dataSource), new PasswordHasher()).create(request)).id;
   } finally {
     await dataSource.destroy();
   }

@@ -6,6 +6,7 @@ import { AuthMetrics } from '../metrics/auth.metrics';
 import { StaffAccountRepository } from '../repositories/staff-account.repository';
 import { PasswordHasher } from './password-hasher';
 import { SessionService, TokenPair } from './session.service';
+import { StaffAccountService } from './staff-account.service';
 import { StaffLoginAttemptsService } from './staff-login-attempts.service';
 
 /** Reply to a staff login. */
@@ -19,6 +20,7 @@ export class StaffService {
   constructor(
     private readonly accounts: StaffAccountRepository,
     private readonly hasher: PasswordHasher,
+    private readonly accountService: StaffAccountService,
     private readonly sessions: SessionService,
     private readonly attempts: StaffLoginAttemptsService,
     private readonly metrics: AuthMetrics,
@@ -49,13 +51,12 @@ export class StaffService {
     return { ...tokens, staff: StaffAccountDto.from(account) };
   }
 
-  async create(request: CreateStaffDto): Promise<StaffAccountDto> {
-    const account = await this.accounts.create(request.username, await this.hasher.hash(request.password), request.role);
-    return StaffAccountDto.from(account);
+  create(request: CreateStaffDto): Promise<StaffAccountDto> {
+    return this.accountService.create(request);
   }
 
-  async list(): Promise<StaffAccountDto[]> {
-    return (await this.accounts.listAll()).map(StaffAccountDto.from);
+  list(): Promise<StaffAccountDto[]> {
+    return this.accountService.list();
   }
 
   /** Disables an account and signs it out everywhere. */
