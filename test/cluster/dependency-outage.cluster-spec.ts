@@ -1,5 +1,5 @@
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { seedId } from '../../tools/seed/seed-ids';
+import { seedId } from '../../apps/catalog/src/catalog-seed';
 import { createTestCluster, sleep } from './cluster-fixture';
 import { PrivateServer } from './private-servers';
 

@@ -1,5 +1,5 @@
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { seedId } from '../../tools/seed/seed-ids';
+import { seedId } from '../../apps/catalog/src/catalog-seed';
 import { createTestCluster, loopRequests, sleep } from './cluster-fixture';
 
 describe('catalog scaled 2 → 4 → 1 while the load runs', () => {

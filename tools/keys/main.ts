@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { JWK } from 'jose';
-import { generateSigningKey, rotateKeySet } from './signing-keys';
+import { generateSigningKey, rotateKeySet } from '#libs/keys';
 
 // Usage: node dist/tools/keys/main.js [--dir .secrets] [--rotate]
 // Writes jwt-private.pem and jwt-key-id (for auth only) and jwt-public-keys.json (for every service).

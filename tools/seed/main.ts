@@ -2,8 +2,8 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from '#libs/database';
 import { CATALOG_SCHEMA } from '../../apps/catalog/src/catalog-schema';
-import { CACHE_NAMESPACES } from '../../apps/catalog/src/services/cache-namespaces';
-import { seedCatalog } from './catalog-seed';
+import { SEEDED_CACHE_NAMESPACES, seedCatalog } from '../../apps/catalog/src/catalog-seed';
+import { ProgressBar } from '../terminal/progress-bar';
 
 // CATALOG_DATABASE_URL=mysql://... [REDIS_URL=redis://...] npm run seed [-- --products 5000]
 async function main(): Promise<void> {
@@ -14,14 +14,15 @@ async function main(): Promise<void> {
   if (!Number.isInteger(products) || products < 1 || products > 1_000_000) throw new Error('--products must be 1-1000000');
   const dataSource = await new DataSource(createDataSourceOptions(url, CATALOG_SCHEMA, 2)).initialize();
   try {
-    await seedCatalog(dataSource, { products, articles: 50 });
+    const bar = new ProgressBar('products'.padEnd(12), products);
+    await seedCatalog(dataSource, { products, articles: 50 }, (written) => bar.advance(written));
   } finally {
     await dataSource.destroy();
   }
   // Cached pages predate the seed: bump their epochs so replicas rebuild them (local copies expire within seconds).
   if (process.env.REDIS_URL) {
     const redis = new Redis(process.env.REDIS_URL, { keyPrefix: process.env.CATALOG_REDIS_KEY_PREFIX ?? 'catalog:' });
-    for (const namespace of [CACHE_NAMESPACES.home, CACHE_NAMESPACES.categories, CACHE_NAMESPACES.productLists, CACHE_NAMESPACES.articleLists]) await redis.incr(`epoch:${namespace}`);
+    for (const namespace of SEEDED_CACHE_NAMESPACES) await redis.incr(`epoch:${namespace}`);
     redis.disconnect();
   }
   process.stdout.write(`seeded ${products} products, 50 articles, 5 banners\n`);

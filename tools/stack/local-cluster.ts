@@ -4,12 +4,13 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions, dropServiceDatabase, provisionServiceDatabase, runMigrations } from '#libs/database';
+import { generateSigningKey } from '#libs/keys';
+import { seedCatalog } from '../../apps/catalog/src/catalog-seed';
 import { findRepoRoot } from '../haproxy/find-repo-root';
 import { runtimeCommand, setServerState, waitForServerStatus } from '../haproxy/haproxy-runtime';
 import { HaproxyServer, renderHaproxyConfig } from '../haproxy/render-haproxy-config';
-import { generateSigningKey } from '../keys/signing-keys';
 import { SERVICE_SCHEMAS } from '../migrate/service-schemas';
-import { seedCatalog } from '../seed/catalog-seed';
+import { ProgressBar } from '../terminal/progress-bar';
 import { LocalClusterOptions, ServiceName, SERVICES } from './cluster-options';
 import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
@@ -304,7 +305,8 @@ export class LocalCluster {
   private async seed(): Promise<void> {
     const dataSource = await new DataSource(createDataSourceOptions(this.databaseUrls.catalog, SERVICE_SCHEMAS.catalog, 2)).initialize();
     try {
-      await seedCatalog(dataSource, { products: this.options.seedProducts, articles: 50 });
+      const bar = new ProgressBar('products'.padEnd(12), this.options.seedProducts);
+      await seedCatalog(dataSource, { products: this.options.seedProducts, articles: 50 }, (written) => bar.advance(written));
     } finally {
       await dataSource.destroy();
     }

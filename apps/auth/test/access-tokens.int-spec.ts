@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { JsonReply, requestJson, signTestToken } from '#libs/testing';
-import { generateSigningKey } from '../../../tools/keys/signing-keys';
+import { generateSigningKey } from '#libs/keys';
 import { AuthHarness, decodeClaims, loginAs, UserLogin, startAuthHarness } from './auth-test-harness';
 
 /** The contract's error envelope, with the request id the X-Request-Id header carries. */

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { ServiceEnv } from '#libs/config';
 import { AppError } from '#libs/errors';
 import { signTestToken } from '#libs/testing';
-import { generateSigningKey, rotateKeySet, SigningKey } from '../../../tools/keys/signing-keys';
+import { generateSigningKey, rotateKeySet, SigningKey } from '#libs/keys';
 import { AccessTokenVerifier } from './access-token-verifier';
 
 const config = (keys: object) => ({ JWT_PUBLIC_KEYS: JSON.stringify(keys), JWT_ISSUER: 'miniprogram-auth', JWT_AUDIENCE: 'miniprogram-api' }) as ServiceEnv;

@@ -1,4 +1,4 @@
-import { generateSigningKey, SigningKey } from '../../../tools/keys/signing-keys';
+import { generateSigningKey, SigningKey } from '#libs/keys';
 
 /** A signing key and the env variables that hand it to services. */
 export interface TestSigningKeys {

@@ -1,7 +1,21 @@
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { titleSearchTerms } from '../../apps/catalog/src/services/search-terms';
-import { ProgressBar } from '../terminal/progress-bar';
-import { seedId } from './seed-ids';
+import { CACHE_NAMESPACES } from './services/cache-namespaces';
+import { titleSearchTerms } from './services/search-terms';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+// 2026-01-01: seeded rows sort before anything staff create afterwards.
+const SEED_EPOCH_MS = Date.UTC(2026, 0, 1);
+
+/** The same ULID-shaped id for the same (kind, n) on every run, so seeding twice changes nothing. */
+export function seedId(kind: string, n: number): string {
+  let time = '';
+  for (let i = 0, t = SEED_EPOCH_MS + n; i < 10; i++, t = Math.floor(t / 32)) time = CROCKFORD[t % 32] + time;
+  const digest = createHash('sha256').update(`${kind}:${n}`).digest();
+  let tail = '';
+  for (let i = 0; i < 16; i++) tail += CROCKFORD[digest[i] % 32];
+  return time + tail;
+}
 
 /** How much demo data to make. */
 export interface CatalogSeedSize {
@@ -31,11 +45,13 @@ async function insertIgnore(dataSource: DataSource, table: string, columns: stri
   await dataSource.query(`INSERT IGNORE INTO ${table} (${columns.join(', ')}) VALUES ${values}`, rows.flat());
 }
 
-/** Writes realistic demo data into the catalog database; rows that exist already are left as they are. */
-export async function seedCatalog(dataSource: DataSource, size: CatalogSeedSize, progress = true): Promise<void> {
+/**
+ * Writes realistic demo data into the catalog database (tools/seed, the local stack); rows that exist already are
+ * left as they are. `onProducts` hears of each batch of products written.
+ */
+export async function seedCatalog(dataSource: DataSource, size: CatalogSeedSize, onProducts?: (written: number) => void): Promise<void> {
   const leafCategories = categories().filter((category) => category.parentId);
   await insertIgnore(dataSource, 'categories', ['id', 'parent_id', 'name', 'sort_order'], categories().map((c) => [c.id, c.parentId, c.name, c.sortOrder]));
-  const bar = progress ? new ProgressBar('products'.padEnd(12), size.products) : undefined;
   for (let offset = 0; offset < size.products; offset += BATCH) {
     const products: unknown[][] = [];
     const skus: unknown[][] = [];
@@ -53,7 +69,7 @@ export async function seedCatalog(dataSource: DataSource, size: CatalogSeedSize,
     await insertIgnore(dataSource, 'products', ['id', 'category_id', 'title', 'subtitle', 'description', 'images', 'on_sale', 'featured', 'min_price_fen'], products);
     await insertIgnore(dataSource, 'skus', ['id', 'product_id', 'name', 'price_fen', 'stock', 'sort_order'], skus);
     await insertIgnore(dataSource, 'product_search_terms', ['term', 'product_id'], terms);
-    bar?.advance(products.length);
+    onProducts?.(products.length);
   }
   const articles = Array.from({ length: size.articles }, (_, n) => [
     seedId('article', n),
@@ -67,3 +83,6 @@ export async function seedCatalog(dataSource: DataSource, size: CatalogSeedSize,
   const banners = Array.from({ length: 5 }, (_, n) => [seedId('banner', n), `活动 ${n + 1}`, `https://picsum.photos/seed/b${n}/750/300`, `/pages/product/index?id=${seedId('product', n * 50)}`, n, 1]);
   await insertIgnore(dataSource, 'banners', ['id', 'title', 'image', 'link_url', 'sort_order', 'active'], banners);
 }
+
+/** The cached read models a seed makes stale: bump their epochs (`epoch:<namespace>`) so replicas rebuild them. */
+export const SEEDED_CACHE_NAMESPACES = [CACHE_NAMESPACES.home, CACHE_NAMESPACES.categories, CACHE_NAMESPACES.productLists, CACHE_NAMESPACES.articleLists];

@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from '#libs/database';
 import { createTestDatabase, TestDatabase } from '#libs/testing';
-import { CATALOG_SCHEMA } from '../../apps/catalog/src/catalog-schema';
-import { seedCatalog } from './catalog-seed';
+import { CATALOG_SCHEMA } from '../src/catalog-schema';
+import { seedCatalog } from '../src/catalog-seed';
 
 describe('seedCatalog', () => {
   let database: TestDatabase;
@@ -23,12 +23,12 @@ describe('seedCatalog', () => {
   });
 
   it('makes the demo catalog and changes nothing when run again', async () => {
-    await seedCatalog(dataSource, { products: 1200, articles: 10 }, false);
+    await seedCatalog(dataSource, { products: 1200, articles: 10 });
     const first = await counts();
     expect(first).toMatchObject({ categories: '20', products: '1200', articles: '10', banners: '5' });
     expect(Number(first.skus)).toBeGreaterThan(1200);
     await dataSource.query('UPDATE skus SET stock = 1 WHERE stock > 0 LIMIT 1');
-    await seedCatalog(dataSource, { products: 1200, articles: 10 }, false);
+    await seedCatalog(dataSource, { products: 1200, articles: 10 });
     expect(await counts()).toEqual({ ...first, minStock: 1 });
   });
 });
