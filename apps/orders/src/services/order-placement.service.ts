@@ -1,31 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG } from '#libs/config';
-import { SkuSnapshot } from '#libs/contracts';
 import { newId } from '#libs/database';
-import { AppError, ErrorDetail } from '#libs/errors';
+import { AppError } from '#libs/errors';
 import { CatalogClient } from '../clients/catalog.client';
 import { OrdersEnv } from '../config/orders-env';
-import { CreateOrderDto, MAX_LINE_QUANTITY } from '../dtos/create-order.dto';
+import { CreateOrderDto } from '../dtos/create-order.dto';
 import { OrderDto } from '../dtos/order.dto';
-import { OrderItem } from '../entities/order-item.entity';
 import { Order } from '../entities/order.entity';
 import { DuplicateOrderKeyError, NewOrder, OrderRepository } from '../repositories/order.repository';
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { newOrderNo } from './business-time';
+import { CartLine, mergeLines, orderTotal, priceLines, unitCount } from './order-pricing';
 import { OrderQueriesService } from './order-queries.service';
 import { OrdersMetrics } from './orders-metrics';
-
-/** The database column is INT UNSIGNED; WeChat Pay takes far less than this anyway. */
-const MAX_TOTAL_FEN = 2_000_000_000;
-
-/** A cart line after merging repeated SKUs. */
-interface Line {
-  skuId: string;
-  quantity: number;
-  /** Where the SKU first appeared in the request, for error details. */
-  index: number;
-}
 
 /**
  * Places orders as a saga: snapshot prices and names from the catalog, write the order (hidden until placed), reserve
@@ -55,12 +43,10 @@ export class OrderPlacementService {
   }
 
   private async placeOnce(userId: string, request: CreateOrderDto, idempotencyKey?: string, mayRetryFailedKey = true): Promise<OrderDto> {
-    const lines = mergeLines(request);
+    const lines = mergeLines(request.items);
     const snapshots = await this.catalog.getSkus(lines.map((line) => line.skuId));
     const items = priceLines(lines, snapshots);
-    const totalFen = items.reduce((sum, item) => sum + item.subtotalFen, 0);
-    if (totalFen > MAX_TOTAL_FEN) throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'items', message: 'the order total is too large' }]);
-    if (totalFen <= 0) throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'items', message: 'the order total must be more than 0' }]);
+    const totalFen = orderTotal(items);
 
     const id = newId();
     const keyHash = idempotencyKey === undefined ? null : createHash('sha256').update(idempotencyKey).digest('base64url');
@@ -74,7 +60,7 @@ export class OrderPlacementService {
           orderNo: newOrderNo(this.config.BUSINESS_UTC_OFFSET),
           userId,
           totalFen,
-          itemCount: items.reduce((sum, item) => sum + item.quantity, 0),
+          itemCount: unitCount(items),
           contactName: request.contact.name,
           contactPhone: request.contact.phone,
           contactAddress: request.contact.address ?? null,
@@ -106,7 +92,7 @@ export class OrderPlacementService {
     return OrderDto.from(placedOrder(order), items.map((item) => ({ ...item, orderId: id })));
   }
 
-  private async reserve(orderId: string, lines: Line[]): Promise<void> {
+  private async reserve(orderId: string, lines: CartLine[]): Promise<void> {
     try {
       const reservation = await this.catalog.reserve(orderId, lines.map(({ skuId, quantity }) => ({ skuId, quantity })), this.config.ORDER_RESERVE_TIMEOUT_MS);
       // Only a reservation released meanwhile (the sweeper, long after a stalled request) answers otherwise.
@@ -128,70 +114,15 @@ export class OrderPlacementService {
 
   /**
    * A repeat of a create whose first run got past the insert (found by the database's copy of the key): the order if it
-   * was placed; IDEMPOTENCY_IN_PROGRESS while its first run may still be reserving; undefined, with the key freed for
-   * this run, if that run failed (the client was told so) or died (its stock is given back, as the sweeper would).
+   * was placed; undefined if that run failed (its stock is being given back and the client got an error), after
+   * freeing the key for this run; IDEMPOTENCY_IN_PROGRESS while it is still reserving.
    */
   private async existingForKey(userId: string, keyHash: string, mayRetryFailedKey: boolean): Promise<OrderDto | undefined> {
     const order = await this.orders.findByIdempotencyKey(userId, keyHash);
     if (order?.placedAt) return this.queries.view(order.id);
-    if (order && mayRetryFailedKey) {
-      // This request holds the key's claim, so a run still `reserving` past the claim's lifetime lost it: its replica died.
-      if (order.stockState === 'reserving' && Date.now() - order.createdAt.getTime() > this.config.IDEMPOTENCY_PENDING_TTL_SECONDS * 1000) {
-        this.logger.warn({ msg: 'taking over the key of a creation abandoned mid-reservation; releasing its stock', orderId: order.id });
-        await this.orders.markCreationFailed(order.id);
-        await this.catalog.release(order.id).catch(() => undefined);
-      }
-      if (await this.orders.releaseIdempotencyKeyOfFailedCreation(order.id)) return undefined;
-    }
+    if (order && mayRetryFailedKey && order.cancelReason === 'creation_failed' && (await this.orders.releaseIdempotencyKeyOfFailedCreation(order.id))) return undefined;
     throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly');
   }
-}
-
-function mergeLines(request: CreateOrderDto): Line[] {
-  const lines = new Map<string, Line>();
-  request.items.forEach((item, index) => {
-    const line = lines.get(item.skuId) ?? { skuId: item.skuId, quantity: 0, index };
-    line.quantity += item.quantity;
-    lines.set(item.skuId, line);
-  });
-  const tooMany = [...lines.values()].filter((line) => line.quantity > MAX_LINE_QUANTITY);
-  if (tooMany.length) {
-    throw new AppError('VALIDATION_FAILED', 'Request validation failed', tooMany.map((line) => ({ field: `items.${line.index}.quantity`, message: `at most ${MAX_LINE_QUANTITY} of one SKU per order` })));
-  }
-  return [...lines.values()];
-}
-
-/** Order lines priced from the catalog's snapshots; unknown, off-sale or short SKUs refuse the whole order. */
-function priceLines(lines: Line[], snapshots: SkuSnapshot[]): Omit<OrderItem, 'orderId'>[] {
-  const bySku = new Map(snapshots.map((snapshot) => [snapshot.skuId, snapshot]));
-  const missing: ErrorDetail[] = [];
-  const offSale: ErrorDetail[] = [];
-  const short: ErrorDetail[] = [];
-  for (const line of lines) {
-    const snapshot = bySku.get(line.skuId);
-    const field = `items.${line.index}.skuId`;
-    if (!snapshot) missing.push({ field, message: `no SKU ${line.skuId}` });
-    else if (!snapshot.onSale) offSale.push({ field, message: `SKU ${line.skuId} is not on sale` });
-    else if (snapshot.stock < line.quantity) short.push({ field: `items.${line.index}.quantity`, message: `only ${Math.max(snapshot.stock, 0)} left of SKU ${line.skuId}` });
-  }
-  if (missing.length) throw new AppError('SKU_NOT_FOUND', 'Some SKUs do not exist', missing);
-  if (offSale.length) throw new AppError('SKU_NOT_ON_SALE', 'Some SKUs are not on sale', offSale);
-  if (short.length) throw new AppError('INSUFFICIENT_STOCK', 'Not enough stock', short);
-  return lines.map((line, lineNo) => {
-    const snapshot = bySku.get(line.skuId)!;
-    if (!Number.isInteger(snapshot.priceFen) || snapshot.priceFen < 0) throw new Error(`catalog sent a bad price for ${line.skuId}`);
-    return {
-      skuId: line.skuId,
-      lineNo,
-      productId: snapshot.productId,
-      productTitle: snapshot.productTitle.slice(0, 255),
-      skuName: snapshot.skuName.slice(0, 128),
-      imageUrl: snapshot.imageUrl && snapshot.imageUrl.length <= 1024 ? snapshot.imageUrl : null,
-      unitPriceFen: snapshot.priceFen,
-      quantity: line.quantity,
-      subtotalFen: snapshot.priceFen * line.quantity,
-    };
-  });
 }
 
 /** The order just placed, as the database now has it (the reply needs no read back). */
