@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
 import { AppError } from '#libs/errors';
 import { requestJson, startPrivateNats, PrivateNats } from '#libs/testing';
 import { CatalogClient } from '../src/clients/catalog.client';
@@ -163,6 +164,32 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     expect(rows.map((r) => [r.placed_at !== null, r.cancel_reason])).toEqual([[false, 'creation_failed'], [true, null]]);
     expect(rows[1].id).toBe(placed.body.id);
     expect(await h.stockOf(sku)).toBe(7);
+  });
+
+  it('lets a keyed retry take over a creation its dead replica left reserving, once the key\'s claim has expired; not before', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const key = `dead-replica-${sku}`;
+    const keyHash = createHash('sha256').update(key).digest('base64url');
+    // What a replica killed between the reservation and the placement leaves: the row still `reserving`, the units held.
+    const insertDead = async (orderId: string, orderNo: string, ageSeconds: number) => {
+      await h.query(
+        `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, item_count, contact_name, contact_phone, idempotency_key, expires_at, created_at)
+         VALUES (?, ?, ?, 'pending_payment', 'reserving', 500, 5, 'A', '13800138000', ?, NOW(3) + INTERVAL 15 MINUTE, NOW(3) - INTERVAL ? SECOND)`,
+        [orderId, orderNo, user.id, keyHash, ageSeconds],
+      );
+      await h.query('INSERT INTO order_items (order_id, sku_id, line_no, product_id, product_title, sku_name, unit_price_fen, quantity, subtotal_fen) VALUES (?, ?, 0, ?, ?, ?, 100, 5, 500)', [orderId, sku, 'p', 't', 's']);
+      await h.app.get(CatalogClient).reserve(orderId, [{ skuId: sku, quantity: 5 }]);
+    };
+    const send = () => requestJson(`${h.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 2 }]), headers: { 'idempotency-key': key } });
+
+    await insertDead('01M8000000000000000000TAKE', '2026010100000000088881', 1);
+    expect((await send()).body.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    await h.query("UPDATE orders SET created_at = NOW(3) - INTERVAL 30 SECOND WHERE id = '01M8000000000000000000TAKE'");
+    const placed = await send();
+    expect(placed.status).toBe(201);
+    expect(await row('01M8000000000000000000TAKE')).toMatchObject({ status: 'cancelled', cancel_reason: 'creation_failed', placed_at: null, idempotency_key: null });
+    expect(await h.stockOf(sku)).toBe(8);
+    expect((await send()).body.id).toBe(placed.body.id);
   });
 
   it('retries from the sweep a release the catalog could not take at cancel time', async () => {

@@ -21,9 +21,12 @@ function invalidKey(): AppError {
   ]);
 }
 
-/** Errors that are a result of the work (a conflict, a missing thing) are replayed; input errors and outages are not. */
+/**
+ * Errors that are a result of the work (a conflict, a missing thing) are replayed; input errors and outages are not,
+ * nor "still in progress" (a statement about an earlier run of the key, which a retry must be able to get past).
+ */
 function isReplayable(status: number, code: string): boolean {
-  return status > 400 && status < 500 && code !== 'VALIDATION_FAILED';
+  return status > 400 && status < 500 && code !== 'VALIDATION_FAILED' && code !== 'IDEMPOTENCY_IN_PROGRESS';
 }
 
 /**
