@@ -22,6 +22,7 @@ import { OrderRepository } from './repositories/order.repository';
 import { PaymentNotificationRepository } from './repositories/payment-notification.repository';
 import { AppointmentAdminService } from './services/appointment-admin.service';
 import { AppointmentBookingService } from './services/appointment-booking.service';
+import { AppointmentCancellationService } from './services/appointment-cancellation.service';
 import { OrderLifecycleService } from './services/order-lifecycle.service';
 import { OrderPlacementService } from './services/order-placement.service';
 import { OrderQueriesService } from './services/order-queries.service';
@@ -69,6 +70,7 @@ export class OrdersModule {
         OrderSweeperService,
         OrderExpiryScheduler,
         OrderJobsWorker,
+        AppointmentCancellationService,
         AppointmentBookingService,
         AppointmentAdminService,
       ],

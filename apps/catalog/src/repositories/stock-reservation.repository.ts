@@ -10,18 +10,17 @@ export interface StockDemand {
   quantity: number;
 }
 
-/** Why a reservation was refused: the SKU is unknown or off sale, or there is not enough of it. */
-export class StockRefusal extends Error {
-  constructor(
-    readonly reason: 'missing' | 'insufficient',
-    readonly skuId: string,
-  ) {
-    super(`${reason}: ${skuId}`);
-  }
+/** A SKU's stock and whether its product is on sale, as read on the SKU's locked row. */
+export interface SkuStock {
+  stock: number;
+  onSale: boolean;
 }
 
+/** The order's reservation was recorded meanwhile by a concurrent request (the caller's transaction rolls back). */
+export class ReservationExists extends Error {}
 
-/** Stock held per order: every change is a conditional update, so stock never goes below zero. */
+
+/** Stock held per order. StockService checks and takes stock on locked SKU rows, so it never goes below zero. */
 @Injectable()
 export class StockReservationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -31,31 +30,31 @@ export class StockReservationRepository {
   }
 
   /**
-   * Takes every line out of stock and records the reservation, in one transaction: all lines or none
-   * (StockRefusal). An order that already has a reservation gets that one back, unchanged.
+   * A SKU's stock, its row locked until `manager`'s transaction ends (reservations of one SKU take turns), and whether
+   * its product is on sale (only read: reservations of the product's other SKUs do not wait); null if no such SKU.
    */
-  async reserve(orderId: string, demands: StockDemand[]): Promise<StockReservationLine[]> {
+  async lockSkuStock(manager: EntityManager, skuId: string): Promise<SkuStock | null> {
+    const [sku]: { stock: number; productId: string }[] = await manager.query('SELECT stock, product_id AS productId FROM skus WHERE id = ? FOR UPDATE', [skuId]);
+    if (!sku) return null;
+    const [product]: { onSale: number }[] = await manager.query('SELECT on_sale AS onSale FROM products WHERE id = ?', [sku.productId]);
+    return { stock: Number(sku.stock), onSale: Boolean(Number(product?.onSale)) };
+  }
+
+  /** Takes units of a locked SKU out of stock. */
+  async takeStock(manager: EntityManager, demand: StockDemand): Promise<void> {
+    await manager.query('UPDATE skus SET stock = stock - ? WHERE id = ?', [demand.quantity, demand.skuId]);
+  }
+
+  /** Records an order's reservation lines; ReservationExists if a concurrent request recorded it first. */
+  async insertReserved(manager: EntityManager, orderId: string, demands: StockDemand[]): Promise<StockReservationLine[]> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const existing = await this.findByOrder(orderId, manager);
-        if (existing.length) return existing;
-        // A fixed lock order (by SKU id) keeps concurrent multi-line orders from deadlocking.
-        for (const demand of [...demands].sort((a, b) => a.skuId.localeCompare(b.skuId))) {
-          const result = await manager.query(
-            `UPDATE skus s JOIN products p ON p.id = s.product_id SET s.stock = s.stock - ?
-             WHERE s.id = ? AND s.stock >= ? AND p.on_sale = 1`,
-            [demand.quantity, demand.skuId, demand.quantity],
-          );
-          if (result.affectedRows !== 1) throw await this.refusalFor(manager, demand.skuId);
-        }
-        await manager.insert(StockReservationLine, demands.map((demand) => ({ orderId, ...demand, status: 'reserved' as const })));
-        return this.findByOrder(orderId, manager);
-      });
+      await manager.insert(StockReservationLine, demands.map((demand) => ({ orderId, ...demand, status: 'reserved' as const })));
     } catch (error) {
-      // The same order reserved concurrently: the other transaction won, this one rolled back.
-      if (isDuplicateKey(error)) return this.findByOrder(orderId);
+      // The same order reserved concurrently: the other transaction won, this one rolls back.
+      if (isDuplicateKey(error)) throw new ReservationExists();
       throw error;
     }
+    return this.findByOrder(orderId, manager);
   }
 
   /** Returns reserved or sold units of an order to stock; lines already released are left alone. */
@@ -76,13 +75,5 @@ export class StockReservationRepository {
   async confirm(orderId: string): Promise<StockReservationLine[]> {
     await this.dataSource.getRepository(StockReservationLine).update({ orderId, status: 'reserved' }, { status: 'confirmed' });
     return this.findByOrder(orderId);
-  }
-
-  private async refusalFor(manager: EntityManager, skuId: string): Promise<StockRefusal> {
-    const rows: { stock: number; onSale: number }[] = await manager.query(
-      'SELECT s.stock AS stock, p.on_sale AS onSale FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id = ?',
-      [skuId],
-    );
-    return new StockRefusal(rows.length && rows[0].onSale ? 'insufficient' : 'missing', skuId);
   }
 }

@@ -1,21 +1,31 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { JsonCache } from '#libs/cache';
 import { ReserveStockRequest, SkuSnapshot, StockReservation } from '#libs/contracts';
 import { AppError } from '#libs/errors';
 import { imageUrl } from '../dtos/catalog-views';
 import { StockReservationLine } from '../entities/stock-reservation.entity';
 import { SkuRepository } from '../repositories/sku.repository';
-import { StockRefusal, StockReservationRepository } from '../repositories/stock-reservation.repository';
+import { ReservationExists, SkuStock, StockDemand, StockReservationRepository } from '../repositories/stock-reservation.repository';
 import { CACHE_NAMESPACES as NS } from './cache-namespaces';
 
 function reservationOf(orderId: string, lines: StockReservationLine[], fallback: StockReservation['status']): StockReservation {
   return { orderId, status: lines[0]?.status ?? fallback, lines: lines.map((line) => ({ skuId: line.skuId, quantity: line.quantity })) };
 }
 
+/** Why a SKU cannot give `quantity` units: unknown or off sale (SKU_NOT_FOUND), or not enough left (INSUFFICIENT_STOCK). */
+function refusalOf(skuId: string, sku: SkuStock | null, quantity: number): AppError | null {
+  if (!sku?.onSale) return new AppError('SKU_NOT_FOUND', `SKU ${skuId} does not exist or is not on sale`);
+  if (sku.stock < quantity) return new AppError('INSUFFICIENT_STOCK', `Not enough stock for SKU ${skuId}`, [{ field: skuId, message: 'not enough stock' }]);
+  return null;
+}
+
 /** Stock for the orders service: snapshots, and reserve / release / confirm, each idempotent per order. */
 @Injectable()
 export class StockService {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly skus: SkuRepository,
     private readonly reservations: StockReservationRepository,
     private readonly cache: JsonCache,
@@ -29,18 +39,33 @@ export class StockService {
     });
   }
 
+  /**
+   * Takes every line out of stock and records the reservation, in one transaction: all lines or none. An order that
+   * already has a reservation gets that one back, unchanged.
+   */
   async reserve(request: ReserveStockRequest): Promise<StockReservation> {
     const demand = new Map<string, number>();
     for (const line of request.lines) demand.set(line.skuId, (demand.get(line.skuId) ?? 0) + line.quantity);
+    const demands: StockDemand[] = [...demand].map(([skuId, quantity]) => ({ skuId, quantity }));
+    let lines: StockReservationLine[];
     try {
-      const lines = await this.reservations.reserve(request.orderId, [...demand].map(([skuId, quantity]) => ({ skuId, quantity })));
-      await this.forgetProductsOf(lines);
-      return reservationOf(request.orderId, lines, 'reserved');
+      lines = await this.dataSource.transaction(async (manager) => {
+        const existing = await this.reservations.findByOrder(request.orderId, manager);
+        if (existing.length) return existing;
+        // A fixed lock order (by SKU id) keeps concurrent multi-line orders from deadlocking.
+        for (const line of [...demands].sort((a, b) => a.skuId.localeCompare(b.skuId))) {
+          const refusal = refusalOf(line.skuId, await this.reservations.lockSkuStock(manager, line.skuId), line.quantity);
+          if (refusal) throw refusal;
+          await this.reservations.takeStock(manager, line);
+        }
+        return this.reservations.insertReserved(manager, request.orderId, demands);
+      });
     } catch (error) {
-      if (!(error instanceof StockRefusal)) throw error;
-      if (error.reason === 'missing') throw new AppError('SKU_NOT_FOUND', `SKU ${error.skuId} does not exist or is not on sale`);
-      throw new AppError('INSUFFICIENT_STOCK', `Not enough stock for SKU ${error.skuId}`, [{ field: error.skuId, message: 'not enough stock' }]);
+      if (!(error instanceof ReservationExists)) throw error;
+      lines = await this.reservations.findByOrder(request.orderId);
     }
+    await this.forgetProductsOf(lines);
+    return reservationOf(request.orderId, lines, 'reserved');
   }
 
   async release(orderId: string): Promise<StockReservation> {

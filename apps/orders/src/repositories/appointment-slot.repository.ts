@@ -1,16 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { isDuplicateKey } from '#libs/database';
 import { AppointmentSlot } from '../entities/appointment-slot.entity';
 
 /** A slot to create. */
 export type NewSlot = Pick<AppointmentSlot, 'id' | 'resourceId' | 'startsAt' | 'endsAt' | 'capacity'>;
 
+/** What a booking needs to know of its slot, read on the locked row. */
+export interface BookableSlot {
+  id: string;
+  resourceId: string;
+  resourceActive: boolean;
+  isOpen: boolean;
+  startsAt: Date;
+  capacity: number;
+  booked: number;
+}
+
 /** One of the new slots starts when an existing slot of the same resource does. */
 export class DuplicateSlotError extends Error {}
 
-/** Storage of slots; the number of places taken changes only through AppointmentRepository's booking transactions. */
+/** Storage of slots; the number of places taken changes only in booking and cancelling transactions (takePlace, freePlace). */
 @Injectable()
 export class AppointmentSlotRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -30,6 +41,30 @@ export class AppointmentSlotRepository {
       throw error;
     }
     return this.slots.find({ where: slots.map((slot) => ({ id: slot.id })), order: { startsAt: 'ASC' } });
+  }
+
+  /**
+   * A slot and whether its resource is active, the slot's row locked until `manager`'s transaction ends, so bookings of
+   * one slot take turns (the resource row is only read: bookings of its other slots do not wait).
+   */
+  async lockForBooking(manager: EntityManager, id: string): Promise<BookableSlot | null> {
+    const [slot]: { resourceId: string; isOpen: number; startsAt: Date; capacity: number; booked: number }[] = await manager.query(
+      'SELECT resource_id AS resourceId, is_open AS isOpen, starts_at AS startsAt, capacity, booked FROM appointment_slots WHERE id = ? FOR UPDATE',
+      [id],
+    );
+    if (!slot) return null;
+    const [resource]: { active: number }[] = await manager.query('SELECT active FROM appointment_resources WHERE id = ?', [slot.resourceId]);
+    return { id, resourceId: slot.resourceId, resourceActive: Boolean(Number(resource?.active)), isOpen: Boolean(Number(slot.isOpen)), startsAt: slot.startsAt, capacity: Number(slot.capacity), booked: Number(slot.booked) };
+  }
+
+  /** One more place of a locked slot is taken. */
+  async takePlace(manager: EntityManager, id: string): Promise<void> {
+    await manager.query('UPDATE appointment_slots SET booked = booked + 1 WHERE id = ?', [id]);
+  }
+
+  /** A place of a slot is free again (a cancelled booking). */
+  async freePlace(manager: EntityManager, id: string): Promise<void> {
+    await manager.query('UPDATE appointment_slots SET booked = booked - 1 WHERE id = ? AND booked > 0', [id]);
   }
 
   findById(id: string): Promise<AppointmentSlot | null> {

@@ -8,8 +8,12 @@ import type { ActorKind } from '../entities/order-event.entity';
 /** A booking to make. */
 export type NewAppointment = Pick<Appointment, 'id' | 'userId' | 'slotId' | 'contactName' | 'contactPhone' | 'remark'> & { idempotencyKey: string | null };
 
-/** Why a booking did not happen. */
-export type BookingRefusal = 'missing' | 'closed' | 'past' | 'full' | 'already_booked' | 'duplicate_key';
+/** The insert of a booking collided: the user already has a live booking of the slot, or already used the idempotency key. */
+export class BookingCollision extends Error {
+  constructor(readonly reason: 'already_booked' | 'duplicate_key') {
+    super(reason);
+  }
+}
 
 /** An appointment with the slot and resource it is for. */
 export interface AppointmentRow extends Appointment {
@@ -36,56 +40,46 @@ const SELECT_ROWS = `SELECT a.id, a.user_id AS userId, a.slot_id AS slotId, a.re
   FROM appointments a JOIN appointment_slots s ON s.id = a.slot_id JOIN appointment_resources r ON r.id = a.resource_id`;
 
 /**
- * Bookings. A booking takes a place with one conditional update (`booked < capacity`, open, in the future, resource
- * active) and inserts the appointment in the same transaction, so concurrent bookings can never exceed capacity; a
+ * Bookings. AppointmentBookingService inserts one in the transaction that locked its slot and took the place; a
  * cancellation gives the place back in the transaction that cancels.
  */
 @Injectable()
 export class AppointmentRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Books one place, or says why not; nothing is written on a refusal. */
-  async book(booking: NewAppointment, now: Date): Promise<{ booked: true } | { booked: false; reason: BookingRefusal }> {
+  /**
+   * Inserts a booking in the transaction that took its place. A user's second live booking of a slot, or a second use
+   * of an idempotency key, is a BookingCollision (the caller's transaction then rolls back).
+   */
+  async insertBooked(manager: EntityManager, booking: NewAppointment & { resourceId: string }): Promise<void> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        const taken = await manager.query(
-          `UPDATE appointment_slots s JOIN appointment_resources r ON r.id = s.resource_id SET s.booked = s.booked + 1
-           WHERE s.id = ? AND s.is_open = 1 AND r.active = 1 AND s.starts_at > ? AND s.booked < s.capacity`,
-          [booking.slotId, now],
-        );
-        if (taken.affectedRows !== 1) return { booked: false as const, reason: await this.refusalReason(manager, booking.slotId, now) };
-        await manager.query(
-          `INSERT INTO appointments (id, user_id, slot_id, resource_id, status, active_user_id, contact_name, contact_phone, remark, idempotency_key)
-           SELECT ?, ?, s.id, s.resource_id, 'booked', ?, ?, ?, ?, ? FROM appointment_slots s WHERE s.id = ?`,
-          [booking.id, booking.userId, booking.userId, booking.contactName, booking.contactPhone, booking.remark, booking.idempotencyKey, booking.slotId],
-        );
-        return { booked: true as const };
-      });
+      await manager.query(
+        `INSERT INTO appointments (id, user_id, slot_id, resource_id, status, active_user_id, contact_name, contact_phone, remark, idempotency_key)
+         VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?)`,
+        [booking.id, booking.userId, booking.slotId, booking.resourceId, booking.userId, booking.contactName, booking.contactPhone, booking.remark, booking.idempotencyKey],
+      );
     } catch (error) {
-      if (isDuplicateKey(error, 'uq_appointments_live')) return { booked: false, reason: 'already_booked' };
-      if (isDuplicateKey(error, 'uq_appointments_user_idempotency')) return { booked: false, reason: 'duplicate_key' };
+      if (isDuplicateKey(error, 'uq_appointments_live')) throw new BookingCollision('already_booked');
+      if (isDuplicateKey(error, 'uq_appointments_user_idempotency')) throw new BookingCollision('duplicate_key');
       throw error;
     }
   }
 
-  /**
-   * Cancels a booking still standing and frees its place, in one transaction on the locked row. `allow` sees the
-   * booking and its slot start and may throw to refuse; returns null when there is no such appointment.
-   */
-  async cancel(id: string, by: { kind: ActorKind; id: string }, now: Date, allow: (row: AppointmentRow) => void): Promise<AppointmentRow | null> {
-    return this.dataSource.transaction(async (manager) => {
-      // Lock the appointment alone: the slot row is locked by the update below, resources are never locked here.
-      const locked: { id: string }[] = await manager.query('SELECT id FROM appointments WHERE id = ? FOR UPDATE', [id]);
-      if (!locked.length) return null;
-      const [row]: AppointmentRow[] = await manager.query(`${SELECT_ROWS} WHERE a.id = ?`, [id]);
-      allow(row);
-      const cancelled = await manager.query(
-        `UPDATE appointments SET status = 'cancelled', active_user_id = NULL, cancelled_at = ?, cancelled_by_kind = ?, cancelled_by_id = ? WHERE id = ? AND status = 'booked'`,
-        [now, by.kind, by.id, id],
-      );
-      if (cancelled.affectedRows === 1) await manager.query('UPDATE appointment_slots SET booked = booked - 1 WHERE id = ? AND booked > 0', [row.slotId]);
-      return { ...row, status: 'cancelled', cancelledAt: now, cancelledByKind: by.kind, cancelledById: by.id };
-    });
+  /** An appointment with its slot and resource, the appointment's row alone locked until `manager`'s transaction ends. */
+  async findRowForUpdate(manager: EntityManager, id: string): Promise<AppointmentRow | null> {
+    const locked: { id: string }[] = await manager.query('SELECT id FROM appointments WHERE id = ? FOR UPDATE', [id]);
+    if (!locked.length) return null;
+    const [row]: AppointmentRow[] = await manager.query(`${SELECT_ROWS} WHERE a.id = ?`, [id]);
+    return row ?? null;
+  }
+
+  /** Cancels a booking if it is still standing; returns whether it was. */
+  async markCancelled(manager: EntityManager, id: string, by: { kind: ActorKind; id: string }, now: Date): Promise<boolean> {
+    const result = await manager.query(
+      `UPDATE appointments SET status = 'cancelled', active_user_id = NULL, cancelled_at = ?, cancelled_by_kind = ?, cancelled_by_id = ? WHERE id = ? AND status = 'booked'`,
+      [now, by.kind, by.id, id],
+    );
+    return result.affectedRows === 1;
   }
 
   async findRow(id: string): Promise<AppointmentRow | null> {
@@ -111,18 +105,5 @@ export class AppointmentRepository {
       ['a.id < ?', filter.beforeId],
     ]);
     return this.dataSource.query(`${SELECT_ROWS} WHERE ${where} ORDER BY a.id DESC LIMIT ?`, [...params, filter.limit + 1]);
-  }
-
-  /** Asked on the booking's own connection: it holds the slot's row lock, and the pool may have no other to give. */
-  private async refusalReason(manager: EntityManager, slotId: string, now: Date): Promise<BookingRefusal> {
-    const [slot]: { isOpen: number; active: number; startsAt: Date; full: number }[] = await manager.query(
-      `SELECT s.is_open AS isOpen, r.active, s.starts_at AS startsAt, s.booked >= s.capacity AS full
-       FROM appointment_slots s JOIN appointment_resources r ON r.id = s.resource_id WHERE s.id = ?`,
-      [slotId],
-    );
-    if (!slot) return 'missing';
-    if (!Number(slot.active) || !Number(slot.isOpen)) return 'closed';
-    if (slot.startsAt <= now) return 'past';
-    return Number(slot.full) ? 'full' : 'closed';
   }
 }

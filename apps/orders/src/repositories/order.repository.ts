@@ -21,12 +21,6 @@ export interface Actor {
 /** The fields of a new order; the rest start empty. */
 export type NewOrder = Pick<Order, 'id' | 'orderNo' | 'userId' | 'totalFen' | 'itemCount' | 'contactName' | 'contactPhone' | 'contactAddress' | 'remark' | 'idempotencyKey' | 'expiresAt' | 'createdAt'>;
 
-/** What a decision about a locked order writes: column changes, and a history line when the status changes. */
-export interface OrderChange {
-  changes: Partial<Order>;
-  event?: { actor: Actor; reason?: string | null };
-}
-
 /** Filters of an order list. */
 export interface OrderFilter {
   userId?: string;
@@ -42,7 +36,7 @@ export interface OrderFilter {
 /** The insert collided with an order of the same user and idempotency key. */
 export class DuplicateOrderKeyError extends Error {}
 
-/** Storage of orders, their lines and their history. Every status change goes through updateLocked. */
+/** Storage of orders, their lines and their history. Status changes are written by OrderTransitionsService, in its transaction. */
 @Injectable()
 export class OrderRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -153,22 +147,21 @@ export class OrderRepository {
     return this.dataSource.getRepository(OrderEvent).find({ where: { orderId }, order: { id: 'ASC' } });
   }
 
-  /**
-   * The one way an order changes: in a transaction, the row is locked, `decide` looks at it and returns what to write
-   * (or throws, or returns null to write nothing); a status change is written together with its history line.
-   */
-  async updateLocked<T extends OrderChange | null>(id: string, decide: (order: Order | null) => T | Promise<T>): Promise<{ before: Order | null; after: Order | null; change: T }> {
-    return this.dataSource.transaction(async (manager) => {
-      const before = await manager.getRepository(Order).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      const change = await decide(before ? { ...before } : null);
-      if (!before || !change) return { before, after: before, change };
-      const after = { ...before, ...change.changes, version: before.version + 1 } as Order;
-      await manager.getRepository(Order).update({ id }, { ...change.changes, version: after.version });
-      if (change.event) {
-        await this.recordEvent(manager, id, before.status, after.status, change.event.actor, change.event.reason ?? null);
-      }
-      return { before, after, change };
-    });
+  /** The order, its row locked until `manager`'s transaction ends. */
+  findForUpdate(manager: EntityManager, id: string): Promise<Order | null> {
+    return manager.getRepository(Order).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Writes `changes` to a locked order with the next version; returns the order as it now is. */
+  async updateLockedOrder(manager: EntityManager, order: Order, changes: Partial<Order>): Promise<Order> {
+    const after = { ...order, ...changes, version: order.version + 1 } as Order;
+    await manager.getRepository(Order).update({ id: order.id }, { ...changes, version: after.version });
+    return after;
+  }
+
+  /** Adds a line to an order's history. */
+  async recordEvent(manager: EntityManager, orderId: string, from: OrderStatus | null, to: OrderStatus, actor: Actor, reason: string | null): Promise<void> {
+    await manager.query('INSERT INTO order_events (order_id, from_status, to_status, actor_kind, actor_id, reason) VALUES (?, ?, ?, ?, ?, ?)', [orderId, from, to, actor.kind, actor.id, reason]);
   }
 
   /** Moves the stock state on if it is still one of `from`; returns whether it did. */
@@ -227,9 +220,5 @@ export class OrderRepository {
       [updatedBefore, limit],
     );
     return rows.map((row) => row.id);
-  }
-
-  private async recordEvent(manager: EntityManager, orderId: string, from: OrderStatus | null, to: OrderStatus, actor: Actor, reason: string | null): Promise<void> {
-    await manager.query('INSERT INTO order_events (order_id, from_status, to_status, actor_kind, actor_id, reason) VALUES (?, ?, ?, ?, ?, ?)', [orderId, from, to, actor.kind, actor.id, reason]);
   }
 }

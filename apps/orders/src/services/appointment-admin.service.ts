@@ -9,6 +9,7 @@ import { AdminSlotDto, AppointmentDto, ResourceDto } from '../dtos/appointment-v
 import { AppointmentResourceRepository } from '../repositories/appointment-resource.repository';
 import { AppointmentSlotRepository, DuplicateSlotError } from '../repositories/appointment-slot.repository';
 import { AppointmentRepository } from '../repositories/appointment.repository';
+import { AppointmentCancellationService } from './appointment-cancellation.service';
 import { businessDay } from './business-time';
 
 /** Longest a slot may last. */
@@ -26,6 +27,7 @@ export class AppointmentAdminService {
     private readonly resources: AppointmentResourceRepository,
     private readonly slots: AppointmentSlotRepository,
     private readonly appointments: AppointmentRepository,
+    private readonly cancellation: AppointmentCancellationService,
   ) {}
 
   async listResources(query: PageQueryDto): Promise<Page<ResourceDto>> {
@@ -95,7 +97,7 @@ export class AppointmentAdminService {
 
   /** Staff cancel a booking (even once the slot has started, e.g. a no-show); the place is freed. */
   async cancelBooking(staffId: string, id: string): Promise<AppointmentDto> {
-    const row = await this.appointments.cancel(id, { kind: 'staff', id: staffId }, new Date(), (current) => {
+    const row = await this.cancellation.cancel(id, { kind: 'staff', id: staffId }, new Date(), (current) => {
       if (current.status !== 'booked') throw new AppError('APPOINTMENT_STATE_CONFLICT', 'This appointment is already cancelled');
     });
     if (!row) throw new AppError('APPOINTMENT_NOT_FOUND', 'Appointment not found');

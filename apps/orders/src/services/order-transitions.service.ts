@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppError } from '#libs/errors';
 import { Order, OrderStatus } from '../entities/order.entity';
 import { Actor, OrderRepository } from '../repositories/order.repository';
@@ -40,19 +42,24 @@ function stamps(to: OrderStatus, now: Date): Partial<Order> {
  */
 @Injectable()
 export class OrderTransitionsService {
-  constructor(private readonly orders: OrderRepository) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly orders: OrderRepository,
+  ) {}
 
   /** Applies `decide` to the locked order; a null decision writes nothing. `ownerId`: the order must be this user's (else 404). */
-  async apply(id: string, actor: Actor, decide: (order: Order) => OrderDecision | null, ownerId?: string): Promise<AppliedDecision> {
-    const { before, after, change } = await this.orders.updateLocked(id, (order) => {
-      if (!order || !order.placedAt || (ownerId !== undefined && order.userId !== ownerId)) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
-      const decision = decide(order);
-      if (!decision) return null;
-      if (decision.to) assertTransition(order.status, decision.to);
+  apply(id: string, actor: Actor, decide: (order: Order) => OrderDecision | null, ownerId?: string): Promise<AppliedDecision> {
+    return this.dataSource.transaction(async (manager) => {
+      const before = await this.orders.findForUpdate(manager, id);
+      if (!before || !before.placedAt || (ownerId !== undefined && before.userId !== ownerId)) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
+      const decision = decide({ ...before });
+      if (!decision) return { before, after: before, applied: false };
+      if (decision.to) assertTransition(before.status, decision.to);
       const statusChange = decision.to ? { status: decision.to, ...stamps(decision.to, new Date()) } : {};
-      return { changes: { ...statusChange, ...decision.changes }, event: { actor, reason: decision.reason } };
+      const after = await this.orders.updateLockedOrder(manager, before, { ...statusChange, ...decision.changes });
+      await this.orders.recordEvent(manager, id, before.status, after.status, actor, decision.reason);
+      return { before, after, applied: true };
     });
-    return { before: before!, after: after!, applied: change !== null };
   }
 
   /** Moves an order to `to` (409 ORDER_STATE_CONFLICT when the machine forbids it). */
