@@ -114,13 +114,21 @@ export class OrderPlacementService {
 
   /**
    * A repeat of a create whose first run got past the insert (found by the database's copy of the key): the order if it
-   * was placed; undefined if that run failed (its stock is being given back and the client got an error), after
-   * freeing the key for this run; IDEMPOTENCY_IN_PROGRESS while it is still reserving.
+   * was placed; IDEMPOTENCY_IN_PROGRESS while its first run may still be reserving; undefined, with the key freed for
+   * this run, if that run failed (the client was told so) or died (its stock is given back, as the sweeper would).
    */
   private async existingForKey(userId: string, keyHash: string, mayRetryFailedKey: boolean): Promise<OrderDto | undefined> {
     const order = await this.orders.findByIdempotencyKey(userId, keyHash);
     if (order?.placedAt) return this.queries.view(order.id);
-    if (order && mayRetryFailedKey && order.cancelReason === 'creation_failed' && (await this.orders.releaseIdempotencyKeyOfFailedCreation(order.id))) return undefined;
+    if (order && mayRetryFailedKey) {
+      // This request holds the key's claim, so a run still `reserving` past the claim's lifetime lost it: its replica died.
+      if (order.stockState === 'reserving' && Date.now() - order.createdAt.getTime() > this.config.IDEMPOTENCY_PENDING_TTL_SECONDS * 1000) {
+        this.logger.warn({ msg: 'taking over the key of a creation abandoned mid-reservation; releasing its stock', orderId: order.id });
+        await this.orders.markCreationFailed(order.id);
+        await this.catalog.release(order.id).catch(() => undefined);
+      }
+      if (await this.orders.releaseIdempotencyKeyOfFailedCreation(order.id)) return undefined;
+    }
     throw new AppError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly');
   }
 }
