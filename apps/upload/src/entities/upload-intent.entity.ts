@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { BigIntNumberColumn, BooleanColumn, CreatedAtColumn } from '#libs/database';
+import { BigIntNumberColumn, CreatedAtColumn } from '#libs/database';
+import { UploadOwnership } from './upload-ownership';
 
 /**
  * Storage work not finished yet: an upload streaming in (`stream`), a presigned upload awaiting its
@@ -8,22 +9,13 @@ import { BigIntNumberColumn, BooleanColumn, CreatedAtColumn } from '#libs/databa
  */
 @Entity({ name: 'upload_intents' })
 @Index('idx_upload_intents_expires', ['expiresAt'])
-export class UploadIntent {
+export class UploadIntent extends UploadOwnership {
   /** The id the upload will have. */
   @PrimaryColumn({ type: 'char', length: 26 })
   id: string;
 
   @Column({ type: 'varchar', length: 8 })
   kind: 'stream' | 'presign' | 'delete';
-
-  @Column({ name: 'owner_kind', type: 'varchar', length: 8 })
-  ownerKind: 'user' | 'staff';
-
-  @Column({ name: 'owner_id', type: 'char', length: 26 })
-  ownerId: string;
-
-  @BooleanColumn({ name: 'is_public' })
-  isPublic: boolean;
 
   /** Keys to remove if the work is abandoned (the file and its variants). */
   @Column({ name: 'storage_keys', type: 'varchar', length: 600 })

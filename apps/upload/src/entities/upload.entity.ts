@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { BigIntNumberColumn, BooleanColumn, CreatedAtColumn } from '#libs/database';
+import { BigIntNumberColumn, CreatedAtColumn } from '#libs/database';
+import { UploadOwnership } from './upload-ownership';
 
 /** Whether a thumbnail exists yet: the original is served in its place until it is `ready`. */
 export type ThumbStatus = 'none' | 'pending' | 'ready' | 'failed';
@@ -7,18 +8,9 @@ export type ThumbStatus = 'none' | 'pending' | 'ready' | 'failed';
 /** A stored file: only complete, checked files have a row. */
 @Entity({ name: 'uploads' })
 @Index('idx_uploads_owner', ['ownerKind', 'ownerId', 'id'])
-export class Upload {
+export class Upload extends UploadOwnership {
   @PrimaryColumn({ type: 'char', length: 26 })
   id: string;
-
-  @Column({ name: 'owner_kind', type: 'varchar', length: 8 })
-  ownerKind: 'user' | 'staff';
-
-  @Column({ name: 'owner_id', type: 'char', length: 26 })
-  ownerId: string;
-
-  @BooleanColumn({ name: 'is_public' })
-  isPublic: boolean;
 
   @Column({ name: 'storage_key', type: 'varchar', length: 255 })
   storageKey: string;
