@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { freePort } from '../../tools/stack/free-port';
+import { freePort } from '#libs/testing';
 import { ManagedProcess } from '../../tools/stack/managed-process';
 import { waitFor, waitForStart } from '../../tools/stack/wait-for';
 

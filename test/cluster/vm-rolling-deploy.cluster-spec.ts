@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { ServiceName, SERVICES } from '../../tools/stack/cluster-options';
-import { freePort } from '../../tools/stack/free-port';
+import { freePort } from '#libs/testing';
 import { LocalCluster } from '../../tools/stack/local-cluster';
 import { runtimeCommand } from '../../tools/haproxy/haproxy-runtime';
 import { findRepoRoot } from '../../tools/haproxy/find-repo-root';

@@ -2,7 +2,7 @@ import { createServer, Server } from 'node:http';
 import Redis from 'ioredis';
 import { LocalCluster } from '../stack/local-cluster';
 import { throwawayClusterOptions } from '../stack/throwaway-cluster';
-import { freePort } from '../stack/free-port';
+import { freePort } from '#libs/testing';
 import { LoadResult, runWrk } from './wrk-runner';
 
 // npm run bench:catalog: one catalog replica direct, the same through HAProxy, and a bare node:http server

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { freePort } from '../stack/free-port';
+import { freePort } from '#libs/testing';
 import { metricNamesIn, metricsDefinedInSources, ruleExpressions } from './promql-names';
 
 const run = promisify(execFile);

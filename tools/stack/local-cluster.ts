@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createDataSourceOptions, dropServiceDatabase, provisionServiceDatabase, runMigrations } from '#libs/database';
 import { generateSigningKey } from '#libs/keys';
+import { freePort } from '#libs/testing';
 import { seedCatalog } from '../../apps/catalog/src/catalog-seed';
 import { findRepoRoot } from '../haproxy/find-repo-root';
 import { runtimeCommand, setServerState, waitForServerStatus } from '../haproxy/haproxy-runtime';
@@ -12,7 +13,6 @@ import { HaproxyServer, renderHaproxyConfig } from '../haproxy/render-haproxy-co
 import { SERVICE_SCHEMAS } from '../migrate/service-schemas';
 import { ProgressBar } from '../terminal/progress-bar';
 import { LocalClusterOptions, ServiceName, SERVICES } from './cluster-options';
-import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
 import { answers200, waitFor, waitForStart } from './wait-for';
 

@@ -5,5 +5,6 @@ export * from './test-service';
 export * from './http-client';
 export * from './test-tokens';
 export * from './private-nats';
+export * from './free-port';
 export * from './platform-test-app';
 export * from './metrics-scrape';
