@@ -1,13 +1,7 @@
-/** A JSAPI order as the sandbox keeps it. */
-export interface PayOrder {
-  appid: string;
-  mchid: string;
-  description: string;
-  outTradeNo: string;
-  notifyUrl: string;
-  attach?: string;
-  total: number;
-  openid: string;
+import type { JsapiOrderRequest } from './jsapi-order';
+
+/** A JSAPI order as the sandbox keeps it: what was asked for, and what became of it. */
+export interface PayOrder extends JsapiOrderRequest {
   prepayId: string;
   /** A repeat of this exact body gets the same prepay_id; another body with this out_trade_no is refused. */
   requestBody: string;
