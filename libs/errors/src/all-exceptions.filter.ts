@@ -48,6 +48,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const body = errorEnvelope(described, String(request!.id));
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    afterUnreadBody(request!.raw, () => void reply.status(described.status).type('application/json; charset=utf-8').send(body));
+    afterUnreadBody(request!.raw, (bodyRead) => {
+      if (!bodyRead) void reply.header('connection', 'close');
+      void reply.status(described.status).type('application/json; charset=utf-8').send(body);
+    });
   }
 }
