@@ -1,16 +1,19 @@
 // NestJS 12 ships ESM only; Jest on Node 20 cannot require ESM, so those packages are
 // transformed to CommonJS by swc (see docs/decisions/nestjs12-jest.md).
 const esmPackages = ['@nestjs', 'cookie', '@nats-io', 'jose'];
-const swc = ['@swc/jest', {
-  jsc: {
-    target: 'es2022',
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    keepClassNames: true,
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
   },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-}];
+];
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',

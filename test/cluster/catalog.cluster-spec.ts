@@ -38,7 +38,10 @@ describe('catalog: 3 replicas behind HAProxy', () => {
 
   const createProduct = async (title: string, stock = 50) => {
     const category = await requestJson(api('/admin/categories'), { token: staffToken, body: { name: `c-${title}` } });
-    const product = await requestJson(api('/admin/products'), { token: staffToken, body: { categoryId: category.body.id, title, skus: [{ name: 'one', priceFen: 990, stock }] } });
+    const product = await requestJson(api('/admin/products'), {
+      token: staffToken,
+      body: { categoryId: category.body.id, title, skus: [{ name: 'one', priceFen: 990, stock }] },
+    });
     expect(product.status).toBe(201);
     return product.body as { id: string; skus: { id: string }[] };
   };
@@ -48,7 +51,7 @@ describe('catalog: 3 replicas behind HAProxy', () => {
     const before = await queriesSoFar(cluster);
     const replies = await Promise.all(Array.from({ length: 1000 }, () => fetch(api(`/products/${product.id}`)).then((r) => r.status)));
     const queries = (await queriesSoFar(cluster)) - before;
-    process.stdout.write(`stampede: 1000 requests, statuses ${[...new Set(replies)]}, ${queries} database queries\n`);
+    process.stdout.write(`stampede: 1000 requests, statuses ${[...new Set(replies)].join(',')}, ${queries} database queries\n`);
     expect(replies.every((status) => status === 200)).toBe(true);
     expect(queries).toBe(1);
   }, 60000);
@@ -71,7 +74,9 @@ describe('catalog: 3 replicas behind HAProxy', () => {
   it('200 concurrent reserve requests for 50 units across the replicas reserve exactly 50', async () => {
     const product = await createProduct('scarce', 50);
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 200 }, () => firstValueFrom(bus.send(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId: product.skus[0].id, quantity: 1 }] }))),
+      Array.from({ length: 200 }, () =>
+        firstValueFrom(bus.send(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId: product.skus[0].id, quantity: 1 }] })),
+      ),
     );
     const refused = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     expect(new Set(refused.map((outcome) => outcome.reason.code))).toEqual(new Set(['INSUFFICIENT_STOCK']));

@@ -55,10 +55,18 @@ describe('Redis, NATS and MySQL each stopped for 10 s under a running cluster', 
       { redisUrl: servers.redis.url, natsUrl: servers.nats.url, mysqlAdminUrl: servers.mariadb.url, seedProducts: 50, dropDatabasesOnStop: false },
     );
     await cluster.start();
-    userToken = ((await (await fetch(`${cluster.publicUrl}/api/auth/wechat/login`, json(undefined, { code: '0:outage-user' }))).json()) as { accessToken: string }).accessToken;
+    userToken = (
+      (await (await fetch(`${cluster.publicUrl}/api/auth/wechat/login`, json(undefined, { code: '0:outage-user' }))).json()) as { accessToken: string }
+    ).accessToken;
     staffToken = ((await (await fetch(`${cluster.publicUrl}/api/auth/admin/login`, json(undefined, ADMIN))).json()) as { accessToken: string }).accessToken;
     const healthy = await probes();
-    expect(healthy.map((probe) => [probe.name, probe.status])).toEqual([['home', 200], ['product', 200], ['me', 200], ['login', 200], ['staff write', 201]]);
+    expect(healthy.map((probe) => [probe.name, probe.status])).toEqual([
+      ['home', 200],
+      ['product', 200],
+      ['me', 200],
+      ['login', 200],
+      ['staff write', 201],
+    ]);
   }, 120000);
 
   afterAll(async () => {
@@ -95,11 +103,18 @@ describe('Redis, NATS and MySQL each stopped for 10 s under a running cluster', 
           return acc;
         }, {}),
       );
-      process.stdout.write(`${dependency} down ${OUTAGE_MS / 1000} s: ${JSON.stringify(Object.fromEntries(summary))}; slowest ${Math.max(...during.map((p) => p.ms))} ms; full service ${recoveredAfter} ms after its return\n`);
+      process.stdout.write(
+        `${dependency} down ${OUTAGE_MS / 1000} s: ${JSON.stringify(Object.fromEntries(summary))}; slowest ${Math.max(...during.map((p) => p.ms))} ms; full service ${recoveredAfter} ms after its return\n`,
+      );
 
       for (const probe of during) {
         if (probe.name === 'home' || probe.name === 'product') expect([probe.name, probe.status]).toEqual([probe.name, 200]);
-        else expect([probe.name, probe.status, probe.status === 503 ? probe.code : 'ok']).toEqual([probe.name, probe.status, probe.status === 503 ? 'DEPENDENCY_UNAVAILABLE' : 'ok']);
+        else
+          expect([probe.name, probe.status, probe.status === 503 ? probe.code : 'ok']).toEqual([
+            probe.name,
+            probe.status,
+            probe.status === 503 ? 'DEPENDENCY_UNAVAILABLE' : 'ok',
+          ]);
         expect(probe.status === 503 || (probe.status >= 200 && probe.status < 300)).toBe(true);
         expect(probe.ms).toBeLessThan(3000);
       }

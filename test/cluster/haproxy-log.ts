@@ -20,7 +20,8 @@ export interface HaproxyLogEntry {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 // 127.0.0.1:51000 [18/Jan/2026:23:30:01.123] public orders/orders-1 0/0/1/20/21 201 512 - - ---- 10/10/1/0/0 0/0 "POST /api/orders HTTP/1.1"
-const LINE = /\[(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})\.(\d{3})\] \S+ (\S+) (\S+) (-?\d+) \S+ \S+ \S+ (\S{4}) \d+\/\d+\/\d+\/\d+\/(\+?\d+) \S+ "([^"]*)"/;
+const LINE =
+  /\[(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})\.(\d{3})\] \S+ (\S+) (\S+) (-?\d+) \S+ \S+ \S+ (\S{4}) \d+\/\d+\/\d+\/\d+\/(\+?\d+) \S+ "([^"]*)"/;
 
 /** The request lines of an HAProxy log written with `option httplog` (timestamps in the machine's local time). */
 export function readHaproxyLog(file: string): HaproxyLogEntry[] {
@@ -38,6 +39,7 @@ export function readHaproxyLog(file: string): HaproxyLogEntry[] {
 /** The entries for `method path` accepted between `from` and `to` (ms since the epoch), optionally with one status. */
 export function findHaproxyEntries(entries: HaproxyLogEntry[], method: string, path: string, from: number, to: number, status?: number): HaproxyLogEntry[] {
   return entries.filter(
-    (entry) => entry.acceptedAt >= from && entry.acceptedAt <= to && entry.request.startsWith(`${method} ${path} `) && (status === undefined || entry.status === status),
+    (entry) =>
+      entry.acceptedAt >= from && entry.acceptedAt <= to && entry.request.startsWith(`${method} ${path} `) && (status === undefined || entry.status === status),
   );
 }

@@ -34,7 +34,11 @@ describe('orders: 2 orders + 2 catalog replicas as processes behind the real HAP
   const api = (path: string) => `${cluster.publicUrl}${path}`;
   const signUser = async (subject: string) => {
     const secrets = join(cluster.options.workDir, 'secrets');
-    return signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), { subject, kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(), expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+    return signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), {
+      subject,
+      kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(),
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
   };
   const userId = (n: number) => `01CLUSTERUSER${String(n).padStart(13, '0')}`;
   const seedSku = async (stock: number, priceFen = 990): Promise<{ productId: string; skuId: string }> => {
@@ -46,17 +50,26 @@ describe('orders: 2 orders + 2 catalog replicas as processes behind the real HAP
     expect(product.status).toBe(201);
     return { productId: product.body.id, skuId: product.body.skus[0].id };
   };
-  const stockOf = async (skuId: string) => Number((await query<{ stock: number }>(cluster.databaseUrl('catalog'), 'SELECT stock FROM skus WHERE id = ?', [skuId]))[0].stock);
+  const stockOf = async (skuId: string) =>
+    Number((await query<{ stock: number }>(cluster.databaseUrl('catalog'), 'SELECT stock FROM skus WHERE id = ?', [skuId]))[0].stock);
   const orders = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => query<T>(cluster.databaseUrl('orders'), sql, params);
   const order = (token: string, skuId: string, quantity = 1, key?: string) =>
-    requestJson(api('/api/orders'), { token, body: { items: [{ skuId, quantity }], contact: { name: 'Buyer', phone: '13800138000' } }, headers: key ? { 'idempotency-key': key } : {} });
+    requestJson(api('/api/orders'), {
+      token,
+      body: { items: [{ skuId, quantity }], contact: { name: 'Buyer', phone: '13800138000' } },
+      headers: key ? { 'idempotency-key': key } : {},
+    });
 
   beforeAll(async () => {
     await relay.start();
     relay.copies = 3;
     cluster = createTestCluster(
       { auth: 1, catalog: 2, orders: 2 },
-      { ORDER_PAYMENT_TTL_SECONDS: String(ORDER_TTL_SECONDS), ORDER_SWEEP_INTERVAL_SECONDS: '2', WECHATPAY_NOTIFY_URL: `${relay.url}/api/orders/payments/wechat/notify` },
+      {
+        ORDER_PAYMENT_TTL_SECONDS: String(ORDER_TTL_SECONDS),
+        ORDER_SWEEP_INTERVAL_SECONDS: '2',
+        WECHATPAY_NOTIFY_URL: `${relay.url}/api/orders/payments/wechat/notify`,
+      },
     );
     await cluster.start();
     relay.target = cluster.publicUrl;
@@ -89,12 +102,17 @@ describe('orders: 2 orders + 2 catalog replicas as processes behind the real HAP
     sampling = false;
     await sampler;
     const created = replies.filter((reply) => reply.status === 201);
-    process.stdout.write(`300 buyers / 50 units: ${created.length} orders, statuses ${JSON.stringify(Object.fromEntries([...new Set(replies.map((r) => r.status))].map((s) => [s, replies.filter((r) => r.status === s).length])))}\n`);
+    process.stdout.write(
+      `300 buyers / 50 units: ${created.length} orders, statuses ${JSON.stringify(Object.fromEntries([...new Set(replies.map((r) => r.status))].map((s) => [s, replies.filter((r) => r.status === s).length])))}\n`,
+    );
     expect(created).toHaveLength(50);
     expect(new Set(replies.filter((reply) => reply.status !== 201).map((reply) => reply.body.code))).toEqual(new Set(['INSUFFICIENT_STOCK']));
     expect(await stockOf(skuId)).toBe(0);
     expect(lowest).toBeGreaterThanOrEqual(0);
-    const [placed] = await orders<{ n: number; units: number }>('SELECT COUNT(*) AS n, SUM(i.quantity) AS units FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ? AND o.placed_at IS NOT NULL', [skuId]);
+    const [placed] = await orders<{ n: number; units: number }>(
+      'SELECT COUNT(*) AS n, SUM(i.quantity) AS units FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ? AND o.placed_at IS NOT NULL',
+      [skuId],
+    );
     expect([Number(placed.n), Number(placed.units)]).toEqual([50, 50]);
     expect(new Set(created.map((reply) => reply.body.orderNo)).size).toBe(50);
   }, 60000);
@@ -116,7 +134,10 @@ describe('orders: 2 orders + 2 catalog replicas as processes behind the real HAP
     const placed = await order(token, skuId, 4);
     expect(placed.status).toBe(201);
     expect(await stockOf(skuId)).toBe(6);
-    await eventually(async () => (await requestJson(api(`/api/orders/${placed.body.id}`), { token })).body.status === 'cancelled', (ORDER_TTL_SECONDS + 15) * 1000);
+    await eventually(
+      async () => (await requestJson(api(`/api/orders/${placed.body.id}`), { token })).body.status === 'cancelled',
+      (ORDER_TTL_SECONDS + 15) * 1000,
+    );
     await eventually(async () => (await stockOf(skuId)) === 10);
     await new Promise((resolve) => setTimeout(resolve, 4000));
     expect(await stockOf(skuId)).toBe(10);
@@ -132,7 +153,9 @@ describe('orders: 2 orders + 2 catalog replicas as processes behind the real HAP
     const placed = await order(token, skuId, 1);
     const params = await requestJson(api(`/api/orders/${placed.body.id}/pay`), { method: 'POST', token, headers: { 'idempotency-key': 'cluster-pay' } });
     expect(params.status).toBe(200);
-    const paid = await fetch(`${cluster.sandboxUrl}/sandbox/pay/${params.body.package.replace('prepay_id=', '')}`, { method: 'POST' }).then((r) => r.json() as Promise<{ notified: boolean }>);
+    const paid = await fetch(`${cluster.sandboxUrl}/sandbox/pay/${params.body.package.replace('prepay_id=', '')}`, { method: 'POST' }).then(
+      (r) => r.json() as Promise<{ notified: boolean }>,
+    );
     expect(paid.notified).toBe(true);
     const delivery = relay.received.find((entry) => entry.statuses.length === 3);
     expect(delivery?.statuses).toEqual([204, 204, 204]);
@@ -153,11 +176,16 @@ describe('orders: 2 orders + 2 catalog replicas as processes behind the real HAP
     const start = new Date(Date.now() + 2 * 86400000);
     const slots = await requestJson(api('/api/appointments/admin/slots'), {
       token: staffToken,
-      body: { resourceId: resource.body.id, slots: [{ startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 1800000).toISOString(), capacity: 10 }] },
+      body: {
+        resourceId: resource.body.id,
+        slots: [{ startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 1800000).toISOString(), capacity: 10 }],
+      },
     });
     const slotId = slots.body.items[0].id;
     const tokens = await Promise.all(Array.from({ length: 50 }, (_, i) => signUser(userId(3000 + i))));
-    const replies = await Promise.all(tokens.map((token) => requestJson(api('/api/appointments'), { token, body: { slotId, contact: { name: 'P', phone: '13800138000' } } })));
+    const replies = await Promise.all(
+      tokens.map((token) => requestJson(api('/api/appointments'), { token, body: { slotId, contact: { name: 'P', phone: '13800138000' } } })),
+    );
     expect(replies.filter((reply) => reply.status === 201)).toHaveLength(10);
     expect(new Set(replies.filter((reply) => reply.status !== 201).map((reply) => reply.body.code))).toEqual(new Set(['SLOT_FULL']));
     const [slot] = await orders<{ booked: number }>('SELECT booked FROM appointment_slots WHERE id = ?', [slotId]);

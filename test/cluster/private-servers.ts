@@ -32,7 +32,11 @@ export class PrivateServer {
   static async create(kind: PrivateServer['kind']): Promise<PrivateServer> {
     const dir = mkdtempSync(join(tmpdir(), `private-${kind}-`));
     if (kind === 'mariadb') {
-      execFileSync('mariadb-install-db', ['--no-defaults', `--datadir=${join(dir, 'data')}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'], { stdio: 'ignore' });
+      execFileSync(
+        'mariadb-install-db',
+        ['--no-defaults', `--datadir=${join(dir, 'data')}`, '--user=root', '--auth-root-authentication-method=normal', '--skip-test-db'],
+        { stdio: 'ignore' },
+      );
     }
     const server = new PrivateServer(kind, await freePort(), dir);
     await server.start();
@@ -58,11 +62,26 @@ export class PrivateServer {
       nats: ['nats-server', ['-a', '127.0.0.1', '-p', String(this.port)]],
       mariadb: [
         'mariadbd',
-        ['--no-defaults', `--datadir=${join(this.dir, 'data')}`, `--port=${this.port}`, '--bind-address=127.0.0.1', `--socket=${join(this.dir, 'sock')}`, '--user=root', '--skip-log-bin', '--innodb-buffer-pool-size=64M'],
+        [
+          '--no-defaults',
+          `--datadir=${join(this.dir, 'data')}`,
+          `--port=${this.port}`,
+          '--bind-address=127.0.0.1',
+          `--socket=${join(this.dir, 'sock')}`,
+          '--user=root',
+          '--skip-log-bin',
+          '--innodb-buffer-pool-size=64M',
+        ],
       ],
     } as const;
     const [command, commandArgs] = args[this.kind];
-    this.process = new ManagedProcess({ name: this.kind, command, args: [...commandArgs], env: process.env, logFile: join(this.dir, 'logs', `${this.kind}.log`) });
+    this.process = new ManagedProcess({
+      name: this.kind,
+      command,
+      args: [...commandArgs],
+      env: process.env,
+      logFile: join(this.dir, 'logs', `${this.kind}.log`),
+    });
     await waitForStart(this.process, () => portOpen(this.port));
   }
 

@@ -7,7 +7,10 @@ import { findHaproxyEntries, readHaproxyLog } from './haproxy-log';
 
 const ADMIN = { username: 'fault-admin', password: 'fault-admin-password' };
 // A 1×1 PNG: the upload service types files by their bytes.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082',
+  'hex',
+);
 
 type Kind = 'read' | 'me' | 'order' | 'login' | 'upload';
 const ORDER_PATIENCE_MS = 75000;
@@ -110,7 +113,11 @@ class MixedLoad {
     const giveUpAt = Date.now() + ORDER_PATIENCE_MS;
     const attempts: Omit<Attempt, 'body'>[] = [];
     for (;;) {
-      const attempt = await this.post('/api/orders', { items: [{ skuId: this.skuId, quantity: 1 }], contact: { name: 'Fault', phone: '13800138000' } }, { ...this.auth(), 'idempotency-key': key });
+      const attempt = await this.post(
+        '/api/orders',
+        { items: [{ skuId: this.skuId, quantity: 1 }], contact: { name: 'Fault', phone: '13800138000' } },
+        { ...this.auth(), 'idempotency-key': key },
+      );
       const { body: _body, ...summary } = attempt;
       attempts.push(summary);
       if (attempt.status === 201) this.acknowledgedOrders.add(key);
@@ -150,7 +157,9 @@ describe('replicas killed and restarted under mixed traffic (every service, 2 re
   };
 
   const json = async <T>(path: string, body: unknown, headers: Record<string, string> = {}) =>
-    (await (await fetch(`${cluster.publicUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).json()) as T;
+    (await (
+      await fetch(`${cluster.publicUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+    ).json()) as T;
 
   /** The stored Idempotency-Key digests of the buyer's placed orders (a failed creation stays hidden, and frees its key for the retry). */
   const ordersOfUser = async (): Promise<string[]> => {
@@ -172,21 +181,29 @@ describe('replicas killed and restarted under mixed traffic (every service, 2 re
       const path = failure.path.split('?')[0];
       failure.answeredBy = (failure.attempts ?? [failure]).flatMap((attempt) =>
         findHaproxyEntries(log, attempt.method, path, attempt.startedAt - 50, attempt.endedAt + 50, attempt.status || -1).map(
-          (entry) => `${new Date(entry.acceptedAt).toISOString()} ${entry.server} ${entry.status} ${entry.termination} retries=${entry.retries} ${entry.timers}`,
+          (entry) =>
+            `${new Date(entry.acceptedAt).toISOString()} ${entry.server} ${entry.status} ${entry.termination} retries=${entry.retries} ${entry.timers}`,
         ),
       );
     }
     process.stdout.write(
       `${phase}: ${(Object.keys(load.sent) as Kind[]).map((kind) => `${kind} ${load.sent[kind]} sent/${load.failures[kind].length} failed`).join(', ')}; orders acknowledged ${load.acknowledgedOrders.size}\n` +
-        (failures.length ? `  failures: ${JSON.stringify(failures, null, 1)}\n  timeline:\n    ${timeline.join('\n    ')}\n  logs: ${cluster.options.workDir}/logs\n` : ''),
+        (failures.length
+          ? `  failures: ${JSON.stringify(failures, null, 1)}\n  timeline:\n    ${timeline.join('\n    ')}\n  logs: ${cluster.options.workDir}/logs\n`
+          : ''),
     );
     timeline.length = 0;
   };
 
   beforeAll(async () => {
-    cluster = createTestCluster({ auth: 2, catalog: 2, orders: 2, upload: 2 }, { ADMIN_BOOTSTRAP_USERNAME: ADMIN.username, ADMIN_BOOTSTRAP_PASSWORD: ADMIN.password });
+    cluster = createTestCluster(
+      { auth: 2, catalog: 2, orders: 2, upload: 2 },
+      { ADMIN_BOOTSTRAP_USERNAME: ADMIN.username, ADMIN_BOOTSTRAP_PASSWORD: ADMIN.password },
+    );
     await cluster.start();
-    process.stdout.write(`start-up (spawn → ready), all 8 at once: ${[...cluster.replicas.values()].map((replica) => `${replica.name} ${replica.startupMs} ms`).join(', ')}\n`);
+    process.stdout.write(
+      `start-up (spawn → ready), all 8 at once: ${[...cluster.replicas.values()].map((replica) => `${replica.name} ${replica.startupMs} ms`).join(', ')}\n`,
+    );
     const login = await json<{ accessToken: string; user: { id: string } }>('/api/auth/wechat/login', { code: '0:fault-buyer' });
     [token, userId] = [login.accessToken, login.user.id];
     const staff = (await json<{ accessToken: string }>('/api/auth/admin/login', ADMIN)).accessToken;
@@ -239,7 +256,9 @@ describe('replicas killed and restarted under mixed traffic (every service, 2 re
       await cluster.waitForBalancerStatus(replica.name, 'UP', 15000);
       setFault('none');
     }
-    process.stdout.write(`start-up (spawn → ready) on restart: ${[...cluster.replicas.values()].map((replica) => `${replica.name} ${replica.startupMs} ms`).join(', ')}\n`);
+    process.stdout.write(
+      `start-up (spawn → ready) on restart: ${[...cluster.replicas.values()].map((replica) => `${replica.name} ${replica.startupMs} ms`).join(', ')}\n`,
+    );
     await sleep(1000);
     load.stop();
     await running;

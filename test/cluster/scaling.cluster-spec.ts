@@ -12,7 +12,13 @@ describe('catalog scaled 2 → 4 → 1 while the load runs', () => {
   afterAll(() => cluster?.stop(), 60000);
 
   it('answers every request while replicas are added and removed', async () => {
-    const paths = ['/api/catalog/home', '/api/catalog/products?limit=20', `/api/catalog/products/${seedId('product', 7)}`, '/api/catalog/categories', '/api/catalog/products?q=%E6%9C%89%E6%9C%BA'];
+    const paths = [
+      '/api/catalog/home',
+      '/api/catalog/products?limit=20',
+      `/api/catalog/products/${seedId('product', 7)}`,
+      '/api/catalog/categories',
+      '/api/catalog/products?q=%E6%9C%89%E6%9C%BA',
+    ];
     let next = 0;
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));

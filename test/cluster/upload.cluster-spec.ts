@@ -25,11 +25,23 @@ function listFiles(root: string): string[] {
 }
 
 /** Sends a multipart body to `url` in small chunks with pauses, as a phone on a slow network does; resolves with the status or the network error. */
-function slowUpload(url: string, token: string, body: { body: Buffer; contentType: string }, chunk: number, pauseMs: number): Promise<{ status: number; body: any } | { error: string }> {
+function slowUpload(
+  url: string,
+  token: string,
+  body: { body: Buffer; contentType: string },
+  chunk: number,
+  pauseMs: number,
+): Promise<{ status: number; body: any } | { error: string }> {
   return new Promise((resolve) => {
     const target = new URL(`${url}/api/uploads`);
     const req = httpRequest(
-      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': body.contentType, 'content-length': body.body.length } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': body.contentType, 'content-length': body.body.length },
+      },
       (res) => {
         let text = '';
         res.on('data', (data) => (text += data));
@@ -61,14 +73,24 @@ describe('upload: 2 replicas as separate processes behind the real HAProxy, shar
   let storage: string;
   const replicaUrl = (name: string) => `http://127.0.0.1:${cluster.requireReplica(name).port}`;
   const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-    queryDatabase<T>(`${(process.env.MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/mysql').replace(/\/[^/]*$/, '')}/${cluster.options.databasePrefix}upload`, sql, params);
+    queryDatabase<T>(
+      `${(process.env.MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/mysql').replace(/\/[^/]*$/, '')}/${cluster.options.databasePrefix}upload`,
+      sql,
+      params,
+    );
 
   beforeAll(async () => {
-    cluster = createTestCluster({ upload: 2 }, { UPLOAD_MAX_BYTES: String(8 * 1024 * 1024), UPLOAD_STREAM_TIMEOUT_MS: '10000', UPLOAD_INTENT_GRACE_MS: '1000', UPLOAD_SWEEP_INTERVAL_MS: '1000' });
+    cluster = createTestCluster(
+      { upload: 2 },
+      { UPLOAD_MAX_BYTES: String(8 * 1024 * 1024), UPLOAD_STREAM_TIMEOUT_MS: '10000', UPLOAD_INTENT_GRACE_MS: '1000', UPLOAD_SWEEP_INTERVAL_MS: '1000' },
+    );
     await cluster.start();
     storage = join(cluster.options.workDir, 'uploads');
     const secrets = join(cluster.options.workDir, 'secrets');
-    token = await signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), { kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(), subject: '01HZC1VSTER0000000000000AA' });
+    token = await signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), {
+      kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(),
+      subject: '01HZC1VSTER0000000000000AA',
+    });
   }, 90000);
   afterAll(() => cluster?.stop(), 60000);
 
@@ -84,12 +106,16 @@ describe('upload: 2 replicas as separate processes behind the real HAProxy, shar
       expect((await fetch(`${base}${stored.body.url}`)).status).toBe(200);
     }
     const thumb = await eventually(async () => {
-      const response = await fetch(`${replicaUrl('upload-2')}/api/uploads/${stored.body.id}/content?variant=thumb`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${replicaUrl('upload-2')}/api/uploads/${stored.body.id}/content?variant=thumb`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const data = Buffer.from(await response.arrayBuffer());
       return response.headers.get('cache-control') === 'no-cache' ? undefined : data;
     }, 15000);
     expect(thumb.length).toBeLessThan(bytes.length);
-    const ranged = await fetch(`${cluster.publicUrl}/api/uploads/${stored.body.id}/content`, { headers: { authorization: `Bearer ${token}`, range: 'bytes=1000-1999' } });
+    const ranged = await fetch(`${cluster.publicUrl}/api/uploads/${stored.body.id}/content`, {
+      headers: { authorization: `Bearer ${token}`, range: 'bytes=1000-1999' },
+    });
     expect(ranged.status).toBe(206);
     expect(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(1000, 2000))).toBe(true);
   });
@@ -110,7 +136,9 @@ describe('upload: 2 replicas as separate processes behind the real HAProxy, shar
     expect(succeeded.length).toBeGreaterThanOrEqual(4);
     expect(failed.length).toBeGreaterThanOrEqual(1);
 
-    const rows = (await query<{ id: string; storage_key: string; size: number; sha256: string }>('SELECT id, storage_key, size, sha256 FROM uploads')).filter((row) => !before.has(row.id));
+    const rows = (await query<{ id: string; storage_key: string; size: number; sha256: string }>('SELECT id, storage_key, size, sha256 FROM uploads')).filter(
+      (row) => !before.has(row.id),
+    );
     expect(rows.map((row) => row.id).sort()).toEqual(succeeded.map((s) => s.id).sort());
     for (const { id, i } of succeeded) {
       const row = rows.find((r) => r.id === id)!;

@@ -70,10 +70,23 @@ describe('VM deployment: rolling restart, scale-out and scale-in under load', ()
       become: [],
       systemctl: [join(dir, 'systemctl')],
       timeouts: { drainSeconds: 20, readySeconds: 60, upSeconds: 20 },
-      balancers: [{ name: 'lb-1', address: '127.0.0.1', config: join(dir, 'haproxy.cfg'), runtimeSocket: socket, publicBind: readFileSync(join(dir, 'public-bind'), 'utf8'), statsBind: `127.0.0.1:${statsPort}` }],
+      balancers: [
+        {
+          name: 'lb-1',
+          address: '127.0.0.1',
+          config: join(dir, 'haproxy.cfg'),
+          runtimeSocket: socket,
+          publicBind: readFileSync(join(dir, 'public-bind'), 'utf8'),
+          statsBind: `127.0.0.1:${statsPort}`,
+        },
+      ],
       hosts: hosts
         .filter((h) => hostNames.includes(h.name))
-        .map((h) => ({ name: h.name, address: '127.0.0.1', services: Object.fromEntries(SERVICES.map((s) => [s, [cluster.requireReplica(h.replicas[s]).port]])) })),
+        .map((h) => ({
+          name: h.name,
+          address: '127.0.0.1',
+          services: Object.fromEntries(SERVICES.map((s) => [s, [cluster.requireReplica(h.replicas[s]).port]])),
+        })),
     };
     writeFileSync(inventoryFile, JSON.stringify(inventory, null, 2));
   }
@@ -92,7 +105,10 @@ describe('VM deployment: rolling restart, scale-out and scale-in under load', ()
     const [header, ...rows] = (await runtimeCommand(socket, 'show stat')).split('\n');
     const columns = header.replace(/^#\s*/, '').split(',');
     const [px, sv, st, stot] = ['pxname', 'svname', 'status', 'stot'].map((c) => columns.indexOf(c));
-    return rows.map((r) => r.split(',')).filter((c) => c.length > st && !['FRONTEND', 'BACKEND'].includes(c[sv])).map((c) => ({ backend: c[px], server: c[sv], status: c[st], total: Number(c[stot]) }));
+    return rows
+      .map((r) => r.split(','))
+      .filter((c) => c.length > st && !['FRONTEND', 'BACKEND'].includes(c[sv]))
+      .map((c) => ({ backend: c[px], server: c[sv], status: c[st], total: Number(c[stot]) }));
   }
 
   /** The steady traffic: public and authenticated reads on all four services, and a keyless POST (never retried). */
@@ -105,7 +121,12 @@ describe('VM deployment: rolling restart, scale-out and scale-in under load', ()
       () => fetch(`${publicUrl}/api/orders`, { headers: auth() }),
       () => fetch(`${publicUrl}/api/uploads/${uploadId}`, { headers: auth() }),
       // Each login code works once: a fresh one every time.
-      () => fetch(`${publicUrl}/api/auth/wechat/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: `${++loginCodes}:vmloop` }) }),
+      () =>
+        fetch(`${publicUrl}/api/auth/wechat/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code: `${++loginCodes}:vmloop` }),
+        }),
     ];
     return () => requests[i++ % requests.length]();
   }
@@ -113,10 +134,16 @@ describe('VM deployment: rolling restart, scale-out and scale-in under load', ()
   async function underLoad(what: string, operation: () => Promise<unknown>): Promise<LoopResult> {
     const started = Date.now();
     const done = operation();
-    const result = await loopRequests(steadyRequest(), 4, done.catch(() => undefined));
+    const result = await loopRequests(
+      steadyRequest(),
+      4,
+      done.catch(() => undefined),
+    );
     await done;
     const byKind = result.failures.slice(0, 5).join('\n  ');
-    console.log(`${what}: ${result.total} requests, ${result.failures.length} failed, ${((Date.now() - started) / 1000).toFixed(1)} s${byKind ? `\n  ${byKind}` : ''}`);
+    console.log(
+      `${what}: ${result.total} requests, ${result.failures.length} failed, ${((Date.now() - started) / 1000).toFixed(1)} s${byKind ? `\n  ${byKind}` : ''}`,
+    );
     return result;
   }
 
@@ -143,7 +170,10 @@ describe('VM deployment: rolling restart, scale-out and scale-in under load', ()
     });
     await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
     const controlPort = (control.address() as AddressInfo).port;
-    writeFileSync(join(dir, 'systemctl'), `#!/bin/sh\n# systemctl stand-in: the test restarts, starts and stops the replicas and reloads HAProxy.\nexec curl -fsS -m 150 --data-binary "$*" http://127.0.0.1:${controlPort}/\n`);
+    writeFileSync(
+      join(dir, 'systemctl'),
+      `#!/bin/sh\n# systemctl stand-in: the test restarts, starts and stops the replicas and reloads HAProxy.\nexec curl -fsS -m 150 --data-binary "$*" http://127.0.0.1:${controlPort}/\n`,
+    );
     chmodSync(join(dir, 'systemctl'), 0o755);
 
     const [publicPort, statsPort] = [await freePort(), await freePort()];
@@ -162,11 +192,26 @@ describe('VM deployment: rolling restart, scale-out and scale-in under load', ()
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
 
-    const login = await fetch(`${publicUrl}/api/auth/wechat/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":"test:vmdeploy"}' });
+    const login = await fetch(`${publicUrl}/api/auth/wechat/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"code":"test:vmdeploy"}',
+    });
     accessToken = ((await login.json()) as { accessToken: string }).accessToken;
     expect(accessToken).toBeTruthy();
     const form = new FormData();
-    form.append('file', new Blob([await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c00' } }).png().toBuffer()], { type: 'image/png' }), 'dot.png');
+    form.append(
+      'file',
+      new Blob(
+        [
+          await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c00' } })
+            .png()
+            .toBuffer(),
+        ],
+        { type: 'image/png' },
+      ),
+      'dot.png',
+    );
     const uploaded = await fetch(`${publicUrl}/api/uploads`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` }, body: form });
     expect(uploaded.status).toBe(201);
     uploadId = ((await uploaded.json()) as { id: string }).id;

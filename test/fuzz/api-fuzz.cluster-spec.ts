@@ -16,7 +16,8 @@ const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10000);
 const CONCURRENCY = 16;
 
 /** What no response may carry: stack frames, source or temp paths, SQL, driver and framework error names. */
-const LEAKS = /\bat [\w.<>$]+ \(|\.(?:ts|js):\d+|\/work\/|\/tmp\/|\/srv\/|node_modules|\bER_[A-Z_]{3,}|\bSELECT\b[^"]*\bFROM\b|\bINSERT INTO\b|\bUPDATE\b[^"]*\bSET\b|TypeError|RangeError|ReferenceError|QueryFailedError|FST_ERR|"stack"/;
+const LEAKS =
+  /\bat [\w.<>$]+ \(|\.(?:ts|js):\d+|\/work\/|\/tmp\/|\/srv\/|node_modules|\bER_[A-Z_]{3,}|\bSELECT\b[^"]*\bFROM\b|\bINSERT INTO\b|\bUPDATE\b[^"]*\bSET\b|TypeError|RangeError|ReferenceError|QueryFailedError|FST_ERR|"stack"/;
 
 interface Sent {
   request: FuzzRequest;
@@ -42,7 +43,8 @@ function problemWith(status: number, contentType: string, requestIdHeader: strin
   if (typeof body.code !== 'string' || !(body.code in ERROR_STATUS)) return `code ${String(body.code)} is not one of libs/errors`;
   if (ERROR_STATUS[body.code as keyof typeof ERROR_STATUS] !== status) return `code ${body.code} travels with ${status}, not its own status`;
   if (typeof body.message !== 'string' || !body.message) return 'no message';
-  if (typeof body.requestId !== 'string' || body.requestId !== requestIdHeader) return `requestId ${String(body.requestId)} is not the X-Request-Id ${String(requestIdHeader)}`;
+  if (typeof body.requestId !== 'string' || body.requestId !== requestIdHeader)
+    return `requestId ${String(body.requestId)} is not the X-Request-Id ${String(requestIdHeader)}`;
   return undefined;
 }
 
@@ -73,7 +75,14 @@ describe(`fuzz: ${REQUESTS} generated bad requests to every public route, throug
     const privateKey = readFileSync(join(secrets, 'jwt-private.pem'), 'utf8');
     const kid = readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim();
     const expiresAt = Math.floor(Date.now() / 1000) + 3600;
-    const staff = await signTestToken(privateKey, { subject: '01FUZZSTAFF000000000000000', sessionId: randomUUID(), kind: 'staff', roles: ['admin'], kid, expiresAt });
+    const staff = await signTestToken(privateKey, {
+      subject: '01FUZZSTAFF000000000000000',
+      sessionId: randomUUID(),
+      kind: 'staff',
+      roles: ['admin'],
+      kid,
+      expiresAt,
+    });
     const login = await requestJson(api('/api/auth/wechat/login'), { body: { code: 'test:fuzzer' } });
     expect(login.status).toBe(200);
     tokens = { user: login.body.accessToken, staff };
@@ -83,7 +92,12 @@ describe(`fuzz: ${REQUESTS} generated bad requests to every public route, throug
     const asStaff = (path: string, body: unknown) => requestJson(api(path), { token: staff, body });
     const asUser = (path: string, body: unknown) => requestJson(api(path), { token: tokens.user, body, headers: { 'idempotency-key': randomUUID() } });
     const category = await asStaff('/api/catalog/admin/categories', { name: 'Fuzz' });
-    const product = await asStaff('/api/catalog/admin/products', { categoryId: category.body.id, title: 'Fuzz tea', images: ['https://img.example/t.jpg'], skus: [{ name: 'box', priceFen: 990, stock: 100000 }] });
+    const product = await asStaff('/api/catalog/admin/products', {
+      categoryId: category.body.id,
+      title: 'Fuzz tea',
+      images: ['https://img.example/t.jpg'],
+      skus: [{ name: 'box', priceFen: 990, stock: 100000 }],
+    });
     const article = await asStaff('/api/catalog/admin/articles', { title: 'Fuzz', body: 'text', published: true });
     const banner = await asStaff('/api/catalog/admin/banners', { title: 'Fuzz', image: 'https://img.example/b.jpg' });
     const upload = await postUpload(cluster.publicUrl, tokens.user, wxUploadBody(image, 'a.png'));
@@ -129,7 +143,13 @@ describe(`fuzz: ${REQUESTS} generated bad requests to every public route, throug
         if (token) headers.authorization = `Bearer ${token}`;
         const record: Sent = { request, index, status: 0 };
         try {
-          const response = await fetch(api(request.path), { method: request.method, headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(20000) });
+          const response = await fetch(api(request.path), {
+            method: request.method,
+            headers,
+            body: request.body,
+            redirect: 'manual',
+            signal: AbortSignal.timeout(20000),
+          });
           const text = await response.text();
           record.status = response.status;
           record.code = response.status >= 400 ? (/"code":"([A-Z_]+)"/.exec(text)?.[1] ?? '?') : undefined;
@@ -155,7 +175,12 @@ describe(`fuzz: ${REQUESTS} generated bad requests to every public route, throug
         `fuzz seed ${SEED}: ${sent.length} requests in ${seconds.toFixed(1)} s (${Math.round(sent.length / seconds)}/s), ${routesHit.size} of ${FUZZ_ROUTES.length} routes`,
         `per service: ${JSON.stringify(perService)}`,
         `statuses: ${JSON.stringify(countBy(sent, (entry) => String(entry.status)))}`,
-        `codes: ${JSON.stringify(countBy(sent.filter((entry) => entry.code), (entry) => entry.code!))}`,
+        `codes: ${JSON.stringify(
+          countBy(
+            sent.filter((entry) => entry.code),
+            (entry) => entry.code!,
+          ),
+        )}`,
         `mutations: ${JSON.stringify(countBy(sent, (entry) => entry.request.mutation.split(',')[0]))}`,
         `found: ${failures.length} replies breaking the contract${failures.length ? `\n${failures.slice(0, 25).map(describeRequest).join('\n')}` : ''}`,
       ].join('\n'),
@@ -164,7 +189,9 @@ describe(`fuzz: ${REQUESTS} generated bad requests to every public route, throug
     expect(sent.length).toBeGreaterThanOrEqual(REQUESTS);
     expect(routesHit.size).toBe(FUZZ_ROUTES.length);
     expect(failures.slice(0, 25).map(describeRequest)).toEqual([]);
-    const restarted = [...cluster.replicas.values()].filter((replica) => !replica.process.running || replica.process.pid !== pids.get(replica.name)).map((replica) => replica.name);
+    const restarted = [...cluster.replicas.values()]
+      .filter((replica) => !replica.process.running || replica.process.pid !== pids.get(replica.name))
+      .map((replica) => replica.name);
     expect(restarted).toEqual([]);
   }, 900000);
 });

@@ -22,14 +22,108 @@ const MEGABYTE = 1024 * 1024;
 
 /** Strings that broke or fooled backends somewhere: control characters, broken UTF-16, direction marks, injections, numbers in disguise. */
 const ODD_STRINGS = [
-  '', ' ', '\t', 'a\u0000b', '\u0000', 'a\u0007b', '\u001b[31mred', '\u202eexe.jpg', 'a\u2066b', '\u200f', '\ud800', '\udfff', 'x\ud83d', '\u0085', '\u2028',
-  '\ufeffbom', '\uffff', "' OR '1'='1", "'; DROP TABLE users; --", '" UNION SELECT 1 --', '${jndi:ldap://x/a}', '{{7*7}}', '<script>alert(1)</script>',
-  '../../etc/passwd', '..\\..\\windows', '%00', '%', '%zz', '\\', '"', '😀'.repeat(40), '１２３', '1e1', '0x10', '-0', 'NaN', 'Infinity', 'null',
-  'true', '[]', '{}', '__proto__', 'constructor', 'x'.repeat(300), '张'.repeat(200), 'a'.repeat(5000),
+  '',
+  ' ',
+  '\t',
+  'a\u0000b',
+  '\u0000',
+  'a\u0007b',
+  '\u001b[31mred',
+  '\u202eexe.jpg',
+  'a\u2066b',
+  '\u200f',
+  '\ud800',
+  '\udfff',
+  'x\ud83d',
+  '\u0085',
+  '\u2028',
+  '\ufeffbom',
+  '\uffff',
+  "' OR '1'='1",
+  "'; DROP TABLE users; --",
+  '" UNION SELECT 1 --',
+  '${jndi:ldap://x/a}',
+  '{{7*7}}',
+  '<script>alert(1)</script>',
+  '../../etc/passwd',
+  '..\\..\\windows',
+  '%00',
+  '%',
+  '%zz',
+  '\\',
+  '"',
+  '😀'.repeat(40),
+  '１２３',
+  '1e1',
+  '0x10',
+  '-0',
+  'NaN',
+  'Infinity',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '__proto__',
+  'constructor',
+  'x'.repeat(300),
+  '张'.repeat(200),
+  'a'.repeat(5000),
 ];
-const ODD_NUMBERS = [-1, 0, 1, -0, 0.5, 1.5, -1.5, 99, 100, 101, 999, 1000, 1e6, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, 2 ** 63, 1e21, 1e308, -1e308, Number.MIN_VALUE];
-const ODD_IDS = ['%', '%00', '%25', '..', '%2e%2e', '0', '-1', 'null', 'undefined', UNKNOWN_ID, UNKNOWN_ID.toLowerCase(), `${UNKNOWN_ID}0`, 'I'.repeat(26), 'x'.repeat(300), '%E0%A4%A', '%F0%9F%98%80', "1' OR '1'='1", 'a b', '😀'];
-const CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'a/b/c', 'application/octet-stream', ''];
+const ODD_NUMBERS = [
+  -1,
+  0,
+  1,
+  -0,
+  0.5,
+  1.5,
+  -1.5,
+  99,
+  100,
+  101,
+  999,
+  1000,
+  1e6,
+  2 ** 31,
+  2 ** 32,
+  2 ** 53,
+  2 ** 53 + 2,
+  2 ** 63,
+  1e21,
+  1e308,
+  -1e308,
+  Number.MIN_VALUE,
+];
+const ODD_IDS = [
+  '%',
+  '%00',
+  '%25',
+  '..',
+  '%2e%2e',
+  '0',
+  '-1',
+  'null',
+  'undefined',
+  UNKNOWN_ID,
+  UNKNOWN_ID.toLowerCase(),
+  `${UNKNOWN_ID}0`,
+  'I'.repeat(26),
+  'x'.repeat(300),
+  '%E0%A4%A',
+  '%F0%9F%98%80',
+  "1' OR '1'='1",
+  'a b',
+  '😀',
+];
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/xml',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=latin1',
+  'a/b/c',
+  'application/octet-stream',
+  '',
+];
 
 const oddString = fc.constantFrom(...ODD_STRINGS);
 const oddNumber = fc.constantFrom(...ODD_NUMBERS);
@@ -52,8 +146,13 @@ const badValue: fc.Arbitrary<unknown> = fc.oneof(
 /** Shapes that look nearly right: an array of line-like objects for fields that take arrays. */
 const nearlyRightValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant([{ skuId: UNKNOWN_ID, quantity: 1 }]),
-  fc.array(fc.record({ skuId: fc.oneof(fc.constantFrom(...ODD_IDS), badValue), quantity: fc.oneof(oddNumber, badValue) }, { requiredKeys: [] }), { maxLength: 60 }),
-  fc.record({ name: fc.oneof(oddString, badValue), phone: fc.oneof(oddString, fc.constant('13800138000'), badValue), address: fc.oneof(oddString, badValue) }, { requiredKeys: [] }),
+  fc.array(fc.record({ skuId: fc.oneof(fc.constantFrom(...ODD_IDS), badValue), quantity: fc.oneof(oddNumber, badValue) }, { requiredKeys: [] }), {
+    maxLength: 60,
+  }),
+  fc.record(
+    { name: fc.oneof(oddString, badValue), phone: fc.oneof(oddString, fc.constant('13800138000'), badValue), address: fc.oneof(oddString, badValue) },
+    { requiredKeys: [] },
+  ),
   fc.array(fc.record({ name: oddString, priceFen: oddNumber, stock: oddNumber }), { maxLength: 3 }),
   fc.array(fc.record({ startsAt: fc.oneof(oddString, fc.constant('2030-01-01T10:00:00Z')), endsAt: oddString, capacity: oddNumber }), { maxLength: 3 }),
 );
@@ -66,7 +165,11 @@ function nested(depth: number, kind: 'array' | 'object'): string {
 function jsonBody(fields: string[]): fc.Arbitrary<{ mutation: string; body: string }> {
   const field = fields.length ? fc.constantFrom(...fields) : fc.constant('name');
   const known = fc.dictionary(field, fc.oneof(badValue, nearlyRightValue), { minKeys: 1, maxKeys: Math.max(1, fields.length) });
-  const extra = fc.dictionary(fc.oneof(fc.stringMatching(/^[a-z]{1,8}$/), fc.constantFrom('priceFen', 'totalFen', 'userId', 'status', 'role', 'isAdmin')), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1, maxKeys: 3 });
+  const extra = fc.dictionary(
+    fc.oneof(fc.stringMatching(/^[a-z]{1,8}$/), fc.constantFrom('priceFen', 'totalFen', 'userId', 'status', 'role', 'isAdmin')),
+    fc.jsonValue({ maxDepth: 2 }),
+    { minKeys: 1, maxKeys: 3 },
+  );
   return fc.oneof(
     { weight: 8, arbitrary: known.map((value) => ({ mutation: 'bad field values', body: JSON.stringify(value) })) },
     { weight: 3, arbitrary: fc.tuple(known, extra).map(([a, b]) => ({ mutation: 'unknown fields', body: JSON.stringify({ ...b, ...a }) })) },
@@ -80,11 +183,15 @@ function jsonBody(fields: string[]): fc.Arbitrary<{ mutation: string; body: stri
     },
     {
       weight: 1,
-      arbitrary: fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}', '{"a":1,"__proto__":null}').map((body) => ({ mutation: 'prototype keys', body })),
+      arbitrary: fc
+        .constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}', '{"a":1,"__proto__":null}')
+        .map((body) => ({ mutation: 'prototype keys', body })),
     },
     {
       weight: 2,
-      arbitrary: fc.constantFrom('{"a":', '{a:1}', "{'a':1}", '[1,]', 'NaN', '{"a":1}}', '\u0000', '{"a":"\\ud800"', '{"a":"\\x41"}', '{"a":01}', 'true false', '"').map((body) => ({ mutation: 'broken JSON', body })),
+      arbitrary: fc
+        .constantFrom('{"a":', '{a:1}', "{'a':1}", '[1,]', 'NaN', '{"a":1}}', '\u0000', '{"a":"\\ud800"', '{"a":"\\x41"}', '{"a":01}', 'true false', '"')
+        .map((body) => ({ mutation: 'broken JSON', body })),
     },
     { weight: 1, arbitrary: field.map((name) => ({ mutation: '1 MB string', body: JSON.stringify({ [name]: 'x'.repeat(MEGABYTE + 10) }) })) },
     { weight: 1, arbitrary: fc.constant({ mutation: 'empty JSON body', body: '' }) },
@@ -129,8 +236,16 @@ function multipartBody(image: Buffer): fc.Arbitrary<{ mutation: string; body: Bu
 
 /** A query string: the route's own parameters with bad values, unknown ones, repeated ones. */
 function queryString(names: string[]): fc.Arbitrary<string> {
-  const name = fc.oneof(fc.constantFrom(...(names.length ? names : ['limit'])), fc.stringMatching(/^[a-z]{1,8}$/), fc.constantFrom('__proto__', 'constructor', 'limit[]', 'a[b]'));
-  const value = fc.oneof(oddString, fc.constantFrom('1e1', '0x10', '101', '0', '-5', '20', '2030-01-01', 'paid', 'thumb', 'true'), fc.string({ maxLength: 20 }));
+  const name = fc.oneof(
+    fc.constantFrom(...(names.length ? names : ['limit'])),
+    fc.stringMatching(/^[a-z]{1,8}$/),
+    fc.constantFrom('__proto__', 'constructor', 'limit[]', 'a[b]'),
+  );
+  const value = fc.oneof(
+    oddString,
+    fc.constantFrom('1e1', '0x10', '101', '0', '-5', '20', '2030-01-01', 'paid', 'thumb', 'true'),
+    fc.string({ maxLength: 20 }),
+  );
   // Bytes that are not UTF-8 (a lone surrogate's encoding, an overlong slash, 0xFF), sent as they are.
   const invalidUtf8 = fc.constantFrom('%ED%A0%80', '%FF', '%C0%AF', '%', '%zz');
   const pair = fc.oneof(
@@ -142,7 +257,9 @@ function queryString(names: string[]): fc.Arbitrary<string> {
 
 /** encodeURIComponent, except that a lone surrogate (which it refuses) goes as the bytes Node would send for it. */
 function percentEncode(text: string): string {
-  return [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  return [...Buffer.from(text, 'utf8')]
+    .map((byte) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
 }
 
 /** Header values a client can send (fetch refuses control characters and non-Latin-1 text in headers). */
@@ -156,7 +273,16 @@ const oddHeaders: fc.Arbitrary<Record<string, string>> = fc.dictionary(
 );
 
 /** Authorization headers that are not a valid token (filled in as-is). */
-export const BAD_AUTHORIZATION = ['Bearer', 'Bearer ', 'Bearer garbage', 'Bearer a.b.c', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', 'Basic YWRtaW46YWRtaW4=', 'Token abc', 'x'.repeat(6000)];
+export const BAD_AUTHORIZATION = [
+  'Bearer',
+  'Bearer ',
+  'Bearer garbage',
+  'Bearer a.b.c',
+  'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+  'Basic YWRtaW46YWRtaW4=',
+  'Token abc',
+  'x'.repeat(6000),
+];
 
 /** `arbitrary`'s value with probability about `share`, otherwise undefined. */
 function sometimes<T>(arbitrary: fc.Arbitrary<T>, share: number): fc.Arbitrary<T | undefined> {
@@ -189,17 +315,37 @@ function requestsTo(route: FuzzRoute, fixtures: Fixtures, idKinds: IdKind[], mul
     { weight: 6, arbitrary: fc.constant(route.consumesToken ? ('throwaway' as const) : route.caller === 'anyone' ? ('none' as const) : route.caller) },
     { weight: 1, arbitrary: fc.constantFrom('none' as const, 'user' as const, 'staff' as const) },
   );
-  const bodies = route.body === 'multipart'
-    ? multipart.map(({ mutation, body, contentType }) => ({ mutation, body: body as string | Buffer | undefined, contentType }))
-    : route.body === 'json'
-      ? fc.oneof(
-          { weight: 9, arbitrary: jsonBody(route.fields ?? []).map(({ mutation, body }) => ({ mutation, body: body as string | Buffer | undefined, contentType: 'application/json' })) },
-          { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...CONTENT_TYPES), fc.constantFrom('{"a":1}', 'a=1&b=2', '<a/>', '')).map(([contentType, body]) => ({ mutation: 'wrong content type', body: body as string | Buffer | undefined, contentType })) },
-        )
-      : fc.oneof(
-          { weight: 3, arbitrary: fc.constant({ mutation: 'no body', body: undefined as string | Buffer | undefined, contentType: '' }) },
-          { weight: 1, arbitrary: jsonBody(['a']).map(({ mutation, body }) => ({ mutation: `unexpected body: ${mutation}`, body: body as string | Buffer | undefined, contentType: 'application/json' })) },
-        );
+  const bodies =
+    route.body === 'multipart'
+      ? multipart.map(({ mutation, body, contentType }) => ({ mutation, body: body, contentType }))
+      : route.body === 'json'
+        ? fc.oneof(
+            {
+              weight: 9,
+              arbitrary: jsonBody(route.fields ?? []).map(({ mutation, body }) => ({
+                mutation,
+                body: body,
+                contentType: 'application/json',
+              })),
+            },
+            {
+              weight: 1,
+              arbitrary: fc
+                .tuple(fc.constantFrom(...CONTENT_TYPES), fc.constantFrom('{"a":1}', 'a=1&b=2', '<a/>', ''))
+                .map(([contentType, body]) => ({ mutation: 'wrong content type', body: body, contentType })),
+            },
+          )
+        : fc.oneof(
+            { weight: 3, arbitrary: fc.constant({ mutation: 'no body', body: undefined as string | Buffer | undefined, contentType: '' }) },
+            {
+              weight: 1,
+              arbitrary: jsonBody(['a']).map(({ mutation, body }) => ({
+                mutation: `unexpected body: ${mutation}`,
+                body: body,
+                contentType: 'application/json',
+              })),
+            },
+          );
   return fc
     .record({
       idChoice,
@@ -211,7 +357,12 @@ function requestsTo(route: FuzzRoute, fixtures: Fixtures, idKinds: IdKind[], mul
     })
     .map(({ idChoice: choice, token: who, body, query, headers, authorization }) => {
       const canHaveBody = route.method !== 'GET';
-      const mutations = [canHaveBody ? body.mutation : undefined, query ? 'query' : undefined, route.id && choice.kind !== 'valid' ? `id: ${choice.kind}` : undefined, authorization ? 'bad authorization' : undefined];
+      const mutations = [
+        canHaveBody ? body.mutation : undefined,
+        query ? 'query' : undefined,
+        route.id && choice.kind !== 'valid' ? `id: ${choice.kind}` : undefined,
+        authorization ? 'bad authorization' : undefined,
+      ];
       const all: Record<string, string> = { ...headers };
       if (canHaveBody && body.body !== undefined && body.contentType) all['content-type'] = body.contentType;
       if (authorization) all.authorization = authorization;

@@ -20,7 +20,7 @@ async function baselineServer(redis: Redis, keys: Record<string, string>): Promi
   const server = createServer((request, response) => {
     const key = keys[request.url ?? ''];
     if (!key) return void response.writeHead(404).end();
-    redis.getBuffer(key).then((body) => response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body));
+    void redis.getBuffer(key).then((body) => response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body));
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     const replica = cluster.requireReplica('catalog-1');
     const direct = `http://127.0.0.1:${replica.port}`;
     const paths = { home: '/api/catalog/home', list: '/api/catalog/products?limit=20' };
-    for (const [name, path] of Object.entries(paths)) await redis.set(`bench:baseline:${name}`, Buffer.from(await (await fetch(`${direct}${path}`)).arrayBuffer()));
+    for (const [name, path] of Object.entries(paths))
+      await redis.set(`bench:baseline:${name}`, Buffer.from(await (await fetch(`${direct}${path}`)).arrayBuffer()));
     baseline = await baselineServer(redis, { '/home': 'bench:baseline:home', '/list': 'bench:baseline:list' });
 
     const lines = ['| target | req/s | p50 ms | p99 ms | × baseline | non-2xx |', '|---|---:|---:|---:|---:|---:|'];
@@ -49,7 +50,11 @@ async function main(): Promise<void> {
       const base = await runWrk(`${baseline.url}/${name}`, CONNECTIONS, SECONDS);
       const one = await runWrk(`${direct}${path}`, CONNECTIONS, SECONDS);
       const balanced = await runWrk(`${cluster.publicUrl}${path}`, CONNECTIONS, SECONDS);
-      lines.push(row(`${name}: node:http + Redis (baseline)`, base, base), row(`${name}: one replica direct`, one, base), row(`${name}: through HAProxy`, balanced, base));
+      lines.push(
+        row(`${name}: node:http + Redis (baseline)`, base, base),
+        row(`${name}: one replica direct`, one, base),
+        row(`${name}: through HAProxy`, balanced, base),
+      );
       lines.push(`|  ${name}: HAProxy / direct = ${(balanced.requestsPerSecond / one.requestsPerSecond).toFixed(2)} | | | | | |`);
     }
 

@@ -51,7 +51,9 @@ end
 function cpuMs(pid: number | undefined): number {
   if (!pid) return 0;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
     return 0;
@@ -71,18 +73,27 @@ async function main(): Promise<void> {
     await cluster.start((line) => process.stderr.write(`  ${line}\n`));
     const secrets = join(workDir, 'secrets');
     const sign = (options: Parameters<typeof signTestToken>[1]) =>
-      signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), { kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(), expiresAt: Math.floor(Date.now() / 1000) + 7200, ...options });
+      signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), {
+        kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(),
+        expiresAt: Math.floor(Date.now() / 1000) + 7200,
+        ...options,
+      });
     const staff = await sign({ subject: '01BENCHSTAFF00000000000000', kind: 'staff', roles: ['admin'] });
     const tokens = await Promise.all(Array.from({ length: USERS }, (_, i) => sign({ subject: `01BENCHUSER${String(i).padStart(15, '0')}` })));
 
     const admin = async (path: string, body: unknown) => {
-      const response = await fetch(`${cluster.publicUrl}/api/catalog/admin${path}`, { method: 'POST', headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${cluster.publicUrl}/api/catalog/admin${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${staff}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const json = (await response.json()) as { id: string; skus: { id: string }[] };
       if (response.status !== 201) throw new Error(`seeding failed: ${response.status} ${JSON.stringify(json)}`);
       return json;
     };
     const category = await admin('/categories', { name: 'Bench' });
-    const hot = (await admin('/products', { categoryId: category.id, title: 'Hot item', skus: [{ name: 'only', priceFen: 990, stock: HOT_STOCK }] })).skus[0].id;
+    const hot = (await admin('/products', { categoryId: category.id, title: 'Hot item', skus: [{ name: 'only', priceFen: 990, stock: HOT_STOCK }] })).skus[0]
+      .id;
     const many: string[] = [];
     for (let p = 0; p < MANY_SKUS / 50; p++) {
       const skus = Array.from({ length: 50 }, (_, i) => ({ name: `sku ${p}-${i}`, priceFen: 100 + i, stock: MANY_STOCK }));
@@ -93,7 +104,10 @@ async function main(): Promise<void> {
     const results: [string, LoadResult][] = [];
     const cpu: string[] = [];
     const replicas = [...cluster.replicas.values()].filter((replica) => replica.service !== 'auth');
-    for (const [label, skus] of [['one hot SKU', [hot]], [`${MANY_SKUS} SKUs`, many]] as const) {
+    for (const [label, skus] of [
+      ['one hot SKU', [hot]],
+      [`${MANY_SKUS} SKUs`, many],
+    ] as const) {
       const script = join(workDir, `${label.replace(/\W+/g, '-')}.lua`);
       writeFileSync(script, wrkScript(tokens, [...skus]));
       process.stderr.write(`${label}: warming up ${WARMUP_SECONDS}s, then measuring ${SECONDS}s with ${USERS} users...\n`);
@@ -107,7 +121,10 @@ async function main(): Promise<void> {
 
     // wrk stops with requests still in flight; they finish on the replicas before the books are checked.
     for (let waited = 0; waited < 20000; waited += 250) {
-      const [inFlight] = await query<{ n: number }>(cluster.databaseUrl('orders'), "SELECT COUNT(*) AS n FROM orders WHERE placed_at IS NULL AND stock_state = 'reserving'");
+      const [inFlight] = await query<{ n: number }>(
+        cluster.databaseUrl('orders'),
+        "SELECT COUNT(*) AS n FROM orders WHERE placed_at IS NULL AND stock_state = 'reserving'",
+      );
       if (Number(inFlight.n) === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -117,7 +134,10 @@ async function main(): Promise<void> {
       "SELECT i.sku_id AS skuId, SUM(i.quantity) AS units FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.placed_at IS NOT NULL AND o.status <> 'cancelled' GROUP BY i.sku_id",
     );
     const left = await query<{ id: string; stock: number }>(cluster.databaseUrl('catalog'), 'SELECT id, stock FROM skus');
-    const [hidden] = await query<{ n: number }>(cluster.databaseUrl('orders'), "SELECT COUNT(*) AS n FROM orders WHERE placed_at IS NULL AND stock_state IN ('reserving', 'releasing')");
+    const [hidden] = await query<{ n: number }>(
+      cluster.databaseUrl('orders'),
+      "SELECT COUNT(*) AS n FROM orders WHERE placed_at IS NULL AND stock_state IN ('reserving', 'releasing')",
+    );
     const soldBySku = new Map(sold.map((row) => [row.skuId, Number(row.units)]));
     const mismatches = left.filter((row) => (soldBySku.get(row.id) ?? 0) + Number(row.stock) !== stockAtStart.get(row.id));
     const totalSold = [...soldBySku.values()].reduce((a, b) => a + b, 0);
@@ -129,7 +149,9 @@ async function main(): Promise<void> {
       '',
       '| scenario | orders | orders/s | p50 ms | p99 ms | non-2xx |',
       '|---|---:|---:|---:|---:|---:|',
-      ...results.map(([label, r]) => `| ${label} | ${r.requests} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.non2xx} |`),
+      ...results.map(
+        ([label, r]) => `| ${label} | ${r.requests} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.non2xx} |`,
+      ),
       '',
       `stock check: sold ${totalSold} + left ${totalLeft} = ${totalSold + totalLeft}, at start ${totalStart}: ${totalSold + totalLeft === totalStart && mismatches.length === 0 ? 'OK' : `MISMATCH on ${mismatches.length} SKUs`}; unfinished creations holding stock: ${Number(hidden.n)}`,
       `target p99 < 50 ms: ${results.every(([, r]) => r.p99Ms < 50) ? 'met' : 'not met'}`,

@@ -20,7 +20,9 @@ const RSS_ROUNDS = Number(process.env.BENCH_RSS_ROUNDS ?? 3);
 async function noiseJpeg(targetBytes: number): Promise<Buffer> {
   let side = Math.round(Math.sqrt(targetBytes / 2.4));
   for (let attempt = 0; attempt < 6; attempt++) {
-    const image = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+    const image = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } })
+      .jpeg({ quality: 92 })
+      .toBuffer();
     if (Math.abs(image.length - targetBytes) / targetBytes < 0.05) return image;
     side = Math.round(side * Math.sqrt(targetBytes / image.length));
   }
@@ -29,13 +31,19 @@ async function noiseJpeg(targetBytes: number): Promise<Buffer> {
 
 function multipart(file: Buffer, name: string): { body: Buffer; contentType: string } {
   const boundary = `----bench${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="user"\r\n\r\nbench\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/jpeg\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="user"\r\n\r\nbench\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/jpeg\r\n\r\n`,
+  );
   return { body: Buffer.concat([head, file, Buffer.from(`\r\n--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 async function upload(url: string, token: string, body: { body: Buffer; contentType: string }): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${url}/api/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': body.contentType }, body: body.body });
+  const response = await fetch(`${url}/api/uploads`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': body.contentType },
+    body: body.body,
+  });
   await response.arrayBuffer();
   if (response.status !== 201) throw new Error(`upload answered ${response.status}`);
   return performance.now() - started;
@@ -58,7 +66,13 @@ async function throughput(url: string, token: string, file: Buffer, count: numbe
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { count, mbPerSecond: (count * file.length) / 1e6 / seconds, uploadsPerSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return {
+    count,
+    mbPerSecond: (count * file.length) / 1e6 / seconds,
+    uploadsPerSecond: count / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+  };
 }
 
 function rssMb(pid: number): number {
@@ -82,7 +96,9 @@ async function main(): Promise<void> {
     const url = cluster.publicUrl;
     await throughput(url, token, small, 20, CONCURRENCY);
 
-    process.stderr.write(`uploading ${SMALL_COUNT} x ${(small.length / 1024).toFixed(0)} KB and ${LARGE_COUNT} x ${(large.length / 1048576).toFixed(2)} MB through HAProxy...\n`);
+    process.stderr.write(
+      `uploading ${SMALL_COUNT} x ${(small.length / 1024).toFixed(0)} KB and ${LARGE_COUNT} x ${(large.length / 1048576).toFixed(2)} MB through HAProxy...\n`,
+    );
     const smallResult = await throughput(url, token, small, SMALL_COUNT, CONCURRENCY);
     const largeResult = await throughput(url, token, large, LARGE_COUNT, CONCURRENCY);
 

@@ -23,6 +23,6 @@ describe('parseWrkReport', () => {
   });
 
   it('reads no socket errors when wrk reports none', () => {
-    expect(parseWrkReport(REPORT.replace(/  Socket errors.*\n/, '')).socketErrors).toBe(0);
+    expect(parseWrkReport(REPORT.replace(/ {2}Socket errors.*\n/, '')).socketErrors).toBe(0);
   });
 });

@@ -33,7 +33,9 @@ export function capacityChartSvg(steps: StepResult[], p99TargetMs: number, knee:
     out.push(`<text x="${M.left + plotW + 8}" y="${y + 4}" fill="#d62728">${Math.round((msMax * tick) / 5)}</text>`);
   }
   steps.forEach((step, i) => out.push(`<text x="${x(i)}" y="${M.top + plotH + 18}" text-anchor="middle">${step.connections}</text>`));
-  out.push(`<text x="${M.left + plotW / 2}" y="${H - 18}" text-anchor="middle">offered load: concurrent connections (each sends its next request when the last is answered)</text>`);
+  out.push(
+    `<text x="${M.left + plotW / 2}" y="${H - 18}" text-anchor="middle">offered load: concurrent connections (each sends its next request when the last is answered)</text>`,
+  );
   out.push(`<text transform="translate(18 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle" fill="#1f77b4">throughput, requests/s</text>`);
   out.push(`<text transform="translate(${W - 14} ${M.top + plotH / 2}) rotate(90)" text-anchor="middle" fill="#d62728">p99 latency, ms</text>`);
   out.push(`<rect x="${M.left}" y="${M.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`);
@@ -50,9 +52,13 @@ export function capacityChartSvg(steps: StepResult[], p99TargetMs: number, knee:
   if (knee) {
     const i = steps.indexOf(knee);
     out.push(`<circle cx="${x(i).toFixed(1)}" cy="${yRps(knee.requestsPerSecond).toFixed(1)}" r="9" fill="none" stroke="#2ca02c" stroke-width="2.5"/>`);
-    out.push(`<text x="${x(i).toFixed(1)}" y="${(yRps(knee.requestsPerSecond) - 14).toFixed(1)}" text-anchor="middle" fill="#2ca02c" font-weight="bold">${Math.round(knee.requestsPerSecond)} req/s at p99 ${Math.round(knee.p99Ms)} ms</text>`);
+    out.push(
+      `<text x="${x(i).toFixed(1)}" y="${(yRps(knee.requestsPerSecond) - 14).toFixed(1)}" text-anchor="middle" fill="#2ca02c" font-weight="bold">${Math.round(knee.requestsPerSecond)} req/s at p99 ${Math.round(knee.p99Ms)} ms</text>`,
+    );
   }
-  out.push(`<g transform="translate(${M.left + 10} ${M.top + 14})"><line x1="0" y1="0" x2="22" y2="0" stroke="#1f77b4" stroke-width="2.5"/><text x="28" y="4">throughput</text><line x1="110" y1="0" x2="132" y2="0" stroke="#d62728" stroke-width="2.5"/><text x="138" y="4">p99</text></g>`);
+  out.push(
+    `<g transform="translate(${M.left + 10} ${M.top + 14})"><line x1="0" y1="0" x2="22" y2="0" stroke="#1f77b4" stroke-width="2.5"/><text x="28" y="4">throughput</text><line x1="110" y1="0" x2="132" y2="0" stroke="#d62728" stroke-width="2.5"/><text x="138" y="4">p99</text></g>`,
+  );
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

@@ -8,17 +8,19 @@ import { MixFixtures } from './traffic-mix';
 
 const USERS = 40;
 
-async function json(url: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+async function json<T = unknown>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const response = await fetch(url, init);
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
 /** A real JPEG of random pixels close to `targetBytes` (noise does not compress). */
 async function noiseJpeg(targetBytes: number): Promise<Buffer> {
   let side = Math.round(Math.sqrt(targetBytes / 2.4));
   for (let attempt = 0; attempt < 6; attempt++) {
-    const image = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+    const image = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } })
+      .jpeg({ quality: 92 })
+      .toBuffer();
     if (Math.abs(image.length - targetBytes) / targetBytes < 0.1) return image;
     side = Math.round(side * Math.sqrt(targetBytes / image.length));
   }
@@ -42,7 +44,11 @@ function collectIds(value: unknown, into: string[]): void {
 export async function prepareMixFixtures(apiUrl: string, catalogDatabaseUrl: string, dir: string, log: (line: string) => void): Promise<MixFixtures> {
   const tokens: string[] = [];
   for (let i = 0; i < USERS; i++) {
-    const login = await json(`${apiUrl}/api/auth/wechat/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: `capacity-setup-${i}:capuser${i}` }) });
+    const login = await json<{ accessToken: string }>(`${apiUrl}/api/auth/wechat/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: `capacity-setup-${i}:capuser${i}` }),
+    });
     if (login.status !== 200) throw new Error(`login answered ${login.status}: ${JSON.stringify(login.body)}`);
     tokens.push(login.body.accessToken);
   }
@@ -51,17 +57,19 @@ export async function prepareMixFixtures(apiUrl: string, catalogDatabaseUrl: str
   const productIds: string[] = [];
   let cursor: string | null = null;
   do {
-    const page = await json(`${apiUrl}/api/catalog/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const page: { status: number; body: { items: { id: string }[]; nextCursor: string | null } } = await json(
+      `${apiUrl}/api/catalog/products?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     if (page.status !== 200) throw new Error(`product list answered ${page.status}`);
-    productIds.push(...page.body.items.map((item: { id: string }) => item.id));
+    productIds.push(...page.body.items.map((item) => item.id));
     cursor = page.body.nextCursor;
   } while (cursor && productIds.length < 1000);
   const categoryIds: string[] = [];
   collectIds((await json(`${apiUrl}/api/catalog/categories`)).body, categoryIds);
   const skuIds: string[] = [];
   for (const id of productIds.slice(0, 60)) {
-    const detail = await json(`${apiUrl}/api/catalog/products/${id}`);
-    skuIds.push(...detail.body.skus.map((sku: { id: string }) => sku.id));
+    const detail = await json<{ skus: { id: string }[] }>(`${apiUrl}/api/catalog/products/${id}`);
+    skuIds.push(...detail.body.skus.map((sku) => sku.id));
   }
   if (!productIds.length || !categoryIds.length || !skuIds.length) throw new Error('the catalog has no products, categories or SKUs to browse');
   log(`${productIds.length} products, ${categoryIds.length} categories, ${skuIds.length} SKUs to draw from`);
@@ -85,7 +93,7 @@ export async function prepareMixFixtures(apiUrl: string, catalogDatabaseUrl: str
   writeFileSync(uploadBodyFile, body);
 
   const auth = { authorization: `Bearer ${tokens[0]}` };
-  const checks: [string, Promise<{ status: number; body: any }>, number][] = [
+  const checks: [string, Promise<{ status: number; body: unknown }>, number][] = [
     ['GET /api/auth/me', json(`${apiUrl}/api/auth/me`, { headers: auth }), 200],
     ['GET /api/catalog/home', json(`${apiUrl}/api/catalog/home`), 200],
     ['GET /api/orders', json(`${apiUrl}/api/orders?limit=10`, { headers: auth }), 200],
@@ -98,7 +106,11 @@ export async function prepareMixFixtures(apiUrl: string, catalogDatabaseUrl: str
       }),
       201,
     ],
-    ['POST /api/uploads', json(`${apiUrl}/api/uploads`, { method: 'POST', headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` }, body }), 201],
+    [
+      'POST /api/uploads',
+      json(`${apiUrl}/api/uploads`, { method: 'POST', headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}` }, body }),
+      201,
+    ],
   ];
   for (const [what, reply, expected] of checks) {
     const { status, body: answer } = await reply;

@@ -1,6 +1,18 @@
 import { SERVICES } from '../stack/cluster-options';
 import { CapacityRun, StepRecord } from './capacity-run';
-import { allInOneRps, CapacityMeasurement, cpuMsPerMixRequest, DEFAULT_POLICY, fmt, peakRpsForDau, perReplicaRps, recommend, Recommendation, SizingPolicy, STAGE_TITLES } from './sizing';
+import {
+  allInOneRps,
+  CapacityMeasurement,
+  cpuMsPerMixRequest,
+  DEFAULT_POLICY,
+  fmt,
+  peakRpsForDau,
+  perReplicaRps,
+  recommend,
+  Recommendation,
+  SizingPolicy,
+  STAGE_TITLES,
+} from './sizing';
 import { MixEntry } from './traffic-mix';
 
 /** A load the report sizes for: peak requests/s directly, or daily active users. */
@@ -57,7 +69,14 @@ export function capacityReport(
 ): string {
   const totalWeight = mix.reduce((sum, entry) => sum + entry.weight, 0);
   const perReplica = perReplicaRps(measured, policy);
-  const ourCpu = (step: StepRecord) => SERVICES.reduce((sum, service) => sum + step.cpu[service], 0) + step.cpu.haproxy + step.cpu.nats + step.cpu.sandbox + step.cpu.loadGenerator + step.cpu.mysql + step.cpu.redis;
+  const ourCpu = (step: StepRecord) =>
+    SERVICES.reduce((sum, service) => sum + step.cpu[service], 0) +
+    step.cpu.haproxy +
+    step.cpu.nats +
+    step.cpu.sandbox +
+    step.cpu.loadGenerator +
+    step.cpu.mysql +
+    step.cpu.redis;
   const lines: string[] = [
     `# Capacity report, ${run.startedAt}`,
     '',
@@ -88,7 +107,10 @@ export function capacityReport(
       '',
     );
   } else {
-    lines.push(`**No step met the ${run.p99TargetMs} ms p99 target**: the per-request costs below come from the lightest step (${costStep.connections} connection(s)); raise --p99-ms or look at the slow routes.`, '');
+    lines.push(
+      `**No step met the ${run.p99TargetMs} ms p99 target**: the per-request costs below come from the lightest step (${costStep.connections} connection(s)); raise --p99-ms or look at the slow routes.`,
+      '',
+    );
   }
   lines.push(
     '## Cost per request and per replica',
@@ -126,11 +148,18 @@ export function capacityReport(
       lines.push(...recommendationSection(`${fmt(target.peakRps)} req/s at peak`, recommend(measured, target.peakRps, policy)));
     }
   }
-  lines.push('## Growth ladder', '', '| daily active users | peak req/s | stage | machines | replicas (auth/catalog/orders/upload) | egress |', '|---:|---:|---|---|---|---:|');
+  lines.push(
+    '## Growth ladder',
+    '',
+    '| daily active users | peak req/s | stage | machines | replicas (auth/catalog/orders/upload) | egress |',
+    '|---:|---:|---|---|---|---:|',
+  );
   for (const dau of [1_000, 10_000, 50_000, 100_000, 300_000, 1_000_000, 3_000_000]) {
     const { peakRps } = peakRpsForDau(dau, policy);
     const plan = recommend(measured, peakRps, policy);
-    lines.push(`| ${fmt(dau)} | ${fmt(peakRps, 1)} | ${STAGE_TITLES[plan.stage].split(':')[0]} | ${machinesText(plan)} | ${SERVICES.map((s) => plan.replicas[s]).join('/')} | ${plan.egressMbps} Mbps |`);
+    lines.push(
+      `| ${fmt(dau)} | ${fmt(peakRps, 1)} | ${STAGE_TITLES[plan.stage].split(':')[0]} | ${machinesText(plan)} | ${SERVICES.map((s) => plan.replicas[s]).join('/')} | ${plan.egressMbps} Mbps |`,
+    );
   }
   lines.push(
     '',
@@ -138,8 +167,8 @@ export function capacityReport(
     '',
     '- Closed-loop load: each wrk connection sends its next request when the last is answered, so throughput flattens and p99 climbs once the machine is saturated; the knee is where p99 leaves the target.',
     '- Per-request CPU is measured on this machine: a cloud vCPU may be slower (often a hyper-thread); re-run `npm run capacity` on the target VM type before buying many of them.',
-    '- MySQL and Redis are the machine\'s shared servers: other work on them during the run is counted as theirs. The sandbox and wrk are not part of a real deployment.',
-    '- Memory per replica is the peak resident set during the run; MySQL\'s buffer pool is planned at 1 GB on one VM and at about half the database VM\'s memory once split.',
+    "- MySQL and Redis are the machine's shared servers: other work on them during the run is counted as theirs. The sandbox and wrk are not part of a real deployment.",
+    "- Memory per replica is the peak resident set during the run; MySQL's buffer pool is planned at 1 GB on one VM and at about half the database VM's memory once split.",
     '- Egress counts the API only: images and files served from object storage or a CDN do not pass through these VMs.',
     '',
   );

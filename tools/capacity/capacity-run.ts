@@ -47,7 +47,10 @@ export function measurementFrom(run: CapacityRun, step: StepRecord): import('./s
     p99TargetMs: run.p99TargetMs,
     steps: run.steps,
     share: Object.fromEntries(SERVICES.map((service) => [service, step.perService[service] / answered])) as Record<ServiceName, number>,
-    appCpuMsPerRequest: Object.fromEntries(SERVICES.map((service) => [service, (step.cpu[service] * step.seconds * 1000) / perService(service)])) as Record<ServiceName, number>,
+    appCpuMsPerRequest: Object.fromEntries(SERVICES.map((service) => [service, (step.cpu[service] * step.seconds * 1000) / perService(service)])) as Record<
+      ServiceName,
+      number
+    >,
     infraCpuMsPerRequest: Object.fromEntries(INFRA_PARTS.map((part) => [part, (step.cpu[part] * step.seconds * 1000) / answered])) as Record<Infra, number>,
     replicaRssMb: Object.fromEntries(SERVICES.map((service) => [service, Math.max(...run.steps.map((s) => s.rssMb[service]))])) as Record<ServiceName, number>,
     bytesOutPerRequest: step.bytesOut / answered,

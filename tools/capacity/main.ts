@@ -49,7 +49,8 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--dau') options.targets.push({ dau: number() });
     else if (flag === '--connections') {
       options.connections = (value ?? '').split(',').map(Number);
-      if (!options.connections.length || options.connections.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('--connections needs a list like 1,2,4,8');
+      if (!options.connections.length || options.connections.some((c) => !Number.isInteger(c) || c < 1))
+        throw new Error('--connections needs a list like 1,2,4,8');
       i++;
     } else if (flag === '--from') {
       options.from = value;
@@ -85,7 +86,8 @@ function findProcesses(cluster: LocalCluster): Map<keyof CpuBreakdown, number[]>
     else if (proc.comm === 'mariadbd' || proc.comm === 'mysqld') add('mysql', proc.pid);
     else if (proc.comm === 'redis-server') add('redis', proc.pid);
   }
-  for (const key of ['haproxy', 'nats', 'sandbox', 'mysql', 'redis'] as const) if (!found.has(key)) log(`warning: no ${key} process found; its CPU counts as 0`);
+  for (const key of ['haproxy', 'nats', 'sandbox', 'mysql', 'redis'] as const)
+    if (!found.has(key)) log(`warning: no ${key} process found; its CPU counts as 0`);
   return found;
 }
 
@@ -112,8 +114,20 @@ async function snapshot(cluster: LocalCluster, processes: Map<keyof CpuBreakdown
     if (sample.name === 'haproxy_frontend_bytes_in_total' && sample.labels.proxy === 'public') bytesIn += sample.value;
   }
   const cpu = new Map<keyof CpuBreakdown, number>();
-  for (const [key, pids] of processes) cpu.set(key, pids.reduce((total, pid) => total + (sampleProcess(pid)?.cpuSeconds ?? 0), 0));
-  return { at: performance.now(), cpu, loadGenerator: sampleProcess(process.pid)!.childrenCpuSeconds, machine: machineCpu().busySeconds, perService, bytesOut, bytesIn };
+  for (const [key, pids] of processes)
+    cpu.set(
+      key,
+      pids.reduce((total, pid) => total + (sampleProcess(pid)?.cpuSeconds ?? 0), 0),
+    );
+  return {
+    at: performance.now(),
+    cpu,
+    loadGenerator: sampleProcess(process.pid)!.childrenCpuSeconds,
+    machine: machineCpu().busySeconds,
+    perService,
+    bytesOut,
+    bytesIn,
+  };
 }
 
 function replicaRss(cluster: LocalCluster): Record<ServiceName, number> {
@@ -129,7 +143,11 @@ function progress(label: string, seconds: number): () => void {
     return () => undefined;
   }
   const begin = performance.now();
-  const bar = new ProgressBar(() => `[capacity ${clock()}] ${label}`, seconds, { width: 20, whenDone: 'clear', detail: (done, total) => ` ${done.toFixed(0)}/${total} s ` });
+  const bar = new ProgressBar(() => `[capacity ${clock()}] ${label}`, seconds, {
+    width: 20,
+    whenDone: 'clear',
+    detail: (done, total) => ` ${done.toFixed(0)}/${total} s `,
+  });
   const draw = () => bar.update((performance.now() - begin) / 1000);
   draw();
   const timer = setInterval(draw, 500);
@@ -149,12 +167,14 @@ async function main(): Promise<void> {
     return writeReport(run, options, outDir);
   }
   const workDir = mkdtempSync(join(tmpdir(), 'capacity-'));
-  const cluster = new LocalCluster(throwawayClusterOptions(`capacity${process.pid}`, Object.fromEntries(SERVICES.map((service) => [service, 1])), {
-    workDir,
-    seedProducts: options.products,
-    // Production settings except the rate limits (one client address sends everything) and the drain wait.
-    env: { NODE_ENV: 'production', LOG_LEVEL: 'info', UPLOAD_USER_QUOTA_BYTES: '0' },
-  }));
+  const cluster = new LocalCluster(
+    throwawayClusterOptions(`capacity${process.pid}`, Object.fromEntries(SERVICES.map((service) => [service, 1])), {
+      workDir,
+      seedProducts: options.products,
+      // Production settings except the rate limits (one client address sends everything) and the drain wait.
+      env: { NODE_ENV: 'production', LOG_LEVEL: 'info', UPLOAD_USER_QUOTA_BYTES: '0' },
+    }),
+  );
   const steps: StepRecord[] = [];
   let run: CapacityRun | undefined;
   try {
@@ -190,7 +210,10 @@ async function main(): Promise<void> {
         requests: result.requests,
         non2xx: result.non2xx,
         socketErrors: result.socketErrors,
-        perService: Object.fromEntries(SERVICES.map((service) => [service, after.perService[service] - before.perService[service]])) as Record<ServiceName, number>,
+        perService: Object.fromEntries(SERVICES.map((service) => [service, after.perService[service] - before.perService[service]])) as Record<
+          ServiceName,
+          number
+        >,
         cpu,
         rssMb: replicaRss(cluster),
         bytesOut: after.bytesOut - before.bytesOut,
@@ -227,14 +250,19 @@ function writeReport(run: CapacityRun, options: Options, outDir: string): void {
   const fromStep = costStep(run, knee);
   const measured = measurementFrom(run, fromStep);
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'capacity.svg'), capacityChartSvg(run.steps, run.p99TargetMs, knee, `Mini-program mix on ${run.machine.cores} cores: throughput and p99 against load`));
+  writeFileSync(
+    join(outDir, 'capacity.svg'),
+    capacityChartSvg(run.steps, run.p99TargetMs, knee, `Mini-program mix on ${run.machine.cores} cores: throughput and p99 against load`),
+  );
   writeFileSync(join(outDir, 'report.md'), capacityReport(run, measured, knee, fromStep, TRAFFIC_MIX, options.targets, 'capacity.svg'));
   writeFileSync(join(outDir, 'run.json'), `${JSON.stringify({ run, measured }, null, 2)}\n`);
 
   const perReplica = perReplicaRps(measured);
   const summary = [
     '',
-    knee ? `Knee: ${fmt(knee.requestsPerSecond)} req/s at ${knee.connections} connections, p99 ${knee.p99Ms.toFixed(1)} ms (target ${run.p99TargetMs} ms)` : `No step met the p99 target of ${run.p99TargetMs} ms`,
+    knee
+      ? `Knee: ${fmt(knee.requestsPerSecond)} req/s at ${knee.connections} connections, p99 ${knee.p99Ms.toFixed(1)} ms (target ${run.p99TargetMs} ms)`
+      : `No step met the p99 target of ${run.p99TargetMs} ms`,
     `Per replica at 70% of a core: ${SERVICES.map((service) => `${service} ${Number.isFinite(perReplica[service]) ? fmt(perReplica[service]) : '-'} req/s`).join(', ')}`,
     `CPU per request of the mix: ${cpuMsPerMixRequest(measured).toFixed(2)} ms → one VM with everything at 70%: ${fmt(allInOneRps(measured, 2))} req/s on 2 vCPU, ${fmt(allInOneRps(measured, 4))} on 4, ${fmt(allInOneRps(measured, 8))} on 8`,
     `Peak RSS per replica: ${SERVICES.map((service) => `${service} ${fmt(measured.replicaRssMb[service])} MB`).join(', ')}`,

@@ -1,4 +1,14 @@
-import { allInOneRps, bandwidthPlan, CapacityMeasurement, cpuMsPerMixRequest, DEFAULT_POLICY, kneeStep, peakRpsForDau, perReplicaRps, recommend } from './sizing';
+import {
+  allInOneRps,
+  bandwidthPlan,
+  CapacityMeasurement,
+  cpuMsPerMixRequest,
+  DEFAULT_POLICY,
+  kneeStep,
+  peakRpsForDau,
+  perReplicaRps,
+  recommend,
+} from './sizing';
 
 /** Round figures: 1 ms of app CPU per request everywhere, 0.5 ms of MySQL, 0.1 ms of each other part per request. */
 const MEASURED: CapacityMeasurement = {
@@ -37,7 +47,12 @@ describe('peakRpsForDau', () => {
 
 describe('perReplicaRps', () => {
   it('is what one core at the target utilisation answers', () => {
-    expect(perReplicaRps({ ...MEASURED, appCpuMsPerRequest: { auth: 2, catalog: 0.5, orders: 7, upload: 0 } })).toEqual({ auth: 350, catalog: 1400, orders: 100, upload: Infinity });
+    expect(perReplicaRps({ ...MEASURED, appCpuMsPerRequest: { auth: 2, catalog: 0.5, orders: 7, upload: 0 } })).toEqual({
+      auth: 350,
+      catalog: 1400,
+      orders: 100,
+      upload: Infinity,
+    });
   });
 });
 

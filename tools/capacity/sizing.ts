@@ -108,7 +108,12 @@ export function peakRpsForDau(dau: number, policy: SizingPolicy = DEFAULT_POLICY
 
 /** Requests/s one replica of each service answers at the target utilisation of one core (a Node.js replica runs on one). */
 export function perReplicaRps(measured: CapacityMeasurement, policy: SizingPolicy = DEFAULT_POLICY): Record<ServiceName, number> {
-  return Object.fromEntries(SERVICES.map((service) => [service, measured.appCpuMsPerRequest[service] > 0 ? (1000 * policy.targetUtilisation) / measured.appCpuMsPerRequest[service] : Infinity])) as Record<ServiceName, number>;
+  return Object.fromEntries(
+    SERVICES.map((service) => [
+      service,
+      measured.appCpuMsPerRequest[service] > 0 ? (1000 * policy.targetUtilisation) / measured.appCpuMsPerRequest[service] : Infinity,
+    ]),
+  ) as Record<ServiceName, number>;
 }
 
 /** CPU milliseconds one request of the mix costs the whole stack: apps weighted by their share, plus the shared parts. */
@@ -129,7 +134,9 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
   const appCores = {} as Record<ServiceName, number>;
   for (const service of SERVICES) {
     appCores[service] = (peakRps * measured.share[service] * measured.appCpuMsPerRequest[service]) / 1000;
-    lines.push(`${service}: ${fmt(peakRps, 1)} req/s × ${pct(measured.share[service])} of the mix × ${fmt(measured.appCpuMsPerRequest[service], 2)} ms CPU = ${fmt(appCores[service], 2)} cores`);
+    lines.push(
+      `${service}: ${fmt(peakRps, 1)} req/s × ${pct(measured.share[service])} of the mix × ${fmt(measured.appCpuMsPerRequest[service], 2)} ms CPU = ${fmt(appCores[service], 2)} cores`,
+    );
   }
   const infraCores = {} as Record<Infra, number>;
   for (const part of INFRA) {
@@ -146,7 +153,9 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
 
   const egressMbps = (peakRps * measured.bytesOutPerRequest * 8) / 1e6;
   const ingressMbps = (peakRps * measured.bytesInPerRequest * 8) / 1e6;
-  lines.push(`egress: ${fmt(peakRps, 1)} req/s × ${fmt(measured.bytesOutPerRequest)} bytes × 8 = ${fmt(egressMbps, 2)} Mbps; / ${u} = ${fmt(egressMbps / u, 2)} Mbps → plan of ${bandwidthPlan(egressMbps / u)} Mbps`);
+  lines.push(
+    `egress: ${fmt(peakRps, 1)} req/s × ${fmt(measured.bytesOutPerRequest)} bytes × 8 = ${fmt(egressMbps, 2)} Mbps; / ${u} = ${fmt(egressMbps / u, 2)} Mbps → plan of ${bandwidthPlan(egressMbps / u)} Mbps`,
+  );
   lines.push(`ingress: ${fmt(peakRps, 1)} req/s × ${fmt(measured.bytesInPerRequest)} bytes × 8 = ${fmt(ingressMbps, 2)} Mbps`);
 
   const replicasFor = (minimum: number) =>
@@ -159,7 +168,9 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
   const single = VM_SIZES.find((size) => size.vcpu <= 8 && size.vcpu >= allInOne && size.memoryGb * 1024 >= singleMemory);
   if (single) {
     stage = single.vcpu <= 2 ? 'one-small-vm' : 'one-bigger-vm';
-    lines.push(`memory: replicas ${SERVICES.map((s) => `${replicas[s]} × ${fmt(replicaMemory(s))} MB`).join(' + ')} + ${infraMemory} MB (OS, MySQL, Redis, NATS, HAProxy) = ${fmt(singleMemory)} MB`);
+    lines.push(
+      `memory: replicas ${SERVICES.map((s) => `${replicas[s]} × ${fmt(replicaMemory(s))} MB`).join(' + ')} + ${infraMemory} MB (OS, MySQL, Redis, NATS, HAProxy) = ${fmt(singleMemory)} MB`,
+    );
     machines = [{ role: 'all-in-one: HAProxy, apps, MySQL, Redis, NATS', count: 1, size: single }];
     lines.push(`→ ${single.vcpu} vCPU / ${single.memoryGb} GB holds ${fmt(allInOne, 2)} vCPU and ${fmt(singleMemory)} MB`);
   } else {
@@ -186,7 +197,9 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
       const perVm = appVm.vcpu * u;
       // Past one app VM the apps run on at least two, so that losing a VM leaves every service served.
       const count = Math.max(2, Math.ceil(apps / perVm));
-      lines.push(`apps: ${fmt(apps, 2)} cores busy / (${appVm.vcpu} vCPU × ${u}) = ${fmt(apps / perVm, 2)} → ${count} app VMs of ${appVm.vcpu} vCPU / ${appVm.memoryGb} GB (at least two)`);
+      lines.push(
+        `apps: ${fmt(apps, 2)} cores busy / (${appVm.vcpu} vCPU × ${u}) = ${fmt(apps / perVm, 2)} → ${count} app VMs of ${appVm.vcpu} vCPU / ${appVm.memoryGb} GB (at least two)`,
+      );
       lines.push(`HAProxy: ${fmt(infraCores.haproxy / u, 2)} vCPU → its own VM (two with a floating address for failover)`);
       machines = [
         { role: 'HAProxy', count: 2, size: smallestVm(infraCores.haproxy / u, 16) },
@@ -195,9 +208,13 @@ export function recommend(measured: CapacityMeasurement, peakRps: number, policy
         { role: 'Redis + NATS', count: 1, size: cache },
       ];
     }
-    lines.push(`MySQL: ${fmt(dbCores, 2)} vCPU → ${database.vcpu} vCPU / ${database.memoryGb} GB (buffer pool about half of it); Redis + NATS: ${fmt(cacheCores, 2)} vCPU → ${cache.vcpu} vCPU / ${cache.memoryGb} GB`);
+    lines.push(
+      `MySQL: ${fmt(dbCores, 2)} vCPU → ${database.vcpu} vCPU / ${database.memoryGb} GB (buffer pool about half of it); Redis + NATS: ${fmt(cacheCores, 2)} vCPU → ${cache.vcpu} vCPU / ${cache.memoryGb} GB`,
+    );
   }
-  lines.push(`replicas (one core each at ${u}, ${stage === 'one-small-vm' || stage === 'one-bigger-vm' ? 'at least one' : 'at least two for failover'}): ${SERVICES.map((s) => `${s} ${replicas[s]}`).join(', ')}`);
+  lines.push(
+    `replicas (one core each at ${u}, ${stage === 'one-small-vm' || stage === 'one-bigger-vm' ? 'at least one' : 'at least two for failover'}): ${SERVICES.map((s) => `${s} ${replicas[s]}`).join(', ')}`,
+  );
   return { peakRps, stage, machines, replicas, egressMbps: bandwidthPlan(egressMbps / u), ingressMbps: bandwidthPlan(ingressMbps / u), arithmetic: lines };
 }
 

@@ -13,7 +13,13 @@ export type AppName = keyof typeof APP_ENVS;
 
 /** The variables an app validates at start-up (each may also be given as NAME_FILE). */
 export function declaredVariables(app: AppName): string[] {
-  return [...new Set(getMetadataStorage().getTargetValidationMetadatas(APP_ENVS[app], '', true, false).map((m) => m.propertyName))];
+  return [
+    ...new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(APP_ENVS[app], '', true, false)
+        .map((m) => m.propertyName),
+    ),
+  ];
 }
 
 /** Variables with no default, not optional and not conditional: the app refuses to start without them. */

@@ -24,7 +24,10 @@ export function strictAjv(): Ajv {
 export function describeErrors(errors: ErrorObject[] | null | undefined): SchemaProblem[] {
   return (errors ?? []).map((error) => ({
     path: error.instancePath || '/',
-    message: error.keyword === 'additionalProperties' ? `unknown key "${(error.params as { additionalProperty: string }).additionalProperty}"` : (error.message ?? error.keyword),
+    message:
+      error.keyword === 'additionalProperties'
+        ? `unknown key "${(error.params as { additionalProperty: string }).additionalProperty}"`
+        : (error.message ?? error.keyword),
   }));
 }
 

@@ -9,7 +9,16 @@ import { readComposeFile, validateCompose } from './compose-schema';
 
 const root = findRepoRoot(__dirname);
 const APPS = APP_ENVS;
-type Service = { image?: string; command?: string[]; environment?: Record<string, unknown>; healthcheck?: { disable?: boolean; test?: unknown }; deploy?: { replicas?: number }; profiles?: string[]; restart?: string; ports?: string[] };
+type Service = {
+  image?: string;
+  command?: string[];
+  environment?: Record<string, unknown>;
+  healthcheck?: { disable?: boolean; test?: unknown };
+  deploy?: { replicas?: number };
+  profiles?: string[];
+  restart?: string;
+  ports?: string[];
+};
 
 describe('docker-compose.yml', () => {
   const compose = readComposeFile(join(root, 'docker-compose.yml'));
@@ -27,7 +36,11 @@ describe('docker-compose.yml', () => {
   ])('the schema check rejects %s', (_, change, message) => {
     const document = readComposeFile(join(root, 'docker-compose.yml')) as Record<string, any>;
     change(document);
-    expect(validateCompose(document).map((p) => `${p.path}: ${p.message}`).join('\n')).toMatch(message);
+    expect(
+      validateCompose(document)
+        .map((p) => `${p.path}: ${p.message}`)
+        .join('\n'),
+    ).toMatch(message);
   });
 
   it('runs every app with replicas, a readiness health check and a drain-sized stop grace', () => {
@@ -44,7 +57,12 @@ describe('docker-compose.yml', () => {
       const oneShot = service.restart === 'no';
       expect([name, oneShot || (service.healthcheck?.test !== undefined && !service.healthcheck.disable)]).toEqual([name, true]);
     }
-    expect(Object.entries(services).filter(([, s]) => s.restart === 'no').map(([n]) => n).sort()).toEqual(['migrate', 'object-store-init']);
+    expect(
+      Object.entries(services)
+        .filter(([, s]) => s.restart === 'no')
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual(['migrate', 'object-store-init']);
   });
 
   it('runs Redis with noeviction, MySQL 8 and NATS with JetStream', () => {
@@ -78,7 +96,13 @@ describe('docker-compose.yml', () => {
   it('documents in .env.example every variable the compose files interpolate', () => {
     const example = readFileSync(join(root, '.env.example'), 'utf8');
     const documented = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
-    const used = ['docker-compose.yml', 'docker-compose.stage2.yml'].flatMap((file) => [...readFileSync(join(root, file), 'utf8').replace(/^\s*#.*$/gm, '').matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
+    const used = ['docker-compose.yml', 'docker-compose.stage2.yml'].flatMap((file) =>
+      [
+        ...readFileSync(join(root, file), 'utf8')
+          .replace(/^\s*#.*$/gm, '')
+          .matchAll(/\$\{([A-Z][A-Z0-9_]*)/g),
+      ].map((m) => m[1]),
+    );
     expect([...new Set(used)].filter((name) => !documented.has(name))).toEqual([]);
   });
 
@@ -99,7 +123,23 @@ describe('deploy/haproxy/haproxy.compose.cfg', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'compose-haproxy-'));
     mkdirSync(join(dir, 'certs'));
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ]);
     expect(made.status).toBe(0);
     writeFileSync(join(dir, 'certs', 'localhost.pem'), readFileSync(join(dir, 'cert.pem'), 'utf8') + readFileSync(join(dir, 'key.pem'), 'utf8'));
   });
@@ -111,12 +151,18 @@ describe('deploy/haproxy/haproxy.compose.cfg', () => {
     const start = lines.indexOf(header);
     expect(start).toBeGreaterThanOrEqual(0);
     const end = lines.findIndex((line, i) => i > start && /^\S/.test(line) && !line.startsWith('#'));
-    return lines.slice(start + 1, end < 0 ? undefined : end).map((l) => l.trim()).filter((l) => l && !l.startsWith('#') && !l.startsWith('bind '));
+    return lines
+      .slice(start + 1, end < 0 ? undefined : end)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#') && !l.startsWith('bind '));
   }
 
   it('passes haproxy -c (with a certificate in place) with no warning', () => {
     const file = join(dir, 'haproxy.cfg');
-    writeFileSync(file, composeConfig.replace('/usr/local/etc/haproxy/certs/', `${dir}/certs/`).replace('/var/lib/haproxy/admin.sock', join(dir, 'admin.sock')));
+    writeFileSync(
+      file,
+      composeConfig.replace('/usr/local/etc/haproxy/certs/', `${dir}/certs/`).replace('/var/lib/haproxy/admin.sock', join(dir, 'admin.sock')),
+    );
     const check = spawnSync('haproxy', ['-c', '-f', file], { encoding: 'utf8' });
     expect(`${check.stdout}${check.stderr}`).not.toMatch(/ALERT|WARNING/);
     expect(check.status).toBe(0);
@@ -133,7 +179,9 @@ describe('deploy/haproxy/haproxy.compose.cfg', () => {
     for (const header of ['defaults', 'frontend public', 'backend route_not_found', 'frontend stats']) {
       expect([header, section(composeConfig, header)]).toEqual([header, section(rendered, header)]);
     }
-    expect(section(composeConfig, 'global').filter((l) => !l.startsWith('stats socket'))).toEqual(section(rendered, 'global').filter((l) => !l.startsWith('stats socket')));
+    expect(section(composeConfig, 'global').filter((l) => !l.startsWith('stats socket'))).toEqual(
+      section(rendered, 'global').filter((l) => !l.startsWith('stats socket')),
+    );
     expect(composeConfig).toContain('bind :8443 ssl crt /usr/local/etc/haproxy/certs/ alpn h2,http/1.1');
   });
 

@@ -32,7 +32,25 @@ function makeCertificate(dir: string): string {
   mkdirSync(dir, { recursive: true });
   const result = spawnSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', `/CN=${HOST}`, '-addext', `subjectAltName=DNS:${HOST}`, '-keyout', join(dir, 'privkey.pem'), '-out', join(dir, 'fullchain.pem')],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${HOST}`,
+      '-addext',
+      `subjectAltName=DNS:${HOST}`,
+      '-keyout',
+      join(dir, 'privkey.pem'),
+      '-out',
+      join(dir, 'fullchain.pem'),
+    ],
     { encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`openssl failed: ${result.stderr}`);
@@ -51,7 +69,9 @@ function servedSerial(port: number): Promise<string> {
 }
 
 function curl(args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run('curl', ['-sS', '--max-time', '5', '--resolve', `${HOST}:${tlsPort}:127.0.0.1`, '--resolve', `${HOST}:${httpPort}:127.0.0.1`, ...args], { encoding: 'utf8' });
+  return run('curl', ['-sS', '--max-time', '5', '--resolve', `${HOST}:${tlsPort}:127.0.0.1`, '--resolve', `${HOST}:${httpPort}:127.0.0.1`, ...args], {
+    encoding: 'utf8',
+  });
 }
 
 let httpPort = 0;
@@ -159,7 +179,15 @@ describe('HAProxy with TLS: HTTP/2, redirect, ACME passthrough and certificate r
   });
 
   it.each(['GET', 'POST'])('redirects plain HTTP %s to HTTPS with 308 (method and body kept)', async (method) => {
-    const { stdout } = await curl(['-X', method, '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', `http://${HOST}:${httpPort}/api/catalog/products?page=2`]);
+    const { stdout } = await curl([
+      '-X',
+      method,
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{redirect_url}',
+      `http://${HOST}:${httpPort}/api/catalog/products?page=2`,
+    ]);
     expect(stdout).toBe(`308 https://${HOST}:${httpPort}/api/catalog/products?page=2`);
   });
 
@@ -180,7 +208,16 @@ describe('HAProxy with TLS: HTTP/2, redirect, ACME passthrough and certificate r
   it('installs a renewed certificate through the runtime API, without a restart (deploy hook)', async () => {
     const before = await servedSerial(tlsPort);
     const renewed = makeCertificate(join(dir, 'live-2', HOST));
-    const { stdout } = await run('sh', [HOOK], { env: { ...process.env, RENEWED_LINEAGE: join(dir, 'live-2', HOST), HAPROXY_CERT_DIR: certDir, HAPROXY_RUNTIME_SOCKET: socket, HAPROXY_RELOAD_COMMAND: 'false' }, encoding: 'utf8' });
+    const { stdout } = await run('sh', [HOOK], {
+      env: {
+        ...process.env,
+        RENEWED_LINEAGE: join(dir, 'live-2', HOST),
+        HAPROXY_CERT_DIR: certDir,
+        HAPROXY_RUNTIME_SOCKET: socket,
+        HAPROXY_RELOAD_COMMAND: 'false',
+      },
+      encoding: 'utf8',
+    });
     expect(stdout).toContain('updated in place');
     const after = await servedSerial(tlsPort);
     expect(after).not.toBe(before);
@@ -194,7 +231,16 @@ describe('HAProxy with TLS: HTTP/2, redirect, ACME passthrough and certificate r
   it('falls back to the reload command for a certificate HAProxy has not loaded yet', async () => {
     makeCertificate(join(dir, 'live-3', 'other.mp.test'));
     const marker = join(dir, 'reloaded');
-    const { stdout } = await run('sh', [HOOK], { env: { ...process.env, RENEWED_LINEAGE: join(dir, 'live-3', 'other.mp.test'), HAPROXY_CERT_DIR: certDir, HAPROXY_RUNTIME_SOCKET: socket, HAPROXY_RELOAD_COMMAND: `touch ${marker}` }, encoding: 'utf8' });
+    const { stdout } = await run('sh', [HOOK], {
+      env: {
+        ...process.env,
+        RENEWED_LINEAGE: join(dir, 'live-3', 'other.mp.test'),
+        HAPROXY_CERT_DIR: certDir,
+        HAPROXY_RUNTIME_SOCKET: socket,
+        HAPROXY_RELOAD_COMMAND: `touch ${marker}`,
+      },
+      encoding: 'utf8',
+    });
     expect(stdout).toContain('is new to HAProxy');
     expect(readFileSync(marker, 'utf8')).toBe('');
     expect(readFileSync(join(certDir, 'other.mp.test.pem'), 'utf8')).toMatch(/BEGIN CERTIFICATE[\s\S]+PRIVATE KEY/);

@@ -19,7 +19,23 @@ describe('renderHaproxyConfig with TLS', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'haproxy-tls-spec-'));
     // "crt" must name a loadable certificate for `haproxy -c` to pass.
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=spec', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=spec',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ]);
     expect(made.status).toBe(0);
     spawnSync('sh', ['-c', `cat cert.pem key.pem > spec.pem`], { cwd: dir });
   });

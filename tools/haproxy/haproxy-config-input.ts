@@ -59,7 +59,9 @@ function checkBind(field: string, value: unknown): void {
 
 function checkSocket(value: unknown): void {
   if (typeof value !== 'string' || !/^\/[A-Za-z0-9._/-]+$/.test(value) || value.length > MAX_SOCKET_PATH) {
-    throw new Error(`HAProxy config: runtimeSocket must be an absolute path of [A-Za-z0-9._/-], at most ${MAX_SOCKET_PATH} characters, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `HAProxy config: runtimeSocket must be an absolute path of [A-Za-z0-9._/-], at most ${MAX_SOCKET_PATH} characters, got ${JSON.stringify(value)}`,
+    );
   }
 }
 
@@ -87,12 +89,15 @@ function checkTls(tls: HaproxyTlsInput, publicBind: string, statsBind: string): 
     throw new Error(`HAProxy config: tls.certificate must be an absolute path of [A-Za-z0-9._/-], got ${JSON.stringify(tls.certificate)}`);
   }
   if (tls.acmeChallenge !== undefined) {
-    if (typeof tls.acmeChallenge.host !== 'string' || !HOST.test(tls.acmeChallenge.host)) throw new Error(`HAProxy config: tls.acmeChallenge.host ${JSON.stringify(tls.acmeChallenge.host)} must be a hostname or an address`);
-    if (!isPort(tls.acmeChallenge.port)) throw new Error(`HAProxy config: tls.acmeChallenge.port ${JSON.stringify(tls.acmeChallenge.port)} must be an integer 1-65535`);
+    if (typeof tls.acmeChallenge.host !== 'string' || !HOST.test(tls.acmeChallenge.host))
+      throw new Error(`HAProxy config: tls.acmeChallenge.host ${JSON.stringify(tls.acmeChallenge.host)} must be a hostname or an address`);
+    if (!isPort(tls.acmeChallenge.port))
+      throw new Error(`HAProxy config: tls.acmeChallenge.port ${JSON.stringify(tls.acmeChallenge.port)} must be an integer 1-65535`);
   }
   if (tls.redirectHttp !== undefined && typeof tls.redirectHttp !== 'boolean') throw new Error('HAProxy config: tls.redirectHttp must be a boolean');
   const hsts = tls.hstsMaxAgeSeconds;
-  if (hsts !== undefined && (typeof hsts !== 'number' || !Number.isInteger(hsts) || hsts < 0)) throw new Error(`HAProxy config: tls.hstsMaxAgeSeconds must be a whole number of seconds, got ${JSON.stringify(hsts)}`);
+  if (hsts !== undefined && (typeof hsts !== 'number' || !Number.isInteger(hsts) || hsts < 0))
+    throw new Error(`HAProxy config: tls.hstsMaxAgeSeconds must be a whole number of seconds, got ${JSON.stringify(hsts)}`);
 }
 
 /** Throws an Error naming the first invalid field of `input`. */

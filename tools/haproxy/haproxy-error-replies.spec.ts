@@ -19,11 +19,22 @@ const local: HaproxyConfigInput = {
 /** Every config HAProxy runs with: each must declare the same envelopes. */
 const variants: [string, () => string][] = [
   ['local (npm run stack)', () => renderHaproxyConfig(local)],
-  ['TLS', () => renderHaproxyConfig({ ...local, publicBind: ':80', tls: { bind: ':443', certificate: '/etc/haproxy/certs/', acmeChallenge: { host: '127.0.0.1', port: 8888 }, hstsMaxAgeSeconds: 31536000 } })],
-  ['VM (deploy/vm/inventory.example.yml)', () => {
-    const inventory = readInventory(join(root, 'deploy/vm/inventory.example.yml'));
-    return new VmDeployer(inventory, new SshRunner(inventory.ssh), () => undefined).renderBalancerConfig('lb-1');
-  }],
+  [
+    'TLS',
+    () =>
+      renderHaproxyConfig({
+        ...local,
+        publicBind: ':80',
+        tls: { bind: ':443', certificate: '/etc/haproxy/certs/', acmeChallenge: { host: '127.0.0.1', port: 8888 }, hstsMaxAgeSeconds: 31536000 },
+      }),
+  ],
+  [
+    'VM (deploy/vm/inventory.example.yml)',
+    () => {
+      const inventory = readInventory(join(root, 'deploy/vm/inventory.example.yml'));
+      return new VmDeployer(inventory, new SshRunner(inventory.ssh), () => undefined).renderBalancerConfig('lb-1');
+    },
+  ],
   ['docker-compose (deploy/haproxy/haproxy.compose.cfg)', () => readFileSync(join(root, 'deploy/haproxy/haproxy.compose.cfg'), 'utf8')],
 ];
 
@@ -33,7 +44,10 @@ function section(config: string, header: string): string[] {
   const start = lines.indexOf(header);
   if (start < 0) throw new Error(`no "${header}" section`);
   const end = lines.findIndex((line, i) => i > start && /^\S/.test(line) && !line.startsWith('#'));
-  return lines.slice(start + 1, end < 0 ? undefined : end).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return lines
+    .slice(start + 1, end < 0 ? undefined : end)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 }
 
 /** The body HAProxy sends for an lf-string envelope, with the request id it would substitute. */

@@ -32,13 +32,16 @@ export const ROUTE_NOT_FOUND_REPLY: HaproxyErrorReply = { status: 404, code: 'RO
  */
 export function envelopeLogFormat({ status, code, message }: HaproxyErrorReply): string {
   // Inside '...' in the config, and a log-format: no quote, backslash or % in the message.
-  if (!/^[A-Za-z0-9 ,.()-]+$/.test(message)) throw new Error(`HAProxy error reply ${status}: message ${JSON.stringify(message)} has characters the config cannot carry`);
+  if (!/^[A-Za-z0-9 ,.()-]+$/.test(message))
+    throw new Error(`HAProxy error reply ${status}: message ${JSON.stringify(message)} has characters the config cannot carry`);
   return `{"statusCode":${status},"code":"${code}","message":"${message}","requestId":"%[var(txn.request_id)]"}`;
 }
 
 /** The `http-error` lines of the `defaults` section, one per status in HAPROXY_ERROR_REPLIES. */
 export function httpErrorLines(indent = '    '): string {
-  return HAPROXY_ERROR_REPLIES.map((reply) => `${indent}http-error status ${reply.status} content-type application/json lf-string '${envelopeLogFormat(reply)}'`).join('\n');
+  return HAPROXY_ERROR_REPLIES.map(
+    (reply) => `${indent}http-error status ${reply.status} content-type application/json lf-string '${envelopeLogFormat(reply)}'`,
+  ).join('\n');
 }
 
 /** The `http-request return` line of `backend route_not_found`. */

@@ -32,12 +32,7 @@ export function runtimeCommand(socketPath: string, command: string, timeoutMs = 
 }
 
 /** Puts `backend/server` in ready, drain or maint state; throws with HAProxy's message if refused. */
-export async function setServerState(
-  socketPath: string,
-  backend: string,
-  server: string,
-  state: HaproxyServerAdminState,
-): Promise<void> {
+export async function setServerState(socketPath: string, backend: string, server: string, state: HaproxyServerAdminState): Promise<void> {
   if (!NAME.test(backend) || !NAME.test(server)) throw new Error(`HAProxy runtime API: invalid server ${backend}/${server}`);
   const answer = await runtimeCommand(socketPath, `set server ${backend}/${server} state ${state}`);
   if (answer !== '') throw new Error(`HAProxy runtime API: set ${backend}/${server} ${state}: ${answer}`);
@@ -57,19 +52,16 @@ export async function serverStates(socketPath: string): Promise<HaproxyServerSta
     .map((cells) => ({
       backend: cells[backendAt],
       server: cells[serverAt],
-      status: cells[statusAt].replace(/\s+\d+\/\d+$/, '').replace(/\s+\(.*\)$/, '').toUpperCase(),
+      status: cells[statusAt]
+        .replace(/\s+\d+\/\d+$/, '')
+        .replace(/\s+\(.*\)$/, '')
+        .toUpperCase(),
       raw: cells[statusAt],
     }));
 }
 
 /** Resolves once `backend/server` reports `status` and is not between two states; rejects after `timeoutMs`. */
-export async function waitForServerStatus(
-  socketPath: string,
-  backend: string,
-  server: string,
-  status: string,
-  timeoutMs = 5000,
-): Promise<void> {
+export async function waitForServerStatus(socketPath: string, backend: string, server: string, status: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'not listed';
   while (Date.now() < deadline) {

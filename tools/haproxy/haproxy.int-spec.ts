@@ -72,12 +72,13 @@ function sendRaw(port: number, ...parts: string[]): Promise<Reply> {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(new Error('raw request: not closed within 5 s')), 5000);
-    socket.on('connect', async () => {
+    const writeParts = async () => {
       for (const part of parts) {
         socket.write(part);
         await new Promise((next) => setTimeout(next, 300));
       }
-    });
+    };
+    socket.on('connect', () => void writeParts());
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // HAProxy may reset a connection it refused while the request is still arriving: the reply read so far counts.
     let failure: Error | undefined;
@@ -148,12 +149,14 @@ describe('HAProxy in front of two replicas', () => {
       await exited;
       clearTimeout(timer);
     }
-    await Promise.all([a, b].filter(Boolean).map((replica) => (replica.server.listening ? stopReplica(replica) : undefined)));
+    await Promise.all([a, b].filter(Boolean).map((replica) => (replica.server.listening ? stopReplica(replica) : Promise.resolve())));
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 10_000);
 
   it('logs the path and the request id, never the query (signed links carry exp and sig)', async () => {
-    const reply = await get('/api/auth/uploads/01J/content?exp=1893456000&sig=SIGNATUREVALUEAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&variant=thumb', { 'x-request-id': 'log-check-1' });
+    const reply = await get('/api/auth/uploads/01J/content?exp=1893456000&sig=SIGNATUREVALUEAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&variant=thumb', {
+      'x-request-id': 'log-check-1',
+    });
     expect(reply.status).toBe(200);
     const deadline = Date.now() + 3000;
     while (!haproxyLog.includes('log-check-1') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -173,16 +176,23 @@ describe('HAProxy in front of two replicas', () => {
     expect(JSON.parse(reply.body)).toEqual({ status: 'ok' });
   });
 
-  it.each(['/nope', '/health/ready', '/health/live', '/metrics', '/api', '/api/authx', '/api/unknown/x', '/api/auth/../../metrics', '/api/auth/%2e%2e/metrics'])(
-    'answers %s with the 404 envelope',
-    async (path) => {
-      const reply = await get(path);
-      expect(reply.status).toBe(404);
-      expect(reply.headers['content-type']).toBe('application/json');
-      expect(JSON.parse(reply.body)).toEqual({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: 'No such route', requestId: reply.headers['x-request-id'] });
-      expect(reply.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    },
-  );
+  it.each([
+    '/nope',
+    '/health/ready',
+    '/health/live',
+    '/metrics',
+    '/api',
+    '/api/authx',
+    '/api/unknown/x',
+    '/api/auth/../../metrics',
+    '/api/auth/%2e%2e/metrics',
+  ])('answers %s with the 404 envelope', async (path) => {
+    const reply = await get(path);
+    expect(reply.status).toBe(404);
+    expect(reply.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(reply.body)).toEqual({ statusCode: 404, code: 'ROUTE_NOT_FOUND', message: 'No such route', requestId: reply.headers['x-request-id'] });
+    expect(reply.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
 
   it('answers 503 in the envelope for a service with no replicas', async () => {
     const reply = await get('/api/catalog/home', { 'x-request-id': 'req-503' });
@@ -203,8 +213,12 @@ describe('HAProxy in front of two replicas', () => {
       expectEnvelope(await sendRaw(publicPort, 'GET /api/orders/1 HTTP/1.1\r\nHost: api\r\nConnection: close\r\n\r\n'), 503, 'SERVICE_UNAVAILABLE');
     });
 
-    it('answers 400 VALIDATION_FAILED, with the caller\'s request id, for a chunked body that is not chunked', async () => {
-      const reply = await sendRaw(publicPort, 'POST /api/auth/x HTTP/1.1\r\nHost: api\r\nX-Request-Id: req-bad-chunk\r\nTransfer-Encoding: chunked\r\n\r\n', 'zz\r\nabc\r\n0\r\n\r\n');
+    it("answers 400 VALIDATION_FAILED, with the caller's request id, for a chunked body that is not chunked", async () => {
+      const reply = await sendRaw(
+        publicPort,
+        'POST /api/auth/x HTTP/1.1\r\nHost: api\r\nX-Request-Id: req-bad-chunk\r\nTransfer-Encoding: chunked\r\n\r\n',
+        'zz\r\nabc\r\n0\r\n\r\n',
+      );
       expectEnvelope(reply, 400, 'VALIDATION_FAILED', 'req-bad-chunk');
     });
 

@@ -63,7 +63,19 @@ describe('renderHaproxyConfig', () => {
 
   it.each<[string, Partial<HaproxyConfigInput>, RegExp]>([
     ['an upper-case server name', { backends: { ...input(0).backends, auth: [{ name: 'Auth-1', host: '127.0.0.1', port: 3000 }] } }, /name must match/],
-    ['a duplicate server name', { backends: { ...input(0).backends, orders: [{ name: 'o', host: 'a', port: 1 }, { name: 'o', host: 'b', port: 2 }] } }, /duplicate name/],
+    [
+      'a duplicate server name',
+      {
+        backends: {
+          ...input(0).backends,
+          orders: [
+            { name: 'o', host: 'a', port: 1 },
+            { name: 'o', host: 'b', port: 2 },
+          ],
+        },
+      },
+      /duplicate name/,
+    ],
     ['port 0', { backends: { ...input(0).backends, catalog: [{ name: 'c', host: '127.0.0.1', port: 0 }] } }, /port 0 must be/],
     ['port 65536', { backends: { ...input(0).backends, catalog: [{ name: 'c', host: '127.0.0.1', port: 65536 }] } }, /port 65536 must be/],
     ['a fractional port', { backends: { ...input(0).backends, catalog: [{ name: 'c', host: '127.0.0.1', port: 80.5 }] } }, /port 80.5 must be/],

@@ -37,7 +37,11 @@ function tlsValues(tls: HaproxyTlsInput | undefined): Record<string, string> {
     tlsRules: rules.length ? rules.join('\n') : '    # HTTPS without redirect or ACME passthrough',
     tlsAcmeRoute: acme ? '    use_backend acme_challenge if acme_challenge !{ ssl_fc }' : '    # (no ACME challenge passthrough)',
     tlsAcmeBackend: acme
-      ? ['# The ACME client answering HTTP-01 challenges (see deploy/haproxy/acme/); not health-checked, never retried elsewhere.', 'backend acme_challenge', `    server acme ${acme.host}:${acme.port} no-check`].join('\n')
+      ? [
+          '# The ACME client answering HTTP-01 challenges (see deploy/haproxy/acme/); not health-checked, never retried elsewhere.',
+          'backend acme_challenge',
+          `    server acme ${acme.host}:${acme.port} no-check`,
+        ].join('\n')
       : '# no acme_challenge backend: no ACME client configured',
   };
 }

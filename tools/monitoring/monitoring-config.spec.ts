@@ -12,7 +12,15 @@ const ROOT = join(__dirname, '../..');
 const MONITORING = join(ROOT, 'deploy/monitoring');
 const RULE_FILES = ['recording.rules.yml', 'alerts.rules.yml'].map((file) => join(MONITORING, 'rules', file));
 /** node_exporter's series the rules read (node_exporter does not run here), and the textfile series the egress rule documents. */
-const NODE_EXPORTER = ['node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes', 'node_network_transmit_bytes_total', 'node_network_speed_bytes', 'node_disk_io_time_seconds_total', 'host_network_egress_limit_bytes'];
+const NODE_EXPORTER = [
+  'node_cpu_seconds_total',
+  'node_memory_MemAvailable_bytes',
+  'node_memory_MemTotal_bytes',
+  'node_network_transmit_bytes_total',
+  'node_network_speed_bytes',
+  'node_disk_io_time_seconds_total',
+  'host_network_egress_limit_bytes',
+];
 
 async function promtool(...args: string[]): Promise<{ code: number; output: string }> {
   return tool('promtool', args);
@@ -57,7 +65,10 @@ async function haproxyMetricNames(): Promise<Set<string>> {
   const haproxy: ChildProcess = spawn('haproxy', ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
   try {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const text = await fetch(`http://127.0.0.1:${statsPort}/metrics`).then((response) => response.text(), () => '');
+      const text = await fetch(`http://127.0.0.1:${statsPort}/metrics`).then(
+        (response) => response.text(),
+        () => '',
+      );
       if (text) return new Set([...text.matchAll(/^(haproxy_[a-z_]+)[{ ]/gm)].map((match) => match[1]));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -72,7 +83,9 @@ async function defaultProcessMetricNames(): Promise<string[]> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = await registry.getMetricsAsJSON();
-  return metrics.flatMap((metric) => (String(metric.type) === 'histogram' ? ['_bucket', '_count', '_sum'].map((suffix) => `${metric.name}${suffix}`) : [metric.name]));
+  return metrics.flatMap((metric) =>
+    String(metric.type) === 'histogram' ? ['_bucket', '_count', '_sum'].map((suffix) => `${metric.name}${suffix}`) : [metric.name],
+  );
 }
 
 interface DashboardPanel {
@@ -91,23 +104,33 @@ describe('deploy/monitoring (checked with the real promtool and HAProxy)', () =>
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'monitoring-spec-'));
-    known = new Set([...metricsDefinedInSources(ROOT), ...(await defaultProcessMetricNames()), ...(await haproxyMetricNames()), ...NODE_EXPORTER, ...recorded, 'up']);
+    known = new Set([
+      ...metricsDefinedInSources(ROOT),
+      ...(await defaultProcessMetricNames()),
+      ...(await haproxyMetricNames()),
+      ...NODE_EXPORTER,
+      ...recorded,
+      'up',
+    ]);
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it.each(readdirSync(join(MONITORING, 'prometheus')).filter((file) => file.endsWith('.yml')))('%s passes promtool check config, with its rules and targets', async (file) => {
-    // The files say where an operator mounts things (/etc/prometheus/...); here they point at this repository.
-    const text = readFileSync(join(MONITORING, 'prometheus', file), 'utf8')
-      .replaceAll('/etc/prometheus/rules/', `${join(MONITORING, 'rules')}/`)
-      .replaceAll('/etc/prometheus/targets/', `${join(MONITORING, 'targets')}/`);
-    expect(text).toMatch(/rule_files:/);
-    writeFileSync(join(work, file), text);
-    const result = await promtool('check', 'config', join(work, file));
-    expect(result).toMatchObject({ code: 0 });
-    expect(result.output).toContain('SUCCESS');
-    expect(result.output).not.toContain('WARNING');
-    expect(result.output).toMatch(/SUCCESS: \d+ rules found/);
-  });
+  it.each(readdirSync(join(MONITORING, 'prometheus')).filter((file) => file.endsWith('.yml')))(
+    '%s passes promtool check config, with its rules and targets',
+    async (file) => {
+      // The files say where an operator mounts things (/etc/prometheus/...); here they point at this repository.
+      const text = readFileSync(join(MONITORING, 'prometheus', file), 'utf8')
+        .replaceAll('/etc/prometheus/rules/', `${join(MONITORING, 'rules')}/`)
+        .replaceAll('/etc/prometheus/targets/', `${join(MONITORING, 'targets')}/`);
+      expect(text).toMatch(/rule_files:/);
+      writeFileSync(join(work, file), text);
+      const result = await promtool('check', 'config', join(work, file));
+      expect(result).toMatchObject({ code: 0 });
+      expect(result.output).toContain('SUCCESS');
+      expect(result.output).not.toContain('WARNING');
+      expect(result.output).toMatch(/SUCCESS: \d+ rules found/);
+    },
+  );
 
   it('every config scrapes each service, HAProxy and node_exporter', () => {
     for (const file of readdirSync(join(MONITORING, 'prometheus')).filter((name) => name.endsWith('.yml'))) {
@@ -149,7 +172,8 @@ describe('deploy/monitoring (checked with the real promtool and HAProxy)', () =>
     for (const block of blocks) {
       const name = /- alert: (\S+)/.exec(block)![1];
       expect({ name, severity: /severity: (critical|warning)/.test(block) }).toEqual({ name, severity: true });
-      for (const annotation of ['summary', 'description', 'runbook']) expect({ name, annotation, present: new RegExp(`\\n\\s+${annotation}: "[^"]{10,}`).test(block) }).toEqual({ name, annotation, present: true });
+      for (const annotation of ['summary', 'description', 'runbook'])
+        expect({ name, annotation, present: new RegExp(`\\n\\s+${annotation}: "[^"]{10,}`).test(block) }).toEqual({ name, annotation, present: true });
       expect({ name, tested: [...(verdicts.get(name) ?? [])].sort() }).toEqual({ name, tested: ['fires', 'quiet'] });
     }
   });
@@ -171,7 +195,12 @@ describe('deploy/monitoring (checked with the real promtool and HAProxy)', () =>
     it('is an importable dashboard: uid, title, schema version, a Prometheus data-source variable and a service variable', () => {
       expect(dashboard).toMatchObject({ uid: expect.stringMatching(/^[a-z0-9-]{1,40}$/), title: expect.any(String), schemaVersion: expect.any(Number) });
       const variables = dashboard.templating.list;
-      expect(variables).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }), expect.objectContaining({ name: 'service', type: 'query' })]));
+      expect(variables).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }),
+          expect.objectContaining({ name: 'service', type: 'query' }),
+        ]),
+      );
       expect(new Set(panels.map((panel) => panel.id)).size).toBe(panels.length);
       for (const panel of panels) {
         expect(panel.gridPos.x + panel.gridPos.w).toBeLessThanOrEqual(24);
@@ -185,7 +214,11 @@ describe('deploy/monitoring (checked with the real promtool and HAProxy)', () =>
       expect(exprs.some((expr) => /status_code=~"5\.\."/.test(expr) && expr.includes('/ sum by (service)'))).toBe(true);
       expect(exprs.some((expr) => /histogram_quantile\(0\.99, sum by \(service, le\)/.test(expr))).toBe(true);
       for (const panel of queries) {
-        expect({ panel: panel.title, datasource: panel.datasource?.uid, targets: panel.targets!.length > 0 }).toEqual({ panel: panel.title, datasource: '${datasource}', targets: true });
+        expect({ panel: panel.title, datasource: panel.datasource?.uid, targets: panel.targets!.length > 0 }).toEqual({
+          panel: panel.title,
+          datasource: '${datasource}',
+          targets: true,
+        });
         for (const target of panel.targets!) expect(target.expr.trim()).not.toBe('');
       }
     });

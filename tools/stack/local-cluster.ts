@@ -28,7 +28,11 @@ export interface Replica {
 
 const SANDBOX_APP = { WECHAT_APP_ID: 'wx-sandbox-app', WECHAT_APP_SECRET: 'sandbox-secret' };
 /** The sandbox WeChat Pay merchant: orders signs as it, the sandbox verifies it; the platform key pair is the cluster's own. */
-const SANDBOX_MERCHANT = { WECHATPAY_MCH_ID: '1900000001', WECHATPAY_MERCHANT_SERIAL_NO: 'SANDBOXMERCHANTSERIAL0001', WECHATPAY_API_V3_KEY: 'sandbox-apiv3-key-0123456789abcd' };
+const SANDBOX_MERCHANT = {
+  WECHATPAY_MCH_ID: '1900000001',
+  WECHATPAY_MERCHANT_SERIAL_NO: 'SANDBOXMERCHANTSERIAL0001',
+  WECHATPAY_API_V3_KEY: 'sandbox-apiv3-key-0123456789abcd',
+};
 const SANDBOX_PLATFORM_KEY_ID = 'PUB_KEY_ID_SANDBOX';
 
 /**
@@ -123,7 +127,12 @@ export class LocalCluster {
     for (const backend of backends) {
       await setServerState(this.runtimeSocket, backend, name, 'maint');
       // HAProxy refuses to delete a server while it still holds connections to it; they close shortly after the exit.
-      await waitFor(`HAProxy to let go of ${backend}/${name}`, async () => !/cannot|not|error/i.test(await this.runtime(`del server ${backend}/${name}`)), 10000, 200);
+      await waitFor(
+        `HAProxy to let go of ${backend}/${name}`,
+        async () => !/cannot|not|error/i.test(await this.runtime(`del server ${backend}/${name}`)),
+        10000,
+        200,
+      );
     }
     this.replicas.delete(name);
   }
@@ -261,7 +270,13 @@ export class LocalCluster {
 
   private async startNats(): Promise<string> {
     const port = await freePort();
-    const nats = new ManagedProcess({ name: 'nats', command: 'nats-server', args: ['-a', '127.0.0.1', '-p', String(port)], env: process.env, logFile: this.logFile('nats') });
+    const nats = new ManagedProcess({
+      name: 'nats',
+      command: 'nats-server',
+      args: ['-a', '127.0.0.1', '-p', String(port)],
+      env: process.env,
+      logFile: this.logFile('nats'),
+    });
     this.infrastructure.push(nats);
     await waitForStart(nats, () => tcpOpen(port));
     return `nats://127.0.0.1:${port}`;
@@ -319,8 +334,17 @@ export class LocalCluster {
     const backends = Object.fromEntries(SERVICES.map((service) => [service, [] as HaproxyServer[]])) as Record<ServiceName, HaproxyServer[]>;
     for (const replica of this.replicas.values()) backends[replica.service].push({ name: replica.name, host: '127.0.0.1', port: replica.port });
     const configFile = join(this.options.workDir, 'haproxy.cfg');
-    writeFileSync(configFile, renderHaproxyConfig({ publicBind: `127.0.0.1:${publicPort}`, statsBind: `127.0.0.1:${statsPort}`, runtimeSocket: this.runtimeSocket, backends }));
-    this.haproxy = new ManagedProcess({ name: 'haproxy', command: 'haproxy', args: ['-db', '-f', configFile], env: process.env, logFile: this.logFile('haproxy') });
+    writeFileSync(
+      configFile,
+      renderHaproxyConfig({ publicBind: `127.0.0.1:${publicPort}`, statsBind: `127.0.0.1:${statsPort}`, runtimeSocket: this.runtimeSocket, backends }),
+    );
+    this.haproxy = new ManagedProcess({
+      name: 'haproxy',
+      command: 'haproxy',
+      args: ['-db', '-f', configFile],
+      env: process.env,
+      logFile: this.logFile('haproxy'),
+    });
     this.publicUrl = `http://127.0.0.1:${publicPort}`;
     this.statsUrl = `http://127.0.0.1:${statsPort}`;
     await waitForStart(this.haproxy, () => answers200(`${this.publicUrl}/health`));

@@ -8,7 +8,11 @@ import { LocalClusterOptions, ServiceName } from './cluster-options';
  * directory of its own, databases named `<name>_<service>`, Redis keys under `<name>:`. Every request of such
  * a run comes from 127.0.0.1, so the per-address rate limits are lifted; the drain wait is 0 unless given.
  */
-export function throwawayClusterOptions(name: string, replicas: Partial<Record<ServiceName, number>>, overrides: Partial<LocalClusterOptions> = {}): LocalClusterOptions {
+export function throwawayClusterOptions(
+  name: string,
+  replicas: Partial<Record<ServiceName, number>>,
+  overrides: Partial<LocalClusterOptions> = {},
+): LocalClusterOptions {
   if (!/^[a-z0-9]{1,20}$/.test(name)) throw new Error(`cluster name "${name}" must be 1-20 of a-z 0-9`);
   return {
     publicPort: 0,

@@ -5,7 +5,8 @@ import { ManagedProcess } from './managed-process';
 import { waitForStart } from './wait-for';
 
 const dir = mkdtempSync(join(tmpdir(), 'wait-for-'));
-const node = (name: string, script: string) => new ManagedProcess({ name, command: process.execPath, args: ['-e', script], env: {}, logFile: join(dir, `${name}.log`) });
+const node = (name: string, script: string) =>
+  new ManagedProcess({ name, command: process.execPath, args: ['-e', script], env: {}, logFile: join(dir, `${name}.log`) });
 
 describe('waitForStart: waits while a process is starting, fails at once when it has exited', () => {
   const started: ManagedProcess[] = [];
@@ -30,7 +31,9 @@ describe('waitForStart: waits while a process is starting, fails at once when it
     const killed = node('killed', 'setInterval(() => undefined, 1000)');
     started.push(killed);
     setTimeout(() => killed.signal('SIGKILL'), 200);
-    await expect(waitForStart(killed, async () => false)).rejects.toThrow(/^killed exited before it was ready \(signal SIGKILL\); its last output:\n {2}\(none\)/);
+    await expect(waitForStart(killed, async () => false)).rejects.toThrow(
+      /^killed exited before it was ready \(signal SIGKILL\); its last output:\n {2}\(none\)/,
+    );
   });
 
   it('keeps waiting for a slow starter that is still running, and resolves with its start-up time', async () => {
@@ -48,13 +51,17 @@ describe('waitForStart: waits while a process is starting, fails at once when it
   it('gives up on a process that runs but never becomes ready, after the cap, with its output', async () => {
     const stuck = node('stuck', "console.log('waiting for MySQL...'); setInterval(() => undefined, 1000)");
     started.push(stuck);
-    await expect(waitForStart(stuck, async () => false, { capMs: 500 })).rejects.toThrow(/^stuck still not ready 500 ms after it was started; its last output:\n {2}waiting for MySQL\.\.\./);
+    await expect(waitForStart(stuck, async () => false, { capMs: 500 })).rejects.toThrow(
+      /^stuck still not ready 500 ms after it was started; its last output:\n {2}waiting for MySQL\.\.\./,
+    );
   });
 
   it('treats a check that throws (nothing listening yet) as not ready', async () => {
     const starting = node('starting', 'setInterval(() => undefined, 1000)');
     started.push(starting);
     let calls = 0;
-    await expect(waitForStart(starting, async () => ++calls > 3 || Promise.reject(new Error('ECONNREFUSED')), { intervalMs: 10 })).resolves.toEqual(expect.any(Number));
+    await expect(waitForStart(starting, async () => ++calls > 3 || Promise.reject(new Error('ECONNREFUSED')), { intervalMs: 10 })).resolves.toEqual(
+      expect.any(Number),
+    );
   });
 });

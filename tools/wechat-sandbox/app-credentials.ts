@@ -7,11 +7,7 @@ export interface AppCredentials {
 }
 
 /** Undefined when appid and secret are the sandbox app's, else WeChat's errcode reply, checked in WeChat's order. */
-export function rejectCredentials(
-  app: AppCredentials,
-  appid: string | undefined,
-  secret: string | undefined,
-): SandboxReply | undefined {
+export function rejectCredentials(app: AppCredentials, appid: string | undefined, secret: string | undefined): SandboxReply | undefined {
   if (!appid) return wechatError(41002, 'appid missing');
   if (appid !== app.appId) return wechatError(40013, 'invalid appid');
   if (!secret) return wechatError(41004, 'appsecret missing');

@@ -1,14 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SandboxState } from './sandbox-state';
-import {
-  SandboxReply,
-  SandboxRequest,
-  dataFormatError,
-  parseJsonObject,
-  queryParam,
-  stringField,
-  wechatError,
-} from './wechat-api';
+import { SandboxReply, SandboxRequest, dataFormatError, parseJsonObject, queryParam, stringField, wechatError } from './wechat-api';
 
 /** Words flagged when `secCheckWords` is not configured. */
 export const DEFAULT_SEC_CHECK_WORDS: readonly string[] = ['forbidden-word', 'risky-word'];
@@ -44,7 +36,10 @@ export class MsgSecCheckHandler {
   }
 
   private findWord(texts: unknown[]): string | undefined {
-    const text = texts.filter((part) => typeof part === 'string').join('\n').toLowerCase();
+    const text = texts
+      .filter((part) => typeof part === 'string')
+      .join('\n')
+      .toLowerCase();
     return this.words.find((word) => text.includes(word));
   }
 }

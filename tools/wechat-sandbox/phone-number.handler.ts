@@ -1,15 +1,7 @@
 import { SandboxState } from './sandbox-state';
-import {
-  SandboxReply,
-  SandboxRequest,
-  dataFormatError,
-  parseJsonObject,
-  queryParam,
-  stringField,
-  wechatError,
-} from './wechat-api';
+import { SandboxReply, SandboxRequest, dataFormatError, parseJsonObject, queryParam, stringField, wechatError } from './wechat-api';
 
-const PHONE_CODE = /^phone:(\d+)$/
+const PHONE_CODE = /^phone:(\d+)$/;
 
 /** `POST /wxa/business/getuserphonenumber`: trades a `getPhoneNumber` code for the user's phone number. */
 export class PhoneNumberHandler {

@@ -53,12 +53,8 @@ describe('readSandboxConfig', () => {
       apiV3Key: SANDBOX_API_V3_KEY,
       notifyRetryDelaysMs: [1000, 2500],
     });
-    expect(() => readSandboxConfig({ WECHATPAY_MERCHANT_PUBLIC_KEY_FILE: '/no/such.pem' })).toThrow(
-      'WECHATPAY_MERCHANT_PUBLIC_KEY_FILE',
-    );
-    expect(() =>
-      readSandboxConfig({ WECHATPAY_MERCHANT_PUBLIC_KEY_FILE: keyFile, WECHATPAY_API_V3_KEY: 'short' }),
-    ).toThrow('WECHATPAY_API_V3_KEY');
+    expect(() => readSandboxConfig({ WECHATPAY_MERCHANT_PUBLIC_KEY_FILE: '/no/such.pem' })).toThrow('WECHATPAY_MERCHANT_PUBLIC_KEY_FILE');
+    expect(() => readSandboxConfig({ WECHATPAY_MERCHANT_PUBLIC_KEY_FILE: keyFile, WECHATPAY_API_V3_KEY: 'short' })).toThrow('WECHATPAY_API_V3_KEY');
   });
 
   it.each([

@@ -39,5 +39,8 @@ function integer(env: Record<string, string | undefined>, name: string, fallback
 }
 
 function splitList(raw: string): string[] {
-  return raw.split(',').map((word) => word.trim()).filter((word) => word !== '');
+  return raw
+    .split(',')
+    .map((word) => word.trim())
+    .filter((word) => word !== '');
 }

@@ -35,8 +35,8 @@ export class SandboxControlHandler {
       };
     }
     const faults: SandboxFaults = { ...this.state.faults };
-    if (outage !== undefined) faults.outage = outage as SandboxFaults['outage'];
-    if (systemBusy !== undefined) faults.systemBusy = systemBusy as boolean;
+    if (outage !== undefined) faults.outage = outage;
+    if (systemBusy !== undefined) faults.systemBusy = systemBusy;
     this.state.faults = faults;
     return { body: faults };
   }

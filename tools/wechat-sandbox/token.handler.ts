@@ -1,14 +1,6 @@
 import { AppCredentials, rejectCredentials } from './app-credentials';
 import { SandboxState } from './sandbox-state';
-import {
-  SandboxReply,
-  SandboxRequest,
-  dataFormatError,
-  parseJsonObject,
-  queryParam,
-  stringField,
-  wechatError,
-} from './wechat-api';
+import { SandboxReply, SandboxRequest, dataFormatError, parseJsonObject, queryParam, stringField, wechatError } from './wechat-api';
 
 /** `POST /cgi-bin/stable_token` and `GET /cgi-bin/token`: the app's access tokens. */
 export class TokenHandler {

@@ -35,11 +35,6 @@ export function buildWechatRoutes(settings: RouteSettings, state: SandboxState):
   ];
 }
 
-function wechat(
-  method: SandboxRoute['method'],
-  path: string,
-  statsName: string,
-  handle: SandboxRoute['handle'],
-): SandboxRoute {
+function wechat(method: SandboxRoute['method'], path: string, statsName: string, handle: SandboxRoute['handle']): SandboxRoute {
   return { family: 'wechat', method, path, statsName, handle };
 }

@@ -76,23 +76,14 @@ export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbo
   };
 }
 
-async function serve(
-  router: SandboxRouter,
-  state: SandboxState,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+async function serve(router: SandboxRouter, state: SandboxState, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const { route, reply } = await answer(router, state, request);
   if (route?.statsName && reply.result !== undefined) state.stats.count(route.statsName, reply.result);
   if (reply === NO_ANSWER) return;
   send(response, route?.finish && reply !== OUTAGE ? route.finish(reply) : reply);
 }
 
-async function answer(
-  router: SandboxRouter,
-  state: SandboxState,
-  request: IncomingMessage,
-): Promise<{ route?: SandboxRoute; reply: SandboxReply }> {
+async function answer(router: SandboxRouter, state: SandboxState, request: IncomingMessage): Promise<{ route?: SandboxRoute; reply: SandboxReply }> {
   const target = request.url ?? '/';
   const url = new URL(target, 'http://sandbox');
   const method = request.method ?? 'GET';

@@ -28,27 +28,23 @@ function startSandbox(options: Partial<WechatSandboxOptions> = {}) {
       }),
     stableToken: (extra: Record<string, unknown> = {}) =>
       client.post('/cgi-bin/stable_token', { grant_type: 'client_credential', ...APP_CREDENTIALS, ...extra }),
-    plainToken: () =>
-      client.get('/cgi-bin/token', { grant_type: 'client_credential', ...APP_CREDENTIALS }),
+    plainToken: () => client.get('/cgi-bin/token', { grant_type: 'client_credential', ...APP_CREDENTIALS }),
     secCheck: (token: string, content: string, extra: Record<string, unknown> = {}) =>
-      client.post('/wxa/msg_sec_check', { content, version: 2, scene: 2, openid: 'oalice', ...extra }, {
-        access_token: token,
-      }),
-    phoneNumber: (token: string, code: unknown) =>
-      client.post('/wxa/business/getuserphonenumber', { code }, { access_token: token }),
+      client.post(
+        '/wxa/msg_sec_check',
+        { content, version: 2, scene: 2, openid: 'oalice', ...extra },
+        {
+          access_token: token,
+        },
+      ),
+    phoneNumber: (token: string, code: unknown) => client.post('/wxa/business/getuserphonenumber', { code }, { access_token: token }),
   };
   return client;
 }
 
 const APP_CREDENTIALS = { appid: APP.appId, secret: APP.appSecret };
 
-async function call(
-  sandbox: WechatSandbox,
-  method: string,
-  path: string,
-  query: Record<string, string>,
-  body?: string,
-): Promise<Answer> {
+async function call(sandbox: WechatSandbox, method: string, path: string, query: Record<string, string>, body?: string): Promise<Answer> {
   const search = new URLSearchParams(query).toString();
   const response = await fetch(`${sandbox.url}${path}${search ? `?${search}` : ''}`, {
     method,
@@ -245,9 +241,7 @@ describe('WeChat sandbox', () => {
         errcode: 0,
         errmsg: 'ok',
         result: { suggest: 'risky', label: 20001 },
-        detail: expect.arrayContaining([
-          expect.objectContaining({ strategy: 'keyword', suggest: 'risky', keyword: 'forbidden-word' }),
-        ]),
+        detail: expect.arrayContaining([expect.objectContaining({ strategy: 'keyword', suggest: 'risky', keyword: 'forbidden-word' })]),
         trace_id: expect.any(String),
       });
     });

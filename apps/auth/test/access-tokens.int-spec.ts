@@ -17,7 +17,12 @@ describe('access tokens on a guarded route (real auth, MariaDB, Redis)', () => {
   const me = () => `${auth.url}/api/auth/me`;
   /** A token like auth's own for the logged-in user, with `options` changed. */
   const forge = (options: Parameters<typeof signTestToken>[1] = {}) =>
-    signTestToken(auth.keys.key.privateKeyPem, { subject: login.user.id, sessionId: String(decodeClaims(login.accessToken).sid), kid: auth.keys.key.keyId, ...options });
+    signTestToken(auth.keys.key.privateKeyPem, {
+      subject: login.user.id,
+      sessionId: String(decodeClaims(login.accessToken).sid),
+      kid: auth.keys.key.keyId,
+      ...options,
+    });
 
   beforeAll(async () => {
     auth = await startAuthHarness();
@@ -102,7 +107,7 @@ describe('access tokens on a guarded route (real auth, MariaDB, Redis)', () => {
     expectEnvelope(await requestJson(me(), { token: other.accessToken }), 401, 'SESSION_REVOKED');
     const redis = new Redis(auth.env.REDIS_URL);
     try {
-      const ttl = await redis.ttl(`${auth.redisPrefixes.shared}session:revoked:${decodeClaims(other.accessToken).sid}`);
+      const ttl = await redis.ttl(`${auth.redisPrefixes.shared}session:revoked:${String(decodeClaims(other.accessToken).sid)}`);
       expect(ttl).toBeGreaterThanOrEqual(Number(decodeClaims(other.accessToken).exp) - Math.floor(Date.now() / 1000));
     } finally {
       redis.disconnect();

@@ -16,7 +16,11 @@ describe('PATCH /api/auth/me {avatarUploadId}: auth asks a real upload service o
   beforeAll(async () => {
     nats = await startPrivateNats();
     auth = await startAuthHarness({ NATS_URL: nats.url, MESSAGE_TIMEOUT_MS: '2000' });
-    upload = await startUploadHarness({ keys: auth.keys, answersMessages: true, env: { NATS_URL: nats.url, UPLOAD_ALLOWED_TYPES: 'image/jpeg,image/png,application/pdf' } });
+    upload = await startUploadHarness({
+      keys: auth.keys,
+      answersMessages: true,
+      env: { NATS_URL: nats.url, UPLOAD_ALLOWED_TYPES: 'image/jpeg,image/png,application/pdf' },
+    });
     [alice, bob] = [await loginAs(auth.url, '1:avatar-alice'), await loginAs(auth.url, '1:avatar-bob')];
   });
   afterAll(async () => {
@@ -36,7 +40,11 @@ describe('PATCH /api/auth/me {avatarUploadId}: auth asks a real upload service o
 
   it('answers 404 UPLOAD_NOT_FOUND for an unknown upload, someone else’s, or one that is not an image, and keeps the avatar', async () => {
     const bobsImage = await postUpload(upload.url, bob.accessToken, wxUploadBody(await jpeg(64, 64)));
-    const pdf = await postUpload(upload.url, alice.accessToken, multipartBody([{ name: 'file', filename: 'cv.pdf', data: Buffer.from('%PDF-1.7\n' + 'x'.repeat(100)) }]));
+    const pdf = await postUpload(
+      upload.url,
+      alice.accessToken,
+      multipartBody([{ name: 'file', filename: 'cv.pdf', data: Buffer.from('%PDF-1.7\n' + 'x'.repeat(100)) }]),
+    );
     expect(pdf.status).toBe(201);
     for (const id of ['01HZ0000000000000000000000', bobsImage.body.id, pdf.body.id]) {
       const reply = await patchAvatar(alice, id);

@@ -13,7 +13,12 @@ function expectClientError(reply: JsonReply, input?: unknown): void {
   const context = `for ${JSON.stringify(input)} got ${reply.status} ${JSON.stringify(reply.body)}`;
   expect({ context, clientError: reply.status >= 400 && reply.status < 500 }).toEqual({ context, clientError: true });
   const { details, ...envelope } = reply.body ?? {};
-  expect(envelope).toEqual({ statusCode: reply.status, code: expect.stringMatching(/^[A-Z][A-Z_]+$/), message: expect.any(String), requestId: reply.headers.get('x-request-id') });
+  expect(envelope).toEqual({
+    statusCode: reply.status,
+    code: expect.stringMatching(/^[A-Z][A-Z_]+$/),
+    message: expect.any(String),
+    requestId: reply.headers.get('x-request-id'),
+  });
   const detailTexts = ((details ?? []) as { field?: string; message: string }[]).map((d) => (d.field ? d.message.split(d.field).join('<field>') : d.message));
   expect([envelope.message, ...detailTexts].join('\n')).not.toMatch(LEAKS);
 }
@@ -71,7 +76,11 @@ describe('bad input is refused with a 4xx envelope and changes nothing (real aut
     const deep = (depth: number) => `${'['.repeat(depth)}"x"${']'.repeat(depth)}`;
     const deepObject = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
     // Within this harness's 1 KB body limit; the default limit (1 MB) lets 3,000 levels through to the parser.
-    for (const [path, rawBody] of [['/api/auth/wechat/login', `{"code":${deep(400)}}`], ['/api/auth/refresh', `{"refreshToken":${deepObject(150)}}`], ['/api/auth/admin/login', deep(500)]]) {
+    for (const [path, rawBody] of [
+      ['/api/auth/wechat/login', `{"code":${deep(400)}}`],
+      ['/api/auth/refresh', `{"refreshToken":${deepObject(150)}}`],
+      ['/api/auth/admin/login', deep(500)],
+    ]) {
       const reply = await requestJson(url(path), { rawBody, headers: { 'content-type': 'application/json' } });
       expectClientError(reply, path);
       expect([path, reply.status, reply.body.code]).toEqual([path, 400, 'VALIDATION_FAILED']);
@@ -87,7 +96,10 @@ describe('bad input is refused with a 4xx envelope and changes nothing (real aut
   });
 
   it('answers a __proto__ key, which is valid JSON, as an unknown field', async () => {
-    const reply = await requestJson(url('/api/auth/wechat/login'), { rawBody: '{"__proto__": {"code": "a"}}', headers: { 'content-type': 'application/json' } });
+    const reply = await requestJson(url('/api/auth/wechat/login'), {
+      rawBody: '{"__proto__": {"code": "a"}}',
+      headers: { 'content-type': 'application/json' },
+    });
     expectValidationFailed(reply, '__proto__');
   });
 
@@ -134,7 +146,11 @@ describe('bad input is refused with a 4xx envelope and changes nothing (real aut
   });
 
   it('answers a body that is not JSON with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-    for (const [type, rawBody] of [['text/plain', '1:alice'], ['application/x-www-form-urlencoded', 'code=1%3Aalice'], ['application/xml', '<code>1:alice</code>']]) {
+    for (const [type, rawBody] of [
+      ['text/plain', '1:alice'],
+      ['application/x-www-form-urlencoded', 'code=1%3Aalice'],
+      ['application/xml', '<code>1:alice</code>'],
+    ]) {
       const reply = await requestJson(url('/api/auth/wechat/login'), { rawBody, headers: { 'content-type': type } });
       expectClientError(reply, type);
       expect(reply.status).toBe(415);
@@ -150,7 +166,14 @@ describe('bad input is refused with a 4xx envelope and changes nothing (real aut
 
   describe('random JSON (fast-check)', () => {
     const cases: { name: string; method: string; path: string; fields: string[]; mightBeValid: (value: unknown) => boolean; auth: boolean }[] = [
-      { name: 'POST /api/auth/wechat/login', method: 'POST', path: '/api/auth/wechat/login', fields: ['code'], auth: false, mightBeValid: (v) => isObject(v) && onlyKeys(v, ['code']) && typeof v.code === 'string' },
+      {
+        name: 'POST /api/auth/wechat/login',
+        method: 'POST',
+        path: '/api/auth/wechat/login',
+        fields: ['code'],
+        auth: false,
+        mightBeValid: (v) => isObject(v) && onlyKeys(v, ['code']) && typeof v.code === 'string',
+      },
       { name: 'POST /api/auth/refresh', method: 'POST', path: '/api/auth/refresh', fields: ['refreshToken'], auth: false, mightBeValid: () => false },
       {
         name: 'PATCH /api/auth/me',
@@ -159,17 +182,28 @@ describe('bad input is refused with a 4xx envelope and changes nothing (real aut
         fields: ['nickname', 'avatarUploadId'],
         auth: true,
         mightBeValid: (v) =>
-          isObject(v) && onlyKeys(v, ['nickname', 'avatarUploadId']) && ['undefined', 'string'].includes(typeof v.nickname) && (v.avatarUploadId === undefined || v.avatarUploadId === null || typeof v.avatarUploadId === 'string'),
+          isObject(v) &&
+          onlyKeys(v, ['nickname', 'avatarUploadId']) &&
+          ['undefined', 'string'].includes(typeof v.nickname) &&
+          (v.avatarUploadId === undefined || v.avatarUploadId === null || typeof v.avatarUploadId === 'string'),
       },
     ];
 
     it.each(cases)('$name: every reply is a 4xx envelope and nothing is stored', async ({ method, path, fields, mightBeValid, auth: withToken }) => {
       const before = await snapshot();
       await fc.assert(
-        fc.asyncProperty(bodies(fields).filter((value) => !mightBeValid(value)), async (value) => {
-          const reply = await requestJson(url(path), { method, rawBody: JSON.stringify(value), token: withToken ? user.accessToken : undefined, headers: { 'content-type': 'application/json' } });
-          expectClientError(reply, value);
-        }),
+        fc.asyncProperty(
+          bodies(fields).filter((value) => !mightBeValid(value)),
+          async (value) => {
+            const reply = await requestJson(url(path), {
+              method,
+              rawBody: JSON.stringify(value),
+              token: withToken ? user.accessToken : undefined,
+              headers: { 'content-type': 'application/json' },
+            });
+            expectClientError(reply, value);
+          },
+        ),
         { numRuns: 80 },
       );
       expect(await snapshot()).toEqual(before);

@@ -13,7 +13,11 @@ describe('admin:create CLI', () => {
     expect(() => parseCreateStaffArguments(['--username', 'Bad Name'], { ADMIN_PASSWORD: 'long-enough-password' })).toThrow(/username/);
     expect(() => parseCreateStaffArguments(['--username', 'admin'], { ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD/);
     expect(() => parseCreateStaffArguments(['--username', 'admin', '--role', 'root'], { ADMIN_PASSWORD: 'long-enough-password' })).toThrow(/role/);
-    expect(parseCreateStaffArguments(['--username', 'boss'], { ADMIN_PASSWORD: 'long-enough-password' })).toEqual({ username: 'boss', password: 'long-enough-password', role: 'admin' });
+    expect(parseCreateStaffArguments(['--username', 'boss'], { ADMIN_PASSWORD: 'long-enough-password' })).toEqual({
+      username: 'boss',
+      password: 'long-enough-password',
+      role: 'admin',
+    });
   });
 
   describe('against a real auth database', () => {
@@ -45,7 +49,10 @@ describe('admin:create CLI', () => {
       const env = { ...process.env, DATABASE_URL: database.url, ADMIN_PASSWORD: 'a-very-long-password' };
       const ok = await run(process.execPath, [script, '--username', 'proc-admin'], { env });
       expect(ok.stdout).toMatch(/admin account "proc-admin" created/);
-      await expect(run(process.execPath, [script, '--username', 'proc-admin'], { env })).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/taken/) });
+      await expect(run(process.execPath, [script, '--username', 'proc-admin'], { env })).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/taken/),
+      });
     });
   });
 });

@@ -44,7 +44,10 @@ describe('health and metrics (real auth, MariaDB, Redis, NATS)', () => {
     const user = await loginAs(auth.url, '1:metrics-user');
     expect((await requestJson(`${auth.url}/api/auth/me`, { token: user.accessToken })).status).toBe(200);
     const admin = await loginStaff(auth.url, ADMIN.username, ADMIN.password);
-    const created = await requestJson(`${auth.url}/api/auth/admin/staff`, { token: admin.accessToken, body: { username: 'metered', password: 'metered passphrase', role: 'staff' } });
+    const created = await requestJson(`${auth.url}/api/auth/admin/staff`, {
+      token: admin.accessToken,
+      body: { username: 'metered', password: 'metered passphrase', role: 'staff' },
+    });
     const id: string = created.body.id;
     expect((await requestJson(`${auth.url}/api/auth/admin/staff/${id}`, { method: 'DELETE', token: admin.accessToken })).status).toBe(204);
     const strayPath = `/api/auth/no-such-thing/${id}`;
@@ -55,7 +58,13 @@ describe('health and metrics (real auth, MariaDB, Redis, NATS)', () => {
     expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const lines = await metricsWhen(auth.url, (line) => line.includes('route="unmatched"'));
     const bucket = (method: string, route: string, status: number) =>
-      lines.some((line) => line.startsWith('http_request_duration_seconds_bucket{') && line.includes(`method="${method}"`) && line.includes(`route="${route}"`) && line.includes(`status_code="${status}"`));
+      lines.some(
+        (line) =>
+          line.startsWith('http_request_duration_seconds_bucket{') &&
+          line.includes(`method="${method}"`) &&
+          line.includes(`route="${route}"`) &&
+          line.includes(`status_code="${status}"`),
+      );
     expect(bucket('GET', '/api/auth/me', 200)).toBe(true);
     expect(bucket('DELETE', '/api/auth/admin/staff/:id', 204)).toBe(true);
     expect(bucket('GET', 'unmatched', 404)).toBe(true);

@@ -22,7 +22,10 @@ describe('auth answers auth.users.payer (the openid a payment needs) over the bu
 
   it('returns the user’s openid', async () => {
     const login = await loginAs(auth.url, '1:payer-paula');
-    await expect(bus.request<PayerIdentity>(AUTH_MESSAGES.getPayer, { userId: login.user.id })).resolves.toEqual({ userId: login.user.id, openid: 'opayer-paula' });
+    await expect(bus.request<PayerIdentity>(AUTH_MESSAGES.getPayer, { userId: login.user.id })).resolves.toEqual({
+      userId: login.user.id,
+      openid: 'opayer-paula',
+    });
   });
 
   it('answers USER_NOT_FOUND for an unknown user and VALIDATION_FAILED for a malformed id', async () => {

@@ -71,10 +71,14 @@ describe('rate limits shared by replicas through Redis (real auth, Redis)', () =
     for (let i = 0; i < SENSITIVE_LIMIT; i++) expect((await refresh()).body.code).toBe('REFRESH_TOKEN_INVALID');
     expectRateLimited(await refresh());
 
-    const staffLogin = () => requestJson(`${auth.url}/api/auth/admin/login`, from('198.51.100.4', { body: { username: 'limit-admin', password: 'guessing passphrase' } }));
+    const staffLogin = () =>
+      requestJson(`${auth.url}/api/auth/admin/login`, from('198.51.100.4', { body: { username: 'limit-admin', password: 'guessing passphrase' } }));
     for (let i = 0; i < SENSITIVE_LIMIT; i++) expect((await staffLogin()).body.code).toBe('INVALID_CREDENTIALS');
     expectRateLimited(await staffLogin());
-    const rightPassword = await requestJson(`${auth.url}/api/auth/admin/login`, from('198.51.100.4', { body: { username: 'limit-admin', password: 'limit admin passphrase' } }));
+    const rightPassword = await requestJson(
+      `${auth.url}/api/auth/admin/login`,
+      from('198.51.100.4', { body: { username: 'limit-admin', password: 'limit admin passphrase' } }),
+    );
     expectRateLimited(rightPassword);
   });
 
@@ -85,7 +89,8 @@ describe('rate limits shared by replicas through Redis (real auth, Redis)', () =
     for (let i = 0; i < DEFAULT_LIMIT; i++) expect((await me()).status).toBe(200);
     expectRateLimited(await me());
     for (let i = 0; i < DEFAULT_LIMIT + 2; i++) {
-      for (const path of ['/health/live', '/health/ready', '/metrics']) expect((await requestJson(`${auth.url}${path}`, from('198.51.100.6'))).status).toBe(200);
+      for (const path of ['/health/live', '/health/ready', '/metrics'])
+        expect((await requestJson(`${auth.url}${path}`, from('198.51.100.6'))).status).toBe(200);
     }
   });
 

@@ -21,7 +21,10 @@ describe('staff login backoff per username, shared by replicas through Redis (re
   let adminToken: string;
   const login = (url: string, username: string, password: string) => requestJson(`${url}/api/auth/admin/login`, { body: { username, password } });
   const createClerk = async (username: string) => {
-    const reply = await requestJson(`${auth.url}/api/auth/admin/staff`, { token: adminToken, body: { username, password: `${username} passphrase`, role: 'staff' } });
+    const reply = await requestJson(`${auth.url}/api/auth/admin/staff`, {
+      token: adminToken,
+      body: { username, password: `${username} passphrase`, role: 'staff' },
+    });
     expect(reply.status).toBe(201);
     return { username, password: `${username} passphrase` };
   };

@@ -45,7 +45,13 @@ describe('staff accounts (real auth, MariaDB, Redis)', () => {
   it('lets an admin create staff accounts, never showing a password or hash; a taken username is 409 USERNAME_TAKEN', async () => {
     const created = await createStaff({ username: 'clerk-one', password: 'clerk one passphrase', role: 'staff' });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/), username: 'clerk-one', role: 'staff', disabled: false, createdAt: expect.any(String) });
+    expect(created.body).toEqual({
+      id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+      username: 'clerk-one',
+      role: 'staff',
+      disabled: false,
+      createdAt: expect.any(String),
+    });
     const clerk = await loginStaff(auth.url, 'clerk-one', 'clerk one passphrase');
     expect(decodeClaims(clerk.accessToken)).toMatchObject({ kind: 'staff', roles: ['staff'] });
 
@@ -87,7 +93,9 @@ describe('staff accounts (real auth, MariaDB, Redis)', () => {
     }
     for (const reply of await Promise.all(calls(undefined))) expect(reply.body.code).toBe('UNAUTHENTICATED');
     expect(await auth.query("SELECT id FROM staff_accounts WHERE username = 'sneaky'")).toEqual([]);
-    expect((await requestJson(url('/api/auth/admin/staff'), { token: admin.accessToken })).body.items.find((a: { id: string }) => a.id === admin.staff.id).disabled).toBe(false);
+    expect(
+      (await requestJson(url('/api/auth/admin/staff'), { token: admin.accessToken })).body.items.find((a: { id: string }) => a.id === admin.staff.id).disabled,
+    ).toBe(false);
   });
 
   it('gives staff no mini-program profile: /me and /phone are 403', async () => {
@@ -106,7 +114,12 @@ describe('staff accounts (real auth, MariaDB, Redis)', () => {
     const clerk = await loginStaff(auth.url, 'clerk-three', 'clerk three passphrase');
     const refreshed = await requestJson(url('/api/auth/refresh'), { body: { refreshToken: clerk.refreshToken } });
     expect(refreshed.status).toBe(200);
-    expect(decodeClaims(refreshed.body.accessToken)).toMatchObject({ kind: 'staff', roles: ['staff'], sub: clerk.staff.id, sid: decodeClaims(clerk.accessToken).sid });
+    expect(decodeClaims(refreshed.body.accessToken)).toMatchObject({
+      kind: 'staff',
+      roles: ['staff'],
+      sub: clerk.staff.id,
+      sid: decodeClaims(clerk.accessToken).sid,
+    });
     expect((await requestJson(url('/api/auth/admin/staff'), { token: refreshed.body.accessToken })).status).toBe(403);
 
     const adminRefreshed = await requestJson(url('/api/auth/refresh'), { body: { refreshToken: admin.refreshToken } });

@@ -19,7 +19,10 @@ function watchLookups(instance: AuthInstance): { requestIds: (string | undefined
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => undefined, (error: unknown) => error);
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }
 
 // auth.users.get is a fixed subject, which a live stack on the shared NATS answers too: this file brings its own server.
@@ -52,7 +55,9 @@ describe('auth answers auth.users.get over the bus, once per message across repl
     const [first, other] = [watchLookups(auth), watchLookups(second)];
     const count = 30;
     const replies = await Promise.all(
-      Array.from({ length: count }, (_, i) => runWithRequestContext({ requestId: `lookup-${i}` }, () => bus.request<UserSummary>(AUTH_MESSAGES.getUser, { userId: login.user.id }))),
+      Array.from({ length: count }, (_, i) =>
+        runWithRequestContext({ requestId: `lookup-${i}` }, () => bus.request<UserSummary>(AUTH_MESSAGES.getUser, { userId: login.user.id })),
+      ),
     );
     expect(replies.every((reply) => reply.id === login.user.id)).toBe(true);
     expect(first.requestIds.length + other.requestIds.length).toBe(count);

@@ -24,7 +24,13 @@ export interface CatalogSeedSize {
 }
 
 const PARENTS = ['茶叶 Tea', '粮油 Grains & Oil', '水果 Fruit', '零食 Snacks', '日用 Home'];
-const CHILDREN = [['绿茶', '红茶', '乌龙'], ['大米', '面粉', '食用油'], ['苹果', '柑橘', '浆果'], ['坚果', '饼干', '果干'], ['清洁', '厨具', '收纳']];
+const CHILDREN = [
+  ['绿茶', '红茶', '乌龙'],
+  ['大米', '面粉', '食用油'],
+  ['苹果', '柑橘', '浆果'],
+  ['坚果', '饼干', '果干'],
+  ['清洁', '厨具', '收纳'],
+];
 const ADJECTIVES = ['有机', '精选', '高山', '手工', '特级', '新鲜', '经典', '家庭装'];
 const SKU_NAMES = [['250g'], ['500g', '1kg'], ['小份', '中份', '大份']];
 const BATCH = 500;
@@ -51,7 +57,12 @@ async function insertIgnore(dataSource: DataSource, table: string, columns: stri
  */
 export async function seedCatalog(dataSource: DataSource, size: CatalogSeedSize, onProducts?: (written: number) => void): Promise<void> {
   const leafCategories = categories().filter((category) => category.parentId);
-  await insertIgnore(dataSource, 'categories', ['id', 'parent_id', 'name', 'sort_order'], categories().map((c) => [c.id, c.parentId, c.name, c.sortOrder]));
+  await insertIgnore(
+    dataSource,
+    'categories',
+    ['id', 'parent_id', 'name', 'sort_order'],
+    categories().map((c) => [c.id, c.parentId, c.name, c.sortOrder]),
+  );
   for (let offset = 0; offset < size.products; offset += BATCH) {
     const products: unknown[][] = [];
     const skus: unknown[][] = [];
@@ -62,11 +73,26 @@ export async function seedCatalog(dataSource: DataSource, size: CatalogSeedSize,
       const id = seedId('product', n);
       const names = SKU_NAMES[n % SKU_NAMES.length];
       const prices = names.map((_, i) => 990 + ((n * 37) % 9000) + i * 1500);
-      products.push([id, category.id, title, `${category.name} · 产地直供`, `第 ${n + 1} 号商品的详细介绍。`, JSON.stringify([`https://picsum.photos/seed/${n}/600/600`]), 1, n % 50 === 0 ? 1 : 0, Math.min(...prices)]);
+      products.push([
+        id,
+        category.id,
+        title,
+        `${category.name} · 产地直供`,
+        `第 ${n + 1} 号商品的详细介绍。`,
+        JSON.stringify([`https://picsum.photos/seed/${n}/600/600`]),
+        1,
+        n % 50 === 0 ? 1 : 0,
+        Math.min(...prices),
+      ]);
       names.forEach((name, i) => skus.push([seedId('sku', n * 10 + i), id, name, prices[i], 20 + ((n * 13) % 500), i]));
       for (const term of titleSearchTerms(title)) terms.push([term, id]);
     }
-    await insertIgnore(dataSource, 'products', ['id', 'category_id', 'title', 'subtitle', 'description', 'images', 'on_sale', 'featured', 'min_price_fen'], products);
+    await insertIgnore(
+      dataSource,
+      'products',
+      ['id', 'category_id', 'title', 'subtitle', 'description', 'images', 'on_sale', 'featured', 'min_price_fen'],
+      products,
+    );
     await insertIgnore(dataSource, 'skus', ['id', 'product_id', 'name', 'price_fen', 'stock', 'sort_order'], skus);
     await insertIgnore(dataSource, 'product_search_terms', ['term', 'product_id'], terms);
     onProducts?.(products.length);
@@ -80,7 +106,14 @@ export async function seedCatalog(dataSource: DataSource, size: CatalogSeedSize,
     1,
   ]);
   await insertIgnore(dataSource, 'articles', ['id', 'title', 'summary', 'body', 'cover_image', 'published'], articles);
-  const banners = Array.from({ length: 5 }, (_, n) => [seedId('banner', n), `活动 ${n + 1}`, `https://picsum.photos/seed/b${n}/750/300`, `/pages/product/index?id=${seedId('product', n * 50)}`, n, 1]);
+  const banners = Array.from({ length: 5 }, (_, n) => [
+    seedId('banner', n),
+    `活动 ${n + 1}`,
+    `https://picsum.photos/seed/b${n}/750/300`,
+    `/pages/product/index?id=${seedId('product', n * 50)}`,
+    n,
+    1,
+  ]);
   await insertIgnore(dataSource, 'banners', ['id', 'title', 'image', 'link_url', 'sort_order', 'active'], banners);
 }
 

@@ -16,7 +16,9 @@ describe('cache metrics of catalog (real catalog, MariaDB, Redis)', () => {
     expect((await requestJson(`${first}/api/catalog/products/${product.id}`)).status).toBe(200);
     expect((await requestJson(`${second}/api/catalog/products/${product.id}`)).status).toBe(200);
     const after = await Promise.all([scrapeMetrics(first), scrapeMetrics(second)]);
-    const moved = (replica: 0 | 1, outcome: string) => after[replica].value('cache_reads_total', { outcome, namespace: 'product' }) - before[replica].value('cache_reads_total', { outcome, namespace: 'product' });
+    const moved = (replica: 0 | 1, outcome: string) =>
+      after[replica].value('cache_reads_total', { outcome, namespace: 'product' }) -
+      before[replica].value('cache_reads_total', { outcome, namespace: 'product' });
     expect(moved(0, 'loaded')).toBe(1);
     expect(moved(0, 'local')).toBe(1);
     expect(moved(1, 'redis')).toBe(1);

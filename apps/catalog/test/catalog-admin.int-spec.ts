@@ -86,7 +86,11 @@ describe('catalog staff API and cache coherence across replicas', () => {
   it('keeps the category tree sound: no cycles, no deleting a category in use', async () => {
     const parent = await requestJson(at(first, '/admin/categories'), { token: catalog.staffToken, body: { name: 'A' } });
     const child = await requestJson(at(first, '/admin/categories'), { token: catalog.staffToken, body: { name: 'B', parentId: parent.body.id } });
-    const cycle = await requestJson(at(first, `/admin/categories/${parent.body.id}`), { method: 'PATCH', token: catalog.staffToken, body: { parentId: child.body.id } });
+    const cycle = await requestJson(at(first, `/admin/categories/${parent.body.id}`), {
+      method: 'PATCH',
+      token: catalog.staffToken,
+      body: { parentId: child.body.id },
+    });
     expect([cycle.status, cycle.body.code]).toEqual([409, 'CONFLICT']);
     const inUse = await requestJson(at(first, `/admin/categories/${parent.body.id}`), { method: 'DELETE', token: catalog.staffToken });
     expect(inUse.status).toBe(409);
@@ -99,7 +103,10 @@ describe('catalog staff API and cache coherence across replicas', () => {
     await requestJson(at(second, `/products/${product.id}`));
     expect((await requestJson(at(first, `/admin/products/${product.id}`), { method: 'DELETE', token: catalog.staffToken })).status).toBe(204);
     expect((await requestJson(at(second, `/products/${product.id}`))).body.code).toBe('PRODUCT_NOT_FOUND');
-    const banner = await requestJson(at(first, '/admin/banners'), { token: catalog.staffToken, body: { title: 'Gone soon', image: 'https://img.example/x.jpg' } });
+    const banner = await requestJson(at(first, '/admin/banners'), {
+      token: catalog.staffToken,
+      body: { title: 'Gone soon', image: 'https://img.example/x.jpg' },
+    });
     expect((await requestJson(at(second, '/home'))).body.banners.map((b: { id: string }) => b.id)).toContain(banner.body.id);
     await requestJson(at(first, `/admin/banners/${banner.body.id}`), { method: 'DELETE', token: catalog.staffToken });
     expect((await requestJson(at(second, '/home'))).body.banners.map((b: { id: string }) => b.id)).not.toContain(banner.body.id);

@@ -3,7 +3,10 @@ import { startUploadHarness, UploadHarness } from '../../upload/test/upload-test
 import { CatalogHarness, seedProduct, startCatalogHarness } from './catalog-test-harness';
 
 // A 1×1 PNG and a text file: the upload service types files by their bytes.
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082',
+  'hex',
+);
 
 describe('catalog images are checked with the upload service over the bus', () => {
   let catalog: CatalogHarness;
@@ -12,7 +15,11 @@ describe('catalog images are checked with the upload service over the bus', () =
   const store = async (token: string, bytes: Buffer, name: string, visibility?: 'public') => {
     const form = new FormData();
     form.append('file', new Blob([bytes]), name);
-    const response = await fetch(`${upload.url}/api/uploads${visibility ? '?public=true' : ''}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    const response = await fetch(`${upload.url}/api/uploads${visibility ? '?public=true' : ''}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
     const body = (await response.json()) as { id: string };
     if (response.status !== 201) throw new Error(`upload failed ${response.status} ${JSON.stringify(body)}`);
     return body.id;
@@ -38,12 +45,20 @@ describe('catalog images are checked with the upload service over the bus', () =
 
   it('refuses unknown, private and non-image uploads, and stores nothing', async () => {
     const before = (await requestJson(`${catalog.url}/api/catalog/products?limit=100`)).body.items.length;
-    const unknown = await requestJson(`${catalog.url}/api/catalog/admin/banners`, { token: catalog.staffToken, body: { title: 'b', image: '01J0000000000000000000000A' } });
+    const unknown = await requestJson(`${catalog.url}/api/catalog/admin/banners`, {
+      token: catalog.staffToken,
+      body: { title: 'b', image: '01J0000000000000000000000A' },
+    });
     expect([unknown.status, unknown.body.code]).toEqual([404, 'UPLOAD_NOT_FOUND']);
     const privateImage = await store(await upload.userToken(), PNG, 'mine.png');
     const refused = await requestJson(`${catalog.url}/api/catalog/admin/products`, {
       token: catalog.staffToken,
-      body: { categoryId: (await requestJson(`${catalog.url}/api/catalog/admin/categories`, { token: catalog.staffToken, body: { name: 'x' } })).body.id, title: 'p', images: [privateImage], skus: [{ name: 's', priceFen: 1, stock: 1 }] },
+      body: {
+        categoryId: (await requestJson(`${catalog.url}/api/catalog/admin/categories`, { token: catalog.staffToken, body: { name: 'x' } })).body.id,
+        title: 'p',
+        images: [privateImage],
+        skus: [{ name: 's', priceFen: 1, stock: 1 }],
+      },
     });
     expect([refused.status, refused.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     expect((await requestJson(`${catalog.url}/api/catalog/products?limit=100`)).body.items.length).toBe(before);

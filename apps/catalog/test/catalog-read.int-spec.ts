@@ -4,7 +4,8 @@ import { CatalogHarness, seedProduct, startCatalogHarness } from './catalog-test
 describe('catalog public read path (real MariaDB, Redis, NATS)', () => {
   let catalog: CatalogHarness;
   const get = (path: string) => requestJson(`${catalog.url}/api/catalog${path}`);
-  const admin = (path: string, body?: unknown, method?: string) => requestJson(`${catalog.url}/api/catalog/admin${path}`, { token: catalog.staffToken, body, method });
+  const admin = (path: string, body?: unknown, method?: string) =>
+    requestJson(`${catalog.url}/api/catalog/admin${path}`, { token: catalog.staffToken, body, method });
 
   beforeAll(async () => {
     catalog = await startCatalogHarness();
@@ -38,7 +39,8 @@ describe('catalog public read path (real MariaDB, Redis, NATS)', () => {
   it('lists on-sale products newest first with cursors that stay stable under inserts', async () => {
     const category = await admin('/categories', { name: 'Paging' });
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await admin('/products', { categoryId: category.body.id, title: `Item ${i}`, skus: [{ name: 'one', priceFen: 100 + i, stock: 1 }] })).body.id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await admin('/products', { categoryId: category.body.id, title: `Item ${i}`, skus: [{ name: 'one', priceFen: 100 + i, stock: 1 }] })).body.id);
     const first = await get(`/products?categoryId=${category.body.id}&limit=2`);
     expect(first.body.items.map((item: { id: string }) => item.id)).toEqual([ids[4], ids[3]]);
     await admin('/products', { categoryId: category.body.id, title: 'Newer', skus: [{ name: 'one', priceFen: 1, stock: 1 }] });
@@ -72,7 +74,16 @@ describe('catalog public read path (real MariaDB, Redis, NATS)', () => {
   });
 
   it('refuses bad list parameters with 400 and the error envelope', async () => {
-    for (const query of ['limit=101', 'limit=0', 'limit=abc', 'cursor=%21%21', `cursor=${Buffer.from('nope').toString('base64url')}`, 'categoryId=bad', 'unknown=1', `q=${'x'.repeat(51)}`]) {
+    for (const query of [
+      'limit=101',
+      'limit=0',
+      'limit=abc',
+      'cursor=%21%21',
+      `cursor=${Buffer.from('nope').toString('base64url')}`,
+      'categoryId=bad',
+      'unknown=1',
+      `q=${'x'.repeat(51)}`,
+    ]) {
       const reply = await get(`/products?${query}`);
       expect([query, reply.status, reply.body.code]).toEqual([query, 400, 'VALIDATION_FAILED']);
     }

@@ -8,10 +8,12 @@ describe('seedCatalog', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
   const counts = async () =>
-    (await dataSource.query(
-      `SELECT (SELECT COUNT(*) FROM categories) AS categories, (SELECT COUNT(*) FROM products) AS products, (SELECT COUNT(*) FROM skus) AS skus,
+    (
+      await dataSource.query(
+        `SELECT (SELECT COUNT(*) FROM categories) AS categories, (SELECT COUNT(*) FROM products) AS products, (SELECT COUNT(*) FROM skus) AS skus,
               (SELECT COUNT(*) FROM articles) AS articles, (SELECT COUNT(*) FROM banners) AS banners, (SELECT MIN(stock) FROM skus) AS minStock`,
-    ))[0];
+      )
+    )[0];
 
   beforeAll(async () => {
     database = await createTestDatabase('seed', CATALOG_SCHEMA);

@@ -69,7 +69,17 @@ export async function seedProduct(harness: CatalogHarness, overrides: Record<str
   const category = await requestJson(`${harness.url}/api/catalog/admin/categories`, { token: harness.staffToken, body: { name: 'Tea' } });
   const product = await requestJson(`${harness.url}/api/catalog/admin/products`, {
     token: harness.staffToken,
-    body: { categoryId: category.body.id, title: '西湖龙井 Green Tea', images: ['https://img.example/tea.jpg'], featured: true, skus: [{ name: '250g', priceFen: 8800, stock: 50 }, { name: '500g', priceFen: 16800, stock: 5 }], ...overrides },
+    body: {
+      categoryId: category.body.id,
+      title: '西湖龙井 Green Tea',
+      images: ['https://img.example/tea.jpg'],
+      featured: true,
+      skus: [
+        { name: '250g', priceFen: 8800, stock: 50 },
+        { name: '500g', priceFen: 16800, stock: 5 },
+      ],
+      ...overrides,
+    },
   });
   if (product.status !== 201) throw new Error(`seed failed: ${product.status} ${JSON.stringify(product.body)}`);
   return product.body as { id: string; categoryId: string; skus: { id: string; name: string; priceFen: number; stock: number }[] };

@@ -29,7 +29,15 @@ describe(`query plans over ${PRODUCTS} products: no full table scans`, () => {
     for (let offset = 0; offset < PRODUCTS; offset += BATCH) {
       const rows = Array.from({ length: BATCH }, (_, i) => {
         const n = offset + i;
-        return [newId(start + n * 10), categories[n % categories.length], `商品 Product ${n} ${['红茶', '绿茶', '大米', 'coffee'][n % 4]}`, '[]', n % 10 === 0 ? 0 : 1, n % 97 === 0 ? 1 : 0, 100 + (n % 5000)];
+        return [
+          newId(start + n * 10),
+          categories[n % categories.length],
+          `商品 Product ${n} ${['红茶', '绿茶', '大米', 'coffee'][n % 4]}`,
+          '[]',
+          n % 10 === 0 ? 0 : 1,
+          n % 97 === 0 ? 1 : 0,
+          100 + (n % 5000),
+        ];
       });
       await dataSource.query(
         `INSERT INTO products (id, category_id, title, images, on_sale, featured, min_price_fen) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
@@ -73,7 +81,9 @@ describe(`query plans over ${PRODUCTS} products: no full table scans`, () => {
 
   it('a title search, alone and within a category', async () => {
     expectIndexed((await explained.findOnSalePage({ limit: 21, searchTerms: querySearchTerms('红茶') })) as unknown as PlanRow[]);
-    expectIndexed((await explained.findOnSalePage({ limit: 21, searchTerms: querySearchTerms('coffee'), categoryIds: [categories[3]] })) as unknown as PlanRow[]);
+    expectIndexed(
+      (await explained.findOnSalePage({ limit: 21, searchTerms: querySearchTerms('coffee'), categoryIds: [categories[3]] })) as unknown as PlanRow[],
+    );
   });
 
   it('the featured products of the home page', async () => {

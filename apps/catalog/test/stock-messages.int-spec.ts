@@ -9,7 +9,8 @@ describe('stock over the bus: reserve, release, confirm (2 replicas in one queue
   let catalog: CatalogHarness;
   let client: ClientProxy;
   const send = <T>(pattern: string, payload: unknown) => firstValueFrom(client.send<T>(pattern, payload));
-  const stockOf = async (productId: string, skuIndex = 0) => (await requestJson(`${catalog.url}/api/catalog/admin/products/${productId}`, { token: catalog.staffToken })).body.skus[skuIndex].stock;
+  const stockOf = async (productId: string, skuIndex = 0) =>
+    (await requestJson(`${catalog.url}/api/catalog/admin/products/${productId}`, { token: catalog.staffToken })).body.skus[skuIndex].stock;
 
   beforeAll(async () => {
     catalog = await startCatalogHarness({ replicas: 2 });
@@ -28,7 +29,7 @@ describe('stock over the bus: reserve, release, confirm (2 replicas in one queue
       Array.from({ length: 200 }, () => send<StockReservation>(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId, quantity: 1 }] })),
     );
     const reserved = outcomes.filter((outcome) => outcome.status === 'fulfilled');
-    const refused = outcomes.filter((outcome) => outcome.status === 'rejected') as PromiseRejectedResult[];
+    const refused = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     expect(new Set(refused.map((outcome) => outcome.reason.code ?? outcome.reason.message ?? String(outcome.reason)))).toEqual(new Set(['INSUFFICIENT_STOCK']));
     expect(reserved).toHaveLength(50);
     expect(await stockOf(product.id)).toBe(0);
@@ -63,20 +64,41 @@ describe('stock over the bus: reserve, release, confirm (2 replicas in one queue
   it('reserves all lines or none, and refuses unknown or off-sale SKUs', async () => {
     const product = await seedProduct(catalog);
     const [plenty, scarce] = product.skus;
-    const refusal = send(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId: plenty.id, quantity: 2 }, { skuId: scarce.id, quantity: 6 }] });
+    const refusal = send(CATALOG_MESSAGES.reserveStock, {
+      orderId: newId(),
+      lines: [
+        { skuId: plenty.id, quantity: 2 },
+        { skuId: scarce.id, quantity: 6 },
+      ],
+    });
     await expect(refusal).rejects.toMatchObject({ code: 'INSUFFICIENT_STOCK' });
     expect([await stockOf(product.id, 0), await stockOf(product.id, 1)]).toEqual([50, 5]);
-    await expect(send(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId: newId(), quantity: 1 }] })).rejects.toMatchObject({ code: 'SKU_NOT_FOUND' });
-    await expect(send(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId: plenty.id, quantity: 0 }] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(send(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId: newId(), quantity: 1 }] })).rejects.toMatchObject({
+      code: 'SKU_NOT_FOUND',
+    });
+    await expect(send(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId: plenty.id, quantity: 0 }] })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     const hidden = await seedProduct(catalog, { onSale: false });
-    await expect(send(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId: hidden.skus[0].id, quantity: 1 }] })).rejects.toMatchObject({ code: 'SKU_NOT_FOUND' });
+    await expect(send(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId: hidden.skus[0].id, quantity: 1 }] })).rejects.toMatchObject({
+      code: 'SKU_NOT_FOUND',
+    });
   });
 
   it('gives orders the price and name snapshot of SKUs', async () => {
     const product = await seedProduct(catalog);
     const snapshots = await send<unknown[]>(CATALOG_MESSAGES.getSkus, { skuIds: [product.skus[1].id, newId()] });
     expect(snapshots).toEqual([
-      { skuId: product.skus[1].id, productId: product.id, productTitle: '西湖龙井 Green Tea', skuName: '500g', priceFen: 16800, stock: 5, onSale: true, imageUrl: 'https://img.example/tea.jpg' },
+      {
+        skuId: product.skus[1].id,
+        productId: product.id,
+        productTitle: '西湖龙井 Green Tea',
+        skuName: '500g',
+        priceFen: 16800,
+        stock: 5,
+        onSale: true,
+        imageUrl: 'https://img.example/tea.jpg',
+      },
     ]);
   });
 });

@@ -44,7 +44,11 @@ export class OrdersModule {
       imports: [
         PlatformModule.forService('orders', config, ORDERS_SCHEMA),
         QueuesModule,
-        IdempotencyModule.forRoot({ resultTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS, pendingTtlSeconds: config.IDEMPOTENCY_PENDING_TTL_SECONDS, waitMs: config.IDEMPOTENCY_WAIT_MS }),
+        IdempotencyModule.forRoot({
+          resultTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+          pendingTtlSeconds: config.IDEMPOTENCY_PENDING_TTL_SECONDS,
+          waitMs: config.IDEMPOTENCY_WAIT_MS,
+        }),
       ],
       controllers: [OrderController, OrderAdminController, PaymentNotifyController, AppointmentController, AppointmentAdminController],
       providers: [

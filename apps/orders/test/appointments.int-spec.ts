@@ -12,10 +12,21 @@ describe('appointments: resources, slots with capacity, bookings never over capa
   let bob: TestUser;
   const admin = (method: string, path: string, body?: unknown) => requestJson(`${h.url}/api/appointments/admin${path}`, { method, token: h.staffToken, body });
   const book = (user: TestUser, slotId: string, url = h.url, key?: string) =>
-    requestJson(`${url}/api/appointments`, { token: user.token, body: { slotId, contact: { name: 'Alice', phone: '13800138000' }, remark: 'first visit' }, headers: key ? { 'idempotency-key': key } : {} });
+    requestJson(`${url}/api/appointments`, {
+      token: user.token,
+      body: { slotId, contact: { name: 'Alice', phone: '13800138000' }, remark: 'first visit' },
+      headers: key ? { 'idempotency-key': key } : {},
+    });
   const newResource = async (name = 'Dr. Li') => (await admin('POST', '/resources', { name, kind: 'doctor', description: 'Dentist' })).body as { id: string };
   const newSlots = async (resourceId: string, slots: { startsAt: Date; minutes?: number; capacity: number }[]) => {
-    const reply = await admin('POST', '/slots', { resourceId, slots: slots.map((slot) => ({ startsAt: slot.startsAt.toISOString(), endsAt: new Date(slot.startsAt.getTime() + (slot.minutes ?? 30) * 60000).toISOString(), capacity: slot.capacity })) });
+    const reply = await admin('POST', '/slots', {
+      resourceId,
+      slots: slots.map((slot) => ({
+        startsAt: slot.startsAt.toISOString(),
+        endsAt: new Date(slot.startsAt.getTime() + (slot.minutes ?? 30) * 60000).toISOString(),
+        capacity: slot.capacity,
+      })),
+    });
     expect(reply.status).toBe(201);
     return reply.body.items as { id: string; startsAt: string; capacity: number; remaining: number; booked: number; open: boolean }[];
   };
@@ -32,13 +43,28 @@ describe('appointments: resources, slots with capacity, bookings never over capa
     expect(resource.status).toBe(201);
     expect(resource.body).toEqual({ id: expect.any(String), name: 'Massage room', kind: 'room', description: null, active: true });
     const start = inHours(30);
-    const slots = await newSlots(resource.body.id, [{ startsAt: start, capacity: 3 }, { startsAt: new Date(start.getTime() + 3600000), capacity: 1 }]);
-    expect(slots.map((slot) => [slot.capacity, slot.remaining, slot.booked, slot.open])).toEqual([[3, 3, 0, true], [1, 1, 0, true]]);
+    const slots = await newSlots(resource.body.id, [
+      { startsAt: start, capacity: 3 },
+      { startsAt: new Date(start.getTime() + 3600000), capacity: 1 },
+    ]);
+    expect(slots.map((slot) => [slot.capacity, slot.remaining, slot.booked, slot.open])).toEqual([
+      [3, 3, 0, true],
+      [1, 1, 0, true],
+    ]);
 
     const listed = await requestJson(`${h.url}/api/appointments/slots?resourceId=${resource.body.id}&date=${businessDate(start)}`);
     expect(listed.status).toBe(200);
-    expect(listed.body.items.filter((slot: { id: string }) => slots.some((s) => s.id === slot.id))).toHaveLength(slots.filter((s) => businessDate(new Date(s.startsAt)) === businessDate(start)).length);
-    expect(listed.body.items[0]).toEqual({ id: slots[0].id, resourceId: resource.body.id, startsAt: start.toISOString(), endsAt: expect.any(String), capacity: 3, remaining: 3 });
+    expect(listed.body.items.filter((slot: { id: string }) => slots.some((s) => s.id === slot.id))).toHaveLength(
+      slots.filter((s) => businessDate(new Date(s.startsAt)) === businessDate(start)).length,
+    );
+    expect(listed.body.items[0]).toEqual({
+      id: slots[0].id,
+      resourceId: resource.body.id,
+      startsAt: start.toISOString(),
+      endsAt: expect.any(String),
+      capacity: 3,
+      remaining: 3,
+    });
     const resources = await requestJson(`${h.url}/api/appointments/resources`);
     expect(resources.body.items.map((r: { id: string }) => r.id)).toContain(resource.body.id);
 
@@ -52,7 +78,16 @@ describe('appointments: resources, slots with capacity, bookings never over capa
     const [slot] = await newSlots(resource.id, [{ startsAt: inHours(5), capacity: 2 }]);
     const booked = await book(alice, slot.id);
     expect(booked.status).toBe(201);
-    expect(booked.body).toMatchObject({ slotId: slot.id, resourceId: resource.id, resourceName: 'Dr. Li', status: 'booked', startsAt: slot.startsAt, contact: { name: 'Alice', phone: '13800138000' }, remark: 'first visit', userId: alice.id });
+    expect(booked.body).toMatchObject({
+      slotId: slot.id,
+      resourceId: resource.id,
+      resourceName: 'Dr. Li',
+      status: 'booked',
+      startsAt: slot.startsAt,
+      contact: { name: 'Alice', phone: '13800138000' },
+      remark: 'first visit',
+      userId: alice.id,
+    });
     const mine = await requestJson(`${h.url}/api/appointments`, { token: alice.token });
     expect(mine.body.items.map((a: { id: string }) => a.id)).toContain(booked.body.id);
     expect((await requestJson(`${h.url}/api/appointments`, { token: bob.token })).body.items.map((a: { id: string }) => a.id)).not.toContain(booked.body.id);
@@ -80,7 +115,9 @@ describe('appointments: resources, slots with capacity, bookings never over capa
     const [slot] = await newSlots(resource.id, [{ startsAt: inHours(6), capacity: 1 }]);
     const booked = await book(alice, slot.id);
     expect((await book(bob, slot.id)).body.code).toBe('SLOT_FULL');
-    const cancels = await Promise.all([1, 2, 3].map(() => requestJson(`${h.url}/api/appointments/${booked.body.id}/cancel`, { method: 'POST', token: alice.token })));
+    const cancels = await Promise.all(
+      [1, 2, 3].map(() => requestJson(`${h.url}/api/appointments/${booked.body.id}/cancel`, { method: 'POST', token: alice.token })),
+    );
     expect(cancels.map((reply) => reply.status).sort()).toEqual([200, 409, 409]);
     expect(cancels.find((reply) => reply.status === 200)!.body).toMatchObject({ status: 'cancelled', cancelledAt: expect.any(String), cancelledBy: 'user' });
     expect(cancels.find((reply) => reply.status === 409)!.body.code).toBe('APPOINTMENT_STATE_CONFLICT');
@@ -105,7 +142,10 @@ describe('appointments: resources, slots with capacity, bookings never over capa
 
   it('refuses past, closed, unknown slots and inactive resources with clear errors, writing nothing', async () => {
     const resource = await newResource();
-    const [soon, closed] = await newSlots(resource.id, [{ startsAt: new Date(Date.now() + 1500), capacity: 5 }, { startsAt: inHours(9), capacity: 5 }]);
+    const [soon, closed] = await newSlots(resource.id, [
+      { startsAt: new Date(Date.now() + 1500), capacity: 5 },
+      { startsAt: inHours(9), capacity: 5 },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 1600));
     const past = await book(alice, soon.id);
     expect([past.status, past.body.code]).toEqual([409, 'SLOT_IN_PAST']);
@@ -124,7 +164,9 @@ describe('appointments: resources, slots with capacity, bookings never over capa
     const [startsSoon] = await newSlots(later.id, [{ startsAt: new Date(Date.now() + 1500), capacity: 1 }]);
     const booking = await book(alice, startsSoon.id);
     await new Promise((resolve) => setTimeout(resolve, 1600));
-    expect((await requestJson(`${h.url}/api/appointments/${booking.body.id}/cancel`, { method: 'POST', token: alice.token })).body.code).toBe('APPOINTMENT_STATE_CONFLICT');
+    expect((await requestJson(`${h.url}/api/appointments/${booking.body.id}/cancel`, { method: 'POST', token: alice.token })).body.code).toBe(
+      'APPOINTMENT_STATE_CONFLICT',
+    );
     const staffCancel = await admin('POST', `/bookings/${booking.body.id}/cancel`);
     expect(staffCancel.body).toMatchObject({ status: 'cancelled', cancelledBy: 'staff' });
   });
@@ -163,7 +205,10 @@ describe('appointments: resources, slots with capacity, bookings never over capa
     const slot = { startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 1800000).toISOString(), capacity: 1 };
     expect((await admin('POST', '/slots', { resourceId: resource.id, slots: [slot, slot] })).body.code).toBe('VALIDATION_FAILED');
     expect((await admin('POST', '/slots', { resourceId: resource.id, slots: [slot] })).status).toBe(201);
-    const repeat = await admin('POST', '/slots', { resourceId: resource.id, slots: [{ ...slot, startsAt: new Date(start.getTime() + 7200000).toISOString(), endsAt: new Date(start.getTime() + 9000000).toISOString() }, slot] });
+    const repeat = await admin('POST', '/slots', {
+      resourceId: resource.id,
+      slots: [{ ...slot, startsAt: new Date(start.getTime() + 7200000).toISOString(), endsAt: new Date(start.getTime() + 9000000).toISOString() }, slot],
+    });
     expect([repeat.status, repeat.body.code]).toEqual([409, 'SLOT_EXISTS']);
     const [count] = await h.query<{ n: number }>('SELECT COUNT(*) AS n FROM appointment_slots WHERE resource_id = ?', [resource.id]);
     expect(Number(count.n)).toBe(1);
@@ -174,6 +219,13 @@ describe('appointments: resources, slots with capacity, bookings never over capa
     expect((await requestJson(`${h.url}/api/appointments/admin/resources`, { token: alice.token })).status).toBe(403);
     expect((await requestJson(`${h.url}/api/appointments/admin/resources`, { method: 'POST', body: { name: 'x', kind: 'room' } })).status).toBe(401);
     expect((await requestJson(`${h.url}/api/appointments`)).status).toBe(401);
-    expect((await requestJson(`${h.url}/api/appointments`, { token: h.staffToken, body: { slotId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', contact: { name: 'S', phone: '13800138000' } } })).status).toBe(403);
+    expect(
+      (
+        await requestJson(`${h.url}/api/appointments`, {
+          token: h.staffToken,
+          body: { slotId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', contact: { name: 'S', phone: '13800138000' } },
+        })
+      ).status,
+    ).toBe(403);
   });
 });

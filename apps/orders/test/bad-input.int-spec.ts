@@ -8,7 +8,12 @@ const UNKNOWN_SKU = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 function expectClientError(reply: JsonReply, code?: string, context?: unknown): void {
   const where = `for ${JSON.stringify(context)} got ${reply.status} ${JSON.stringify(reply.body)}`;
   expect({ where, clientError: reply.status >= 400 && reply.status < 500 }).toEqual({ where, clientError: true });
-  expect(reply.body).toMatchObject({ statusCode: reply.status, code: expect.stringMatching(/^[A-Z][A-Z_]+$/), message: expect.any(String), requestId: reply.headers.get('x-request-id') });
+  expect(reply.body).toMatchObject({
+    statusCode: reply.status,
+    code: expect.stringMatching(/^[A-Z][A-Z_]+$/),
+    message: expect.any(String),
+    requestId: reply.headers.get('x-request-id'),
+  });
   if (code) expect({ where, code: reply.body.code }).toEqual({ where, code });
   expect(JSON.stringify(reply.body)).not.toMatch(LEAKS);
 }
@@ -40,7 +45,12 @@ describe('bad input to orders and appointments is refused clearly and writes not
 
   it('refuses unknown SKUs (404 SKU_NOT_FOUND, naming the line) and SKUs not on sale', async () => {
     const before = await snapshot();
-    const unknown = await create(orderBody([{ skuId: sku, quantity: 1 }, { skuId: UNKNOWN_SKU, quantity: 1 }]));
+    const unknown = await create(
+      orderBody([
+        { skuId: sku, quantity: 1 },
+        { skuId: UNKNOWN_SKU, quantity: 1 },
+      ]),
+    );
     expectClientError(unknown, 'SKU_NOT_FOUND');
     expect(unknown.status).toBe(404);
     expect(unknown.body.details).toEqual([{ field: 'items.1.skuId', message: expect.stringContaining(UNKNOWN_SKU) }]);
@@ -61,7 +71,13 @@ describe('bad input to orders and appointments is refused clearly and writes not
       [orderBody([{ skuId: sku, quantity: 1000 }]), 'items.0.quantity'],
       [orderBody([{ skuId: sku, quantity: 1e12 }]), 'items.0.quantity'],
       [orderBody([{ skuId: sku, quantity: '2' }]), 'items.0.quantity'],
-      [orderBody([{ skuId: sku, quantity: 600 }, { skuId: sku, quantity: 600 }]), 'items.0.quantity'],
+      [
+        orderBody([
+          { skuId: sku, quantity: 600 },
+          { skuId: sku, quantity: 600 },
+        ]),
+        'items.0.quantity',
+      ],
       [orderBody(Array.from({ length: 51 }, () => ({ skuId: sku, quantity: 1 }))), 'items'],
       [orderBody([{ skuId: 'not-an-id', quantity: 1 }]), 'items.0.skuId'],
       [orderBody([{ quantity: 1 }]), 'items.0.skuId'],
@@ -124,7 +140,14 @@ describe('bad input to orders and appointments is refused clearly and writes not
   it('answers malformed ids, cursors and filters with 400, and unknown or foreign orders with 404', async () => {
     const other = await h.login('someone-else');
     const theirs = (await requestJson(`${h.url}/api/orders`, { token: other.token, body: orderBody([{ skuId: sku, quantity: 1 }]) })).body;
-    for (const path of ['/api/orders/not-an-id', '/api/orders?limit=0', '/api/orders?limit=101', '/api/orders?status=lost', '/api/orders?cursor=%27%3B--', '/api/orders?cursor=bm90LWFuLWlk']) {
+    for (const path of [
+      '/api/orders/not-an-id',
+      '/api/orders?limit=0',
+      '/api/orders?limit=101',
+      '/api/orders?status=lost',
+      '/api/orders?cursor=%27%3B--',
+      '/api/orders?cursor=bm90LWFuLWlk',
+    ]) {
       expectClientError(await requestJson(`${h.url}${path}`, { token: user.token }), 'VALIDATION_FAILED', path);
     }
     for (const path of [`/api/orders/${UNKNOWN_SKU}`, `/api/orders/${theirs.id}`]) {
@@ -132,16 +155,24 @@ describe('bad input to orders and appointments is refused clearly and writes not
       expectClientError(reply, 'ORDER_NOT_FOUND', path);
     }
     const before = await snapshot();
-    for (const action of ['cancel', 'pay']) expectClientError(await requestJson(`${h.url}/api/orders/${theirs.id}/${action}`, { method: 'POST', token: user.token }), 'ORDER_NOT_FOUND', action);
+    for (const action of ['cancel', 'pay'])
+      expectClientError(await requestJson(`${h.url}/api/orders/${theirs.id}/${action}`, { method: 'POST', token: user.token }), 'ORDER_NOT_FOUND', action);
     expect(await snapshot()).toEqual(before);
   });
 
   it('refuses malformed JSON, non-object bodies and non-JSON content', async () => {
     const before = await snapshot();
     for (const rawBody of ['{"items":', 'null', '[]', '"x"', '5']) {
-      expectClientError(await requestJson(`${h.url}/api/orders`, { token: user.token, rawBody, headers: { 'content-type': 'application/json' } }), undefined, rawBody);
+      expectClientError(
+        await requestJson(`${h.url}/api/orders`, { token: user.token, rawBody, headers: { 'content-type': 'application/json' } }),
+        undefined,
+        rawBody,
+      );
     }
-    expectClientError(await requestJson(`${h.url}/api/orders`, { token: user.token, rawBody: 'items=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 'UNSUPPORTED_MEDIA_TYPE');
+    expectClientError(
+      await requestJson(`${h.url}/api/orders`, { token: user.token, rawBody: 'items=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     expect(await snapshot()).toEqual(before);
   });
 
@@ -157,15 +188,28 @@ describe('bad input to orders and appointments is refused clearly and writes not
     ]) {
       expectClientError(await requestJson(`${h.url}/api/appointments`, { token: user.token, body }), 'VALIDATION_FAILED', body);
     }
-    for (const query of ['', `resourceId=${resource.body.id}`, `resourceId=${resource.body.id}&date=2026-13-40`, `resourceId=${resource.body.id}&date=tomorrow`, 'resourceId=x&date=2026-01-01']) {
+    for (const query of [
+      '',
+      `resourceId=${resource.body.id}`,
+      `resourceId=${resource.body.id}&date=2026-13-40`,
+      `resourceId=${resource.body.id}&date=tomorrow`,
+      'resourceId=x&date=2026-01-01',
+    ]) {
       expectClientError(await requestJson(`${h.url}/api/appointments/slots?${query}`), 'VALIDATION_FAILED', query);
     }
     expectClientError(await requestJson(`${h.url}/api/appointments/slots?resourceId=${UNKNOWN_SKU}&date=2026-01-01`), 'RESOURCE_NOT_FOUND');
     for (const body of [{ name: 'x' }, { name: '', kind: 'room' }, { name: 'x', kind: 'Room With Spaces' }, { name: 'x', kind: 'room', active: false }]) {
       expectClientError(await requestJson(`${h.url}/api/appointments/admin/resources`, { token: h.staffToken, body }), 'VALIDATION_FAILED', body);
     }
-    for (const slot of [{ startsAt: 'soon', endsAt: 'later', capacity: 1 }, { startsAt: new Date(Date.now() + 3.6e6).toISOString(), endsAt: new Date(Date.now() + 7.2e6).toISOString(), capacity: 0 }]) {
-      expectClientError(await requestJson(`${h.url}/api/appointments/admin/slots`, { token: h.staffToken, body: { resourceId: resource.body.id, slots: [slot] } }), 'VALIDATION_FAILED', slot);
+    for (const slot of [
+      { startsAt: 'soon', endsAt: 'later', capacity: 1 },
+      { startsAt: new Date(Date.now() + 3.6e6).toISOString(), endsAt: new Date(Date.now() + 7.2e6).toISOString(), capacity: 0 },
+    ]) {
+      expectClientError(
+        await requestJson(`${h.url}/api/appointments/admin/slots`, { token: h.staffToken, body: { resourceId: resource.body.id, slots: [slot] } }),
+        'VALIDATION_FAILED',
+        slot,
+      );
     }
     expect(await snapshot()).toEqual(before);
   });
@@ -174,17 +218,39 @@ describe('bad input to orders and appointments is refused clearly and writes not
     const before = await snapshot();
     const fields = ['items', 'contact', 'remark'];
     const json = fc.jsonValue({ maxDepth: 3 });
-    const nearMiss = fc.record({ items: fc.oneof(json, fc.array(fc.record({ skuId: fc.oneof(fc.constant(sku), fc.string()), quantity: fc.oneof(fc.integer(), fc.double(), fc.string()) }, { requiredKeys: [] }))), contact: json, remark: json, extra: json }, { requiredKeys: [] });
+    const nearMiss = fc.record(
+      {
+        items: fc.oneof(
+          json,
+          fc.array(
+            fc.record({ skuId: fc.oneof(fc.constant(sku), fc.string()), quantity: fc.oneof(fc.integer(), fc.double(), fc.string()) }, { requiredKeys: [] }),
+          ),
+        ),
+        contact: json,
+        remark: json,
+        extra: json,
+      },
+      { requiredKeys: [] },
+    );
     const isPlausible = (value: unknown) => {
       const body = value as Record<string, unknown>;
       if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.keys(body).every((key) => fields.includes(key))) return false;
       const contact = body.contact as Record<string, unknown> | undefined;
-      return Array.isArray(body.items) && typeof contact === 'object' && contact !== null && typeof contact.name === 'string' && typeof contact.phone === 'string';
+      return (
+        Array.isArray(body.items) && typeof contact === 'object' && contact !== null && typeof contact.name === 'string' && typeof contact.phone === 'string'
+      );
     };
     await fc.assert(
-      fc.asyncProperty(fc.oneof(json, nearMiss).filter((value) => !isPlausible(value)), async (value) => {
-        expectClientError(await requestJson(`${h.url}/api/orders`, { token: user.token, rawBody: JSON.stringify(value), headers: { 'content-type': 'application/json' } }), undefined, value);
-      }),
+      fc.asyncProperty(
+        fc.oneof(json, nearMiss).filter((value) => !isPlausible(value)),
+        async (value) => {
+          expectClientError(
+            await requestJson(`${h.url}/api/orders`, { token: user.token, rawBody: JSON.stringify(value), headers: { 'content-type': 'application/json' } }),
+            undefined,
+            value,
+          );
+        },
+      ),
       { numRuns: 80 },
     );
     expect(await snapshot()).toEqual(before);

@@ -20,7 +20,7 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     return reply.body as { id: string; orderNo: string; expiresAt: string };
   };
   const row = async (id: string) => (await h.query<Record<string, unknown>>('SELECT * FROM orders WHERE id = ?', [id]))[0];
-  const cancellations = async (id: string) => (await h.query("SELECT actor_kind, reason FROM order_events WHERE order_id = ? AND to_status = 'cancelled'", [id]));
+  const cancellations = async (id: string) => await h.query("SELECT actor_kind, reason FROM order_events WHERE order_id = ? AND to_status = 'cancelled'", [id]);
   const expiryQueue = (instance: OrdersInstance = h): Queue => instance.app.get(OrderExpiryScheduler).queue as Queue;
 
   beforeAll(async () => {
@@ -132,7 +132,7 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     const reply = await requestJson(`${replica.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 3 }]) });
     expect(reply.status).toBe(504);
     expect(await h.stockOf(sku)).toBe(10);
-    const [hidden] = await h.query<Record<string, unknown>>("SELECT * FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ?", [sku]);
+    const [hidden] = await h.query<Record<string, unknown>>('SELECT * FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ?', [sku]);
     expect(hidden).toMatchObject({ status: 'cancelled', stock_state: 'releasing', placed_at: null, cancel_reason: 'creation_failed' });
     expect((await requestJson(`${h.url}/api/orders?limit=100`, { token: user.token })).body.items.map((o: { id: string }) => o.id)).not.toContain(hidden.id);
     await h.app.get(OrderSweeperService).sweep(Date.now() + 60000);
@@ -140,7 +140,7 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     expect(await h.stockOf(sku)).toBe(10);
   });
 
-  it('places a keyed order on the retry after its first creation timed out, once, with the first one\'s stock given back', async () => {
+  it("places a keyed order on the retry after its first creation timed out, once, with the first one's stock given back", async () => {
     const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
     const replica = await h.startReplica();
     const catalog = replica.app.get(CatalogClient);
@@ -151,7 +151,8 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
       throw new AppError('UPSTREAM_TIMEOUT', 'A service took too long to answer');
     });
     const key = `retry-after-timeout-${sku}`;
-    const send = () => requestJson(`${replica.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 3 }]), headers: { 'idempotency-key': key } });
+    const send = () =>
+      requestJson(`${replica.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 3 }]), headers: { 'idempotency-key': key } });
     expect((await send()).status).toBe(504);
     const placed = await send();
     expect(placed.status).toBe(201);
@@ -161,12 +162,15 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
       'SELECT o.id, o.placed_at, o.cancel_reason FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ? ORDER BY o.created_at',
       [sku],
     );
-    expect(rows.map((r) => [r.placed_at !== null, r.cancel_reason])).toEqual([[false, 'creation_failed'], [true, null]]);
+    expect(rows.map((r) => [r.placed_at !== null, r.cancel_reason])).toEqual([
+      [false, 'creation_failed'],
+      [true, null],
+    ]);
     expect(rows[1].id).toBe(placed.body.id);
     expect(await h.stockOf(sku)).toBe(7);
   });
 
-  it('lets a keyed retry take over a creation its dead replica left reserving, once the key\'s claim has expired; not before', async () => {
+  it("lets a keyed retry take over a creation its dead replica left reserving, once the key's claim has expired; not before", async () => {
     const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
     const key = `dead-replica-${sku}`;
     const keyHash = createHash('sha256').update(key).digest('base64url');
@@ -177,17 +181,26 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
          VALUES (?, ?, ?, 'pending_payment', 'reserving', 500, 5, 'A', '13800138000', ?, NOW(3) + INTERVAL 15 MINUTE, NOW(3) - INTERVAL ? SECOND)`,
         [orderId, orderNo, user.id, keyHash, ageSeconds],
       );
-      await h.query('INSERT INTO order_items (order_id, sku_id, line_no, product_id, product_title, sku_name, unit_price_fen, quantity, subtotal_fen) VALUES (?, ?, 0, ?, ?, ?, 100, 5, 500)', [orderId, sku, 'p', 't', 's']);
+      await h.query(
+        'INSERT INTO order_items (order_id, sku_id, line_no, product_id, product_title, sku_name, unit_price_fen, quantity, subtotal_fen) VALUES (?, ?, 0, ?, ?, ?, 100, 5, 500)',
+        [orderId, sku, 'p', 't', 's'],
+      );
       await h.app.get(CatalogClient).reserve(orderId, [{ skuId: sku, quantity: 5 }]);
     };
-    const send = () => requestJson(`${h.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 2 }]), headers: { 'idempotency-key': key } });
+    const send = () =>
+      requestJson(`${h.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 2 }]), headers: { 'idempotency-key': key } });
 
     await insertDead('01M8000000000000000000TAKE', '2026010100000000088881', 1);
     expect((await send()).body.code).toBe('IDEMPOTENCY_IN_PROGRESS');
     await h.query("UPDATE orders SET created_at = NOW(3) - INTERVAL 30 SECOND WHERE id = '01M8000000000000000000TAKE'");
     const placed = await send();
     expect(placed.status).toBe(201);
-    expect(await row('01M8000000000000000000TAKE')).toMatchObject({ status: 'cancelled', cancel_reason: 'creation_failed', placed_at: null, idempotency_key: null });
+    expect(await row('01M8000000000000000000TAKE')).toMatchObject({
+      status: 'cancelled',
+      cancel_reason: 'creation_failed',
+      placed_at: null,
+      idempotency_key: null,
+    });
     expect(await h.stockOf(sku)).toBe(8);
     expect((await send()).body.id).toBe(placed.body.id);
   });

@@ -69,10 +69,22 @@ describe('Idempotency-Key on create order, pay and book (two replicas, real Redi
   it('books once for a key sent 10 times at once', async () => {
     const resource = await requestJson(`${h.url}/api/appointments/admin/resources`, { token: h.staffToken, body: { name: 'Spa', kind: 'service' } });
     const start = new Date(Date.now() + 86400000);
-    const slots = await requestJson(`${h.url}/api/appointments/admin/slots`, { token: h.staffToken, body: { resourceId: resource.body.id, slots: [{ startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3600000).toISOString(), capacity: 5 }] } });
+    const slots = await requestJson(`${h.url}/api/appointments/admin/slots`, {
+      token: h.staffToken,
+      body: {
+        resourceId: resource.body.id,
+        slots: [{ startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 3600000).toISOString(), capacity: 5 }],
+      },
+    });
     const slotId = slots.body.items[0].id;
     const replies = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => requestJson(`${i % 2 ? h.url : second.url}/api/appointments`, { token: user.token, body: { slotId, contact: { name: 'A', phone: '13800138000' } }, headers: { 'idempotency-key': 'book-once' } })),
+      Array.from({ length: 10 }, (_, i) =>
+        requestJson(`${i % 2 ? h.url : second.url}/api/appointments`, {
+          token: user.token,
+          body: { slotId, contact: { name: 'A', phone: '13800138000' } },
+          headers: { 'idempotency-key': 'book-once' },
+        }),
+      ),
     );
     expect(new Set(replies.map((reply) => reply.status))).toEqual(new Set([201]));
     expect(new Set(replies.map((reply) => reply.body.id)).size).toBe(1);

@@ -35,13 +35,21 @@ describe('orders operations: health, metrics, configuration (real orders service
     await requestJson(`${h.url}/api/orders/admin/${order.id}/refund`, { method: 'POST', token: h.staffToken, body: {} });
 
     const lines = await metricsWhen(h.url, (line) => line.startsWith('orders_cancelled_total{'));
-    const value = (prefix: string) => Number(lines.find((line) => line.startsWith(prefix))?.split(' ').pop());
+    const value = (prefix: string) =>
+      Number(
+        lines
+          .find((line) => line.startsWith(prefix))
+          ?.split(' ')
+          .pop(),
+      );
     expect(value('orders_placed_total')).toBe(1);
     expect(value('order_placements_refused_total{code="INSUFFICIENT_STOCK"')).toBe(1);
     expect(value('payment_notifications_total{outcome="paid"')).toBe(1);
     expect(value('payment_notifications_total{outcome="refused_signature"')).toBe(1);
     expect(value('orders_cancelled_total{reason="refunded_by_staff"')).toBe(1);
-    expect(lines.some((line) => line.startsWith('http_request_duration_seconds_bucket{') && line.includes('route="/api/orders/payments/wechat/notify"'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('http_request_duration_seconds_bucket{') && line.includes('route="/api/orders/payments/wechat/notify"'))).toBe(
+      true,
+    );
   });
 
   it('answers 503 PAYMENT_UNAVAILABLE to POST /pay when WeChat Pay is not configured, and keeps everything else working', async () => {

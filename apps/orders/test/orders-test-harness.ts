@@ -73,7 +73,10 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
   try {
     const catalog = await startCatalogHarness({ replicas: options.catalogReplicas ?? 1 });
     cleanups.push(() => catalog.close());
-    const auth = await startAuthHarness({ NATS_URL: catalog.natsUrl, THROTTLE_SENSITIVE_LIMIT: '100000', THROTTLE_LIMIT: '1000000' }, { answersMessages: true });
+    const auth = await startAuthHarness(
+      { NATS_URL: catalog.natsUrl, THROTTLE_SENSITIVE_LIMIT: '100000', THROTTLE_LIMIT: '1000000' },
+      { answersMessages: true },
+    );
     cleanups.push(() => auth.close());
 
     const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -82,7 +85,15 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
     const paySandbox = createWechatSandbox({
       appId: TEST_MERCHANT.appId,
       appSecret: TEST_MERCHANT.appSecret,
-      pay: { mchId: TEST_MERCHANT.mchId, merchantPublicKey: merchant.publicKey, merchantSerialNo: TEST_MERCHANT.serialNo, apiV3Key: TEST_MERCHANT.apiV3Key, platformPrivateKey: platform.privateKey, notifyRetryDelaysMs: [200, 400, 800], notifyTimeoutMs: 5000 },
+      pay: {
+        mchId: TEST_MERCHANT.mchId,
+        merchantPublicKey: merchant.publicKey,
+        merchantSerialNo: TEST_MERCHANT.serialNo,
+        apiV3Key: TEST_MERCHANT.apiV3Key,
+        platformPrivateKey: platform.privateKey,
+        notifyRetryDelaysMs: [200, 400, 800],
+        notifyTimeoutMs: 5000,
+      },
     });
     await paySandbox.listen(0);
     cleanups.push(() => paySandbox.close());
@@ -119,14 +130,26 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
     const startInstance = async (overrides: Record<string, string> = {}): Promise<OrdersInstance> => {
       const instanceEnv = { ...fullEnv, ...overrides };
       const config = loadConfig(OrdersEnv, instanceEnv);
-      const service = await startTestService({ name: 'orders', module: OrdersModule.register(config), config, answersMessages: false, configureFastify: captureRawBodies });
+      const service = await startTestService({
+        name: 'orders',
+        module: OrdersModule.register(config),
+        config,
+        answersMessages: false,
+        configureFastify: captureRawBodies,
+      });
       instances.push(service);
       return { url: service.url, app: service.app, env: instanceEnv };
     };
     cleanups.push(() => Promise.allSettled(instances.map((instance) => instance.close())));
     const main = await startInstance();
     relay.target = main.url;
-    const staffToken = await signTestToken(auth.keys.key.privateKeyPem, { kind: 'staff', roles: ['staff'], subject: '01STAFF0000000000000000000', kid: auth.keys.key.keyId, expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+    const staffToken = await signTestToken(auth.keys.key.privateKeyPem, {
+      kind: 'staff',
+      roles: ['staff'],
+      subject: '01STAFF0000000000000000000',
+      kid: auth.keys.key.keyId,
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
 
     return {
       ...main,
@@ -146,7 +169,10 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
         return { id: login.user.id, token: login.accessToken };
       },
       async seedSkus(skus, product = {}) {
-        const category = await requestJson(`${catalog.url}/api/catalog/admin/categories`, { token: catalog.staffToken, body: { name: `Category ${++seedCounter}` } });
+        const category = await requestJson(`${catalog.url}/api/catalog/admin/categories`, {
+          token: catalog.staffToken,
+          body: { name: `Category ${++seedCounter}` },
+        });
         const created = await requestJson(`${catalog.url}/api/catalog/admin/products`, {
           token: catalog.staffToken,
           body: {
@@ -207,7 +233,14 @@ export function signedNotification(
   const signature = sign('sha256', Buffer.from(`${timestamp}\n${nonce}\n${body}\n`), key).toString('base64');
   return {
     body,
-    headers: { 'content-type': 'application/json', 'wechatpay-timestamp': timestamp, 'wechatpay-nonce': nonce, 'wechatpay-signature': signature, 'wechatpay-serial': serial, 'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048' },
+    headers: {
+      'content-type': 'application/json',
+      'wechatpay-timestamp': timestamp,
+      'wechatpay-nonce': nonce,
+      'wechatpay-signature': signature,
+      'wechatpay-serial': serial,
+      'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048',
+    },
   };
 }
 

@@ -7,7 +7,12 @@ describe('orders: placement, reading, cancelling and the state machine (real ord
   let bob: TestUser;
   const create = (user: TestUser, body: unknown, url = h.url, key?: string) =>
     requestJson(`${url}/api/orders`, { token: user.token, body, headers: key ? { 'idempotency-key': key } : {} });
-  const staff = (path: string, body?: unknown) => requestJson(`${h.url}/api/orders/admin${path}`, { method: body === undefined && !path.match(/ship|complete|refund/) ? 'GET' : 'POST', token: h.staffToken, body });
+  const staff = (path: string, body?: unknown) =>
+    requestJson(`${h.url}/api/orders/admin${path}`, {
+      method: body === undefined && !path.match(/ship|complete|refund/) ? 'GET' : 'POST',
+      token: h.staffToken,
+      body,
+    });
 
   beforeAll(async () => {
     h = await startOrdersHarness({}, { catalogReplicas: 2 });
@@ -16,9 +21,25 @@ describe('orders: placement, reading, cancelling and the state machine (real ord
   afterAll(() => h?.close());
 
   it('places an order priced and named by the catalog, reserving its stock', async () => {
-    const [small, large] = await h.seedSkus([{ name: '250g', priceFen: 8800, stock: 10 }, { name: '500g', priceFen: 16800, stock: 5 }], { title: '西湖龙井' });
+    const [small, large] = await h.seedSkus(
+      [
+        { name: '250g', priceFen: 8800, stock: 10 },
+        { name: '500g', priceFen: 16800, stock: 5 },
+      ],
+      { title: '西湖龙井' },
+    );
     const before = Date.now();
-    const reply = await create(alice, orderBody([{ skuId: small, quantity: 2 }, { skuId: large, quantity: 1 }, { skuId: small, quantity: 1 }], { remark: 'gift wrap' }));
+    const reply = await create(
+      alice,
+      orderBody(
+        [
+          { skuId: small, quantity: 2 },
+          { skuId: large, quantity: 1 },
+          { skuId: small, quantity: 1 },
+        ],
+        { remark: 'gift wrap' },
+      ),
+    );
     expect(reply.status).toBe(201);
     expect(reply.body).toMatchObject({
       id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
@@ -48,7 +69,11 @@ describe('orders: placement, reading, cancelling and the state machine (real ord
   it('keeps the price of the moment it was placed, whatever the catalog does later', async () => {
     const [sku] = await h.seedSkus([{ priceFen: 500, stock: 10 }]);
     const order = await create(alice, orderBody([{ skuId: sku, quantity: 1 }]));
-    const patched = await requestJson(`${h.catalog.url}/api/catalog/admin/skus/${sku}`, { method: 'PATCH', token: h.catalog.staffToken, body: { priceFen: 999 } });
+    const patched = await requestJson(`${h.catalog.url}/api/catalog/admin/skus/${sku}`, {
+      method: 'PATCH',
+      token: h.catalog.staffToken,
+      body: { priceFen: 999 },
+    });
     expect(patched.status).toBe(200);
     const again = await requestJson(`${h.url}/api/orders/${order.body.id}`, { token: alice.token });
     expect(again.body).toMatchObject({ totalFen: 500, items: [expect.objectContaining({ priceFen: 500 })] });
@@ -158,7 +183,10 @@ describe('orders: placement, reading, cancelling and the state machine (real ord
   it('keeps users out of the staff routes (403) and everyone anonymous out of orders (401)', async () => {
     expect((await requestJson(`${h.url}/api/orders/admin`, { token: alice.token })).status).toBe(403);
     expect((await requestJson(`${h.url}/api/orders`)).status).toBe(401);
-    const staffCreate = await requestJson(`${h.url}/api/orders`, { token: h.staffToken, body: orderBody([{ skuId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', quantity: 1 }]) });
+    const staffCreate = await requestJson(`${h.url}/api/orders`, {
+      token: h.staffToken,
+      body: orderBody([{ skuId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', quantity: 1 }]),
+    });
     expect(staffCreate.status).toBe(403);
   });
 
@@ -171,9 +199,15 @@ describe('orders: placement, reading, cancelling and the state machine (real ord
     expect(statuses.filter((status) => status === 201)).toHaveLength(20);
     expect(new Set(replies.filter((reply) => reply.status !== 201).map((reply) => reply.body.code))).toEqual(new Set(['INSUFFICIENT_STOCK']));
     expect(await h.stockOf(sku)).toBe(0);
-    const [count] = await h.query<{ n: number }>("SELECT COUNT(*) AS n FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ? AND o.placed_at IS NOT NULL", [sku]);
+    const [count] = await h.query<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ? AND o.placed_at IS NOT NULL',
+      [sku],
+    );
     expect(Number(count.n)).toBe(20);
-    const [leftovers] = await h.query<{ n: number }>('SELECT COUNT(*) AS n FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ? AND o.placed_at IS NULL', [sku]);
+    const [leftovers] = await h.query<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM orders o JOIN order_items i ON i.order_id = o.id WHERE i.sku_id = ? AND o.placed_at IS NULL',
+      [sku],
+    );
     expect(Number(leftovers.n)).toBe(0);
   });
 });

@@ -37,7 +37,9 @@ describe('a body a hook gave up on does not stall the connection (real orders ap
     socket.on('error', () => undefined);
     await new Promise((resolve) => socket.once('connect', resolve));
     const body = JSON.stringify({ resource: 'x'.repeat(1024 * 1024) });
-    socket.write(`POST /api/orders/payments/wechat/notify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.write(
+      `POST /api/orders/payments/wechat/notify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
     const first = await nextResponse(socket, 5000);
     expect(first).toMatch(/^HTTP\/1\.1 413 /);
     if (/connection: close/i.test(first)) {

@@ -26,7 +26,8 @@ describe('WeChat Pay: prepay, notifications, refunds (real orders, catalog, auth
     return response.json() as Promise<{ out_trade_no: string; transaction_id: string; notified: boolean }>;
   };
   const orderRow = async (id: string) => (await h.query<Record<string, unknown>>('SELECT * FROM orders WHERE id = ?', [id]))[0];
-  const notify = (message: { body: string; headers: Record<string, string> }, url = h.url) => requestJson(`${url}${NOTIFY}`, { rawBody: message.body, headers: message.headers });
+  const notify = (message: { body: string; headers: Record<string, string> }, url = h.url) =>
+    requestJson(`${url}${NOTIFY}`, { rawBody: message.body, headers: message.headers });
   const sandboxStats = async () => (await requestJson(`${h.paySandbox.url}/sandbox/stats`)).body;
 
   beforeAll(async () => {
@@ -44,7 +45,13 @@ describe('WeChat Pay: prepay, notifications, refunds (real orders, catalog, auth
     const order = await placeOrder();
     const reply = await prepay(order.id);
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ timeStamp: expect.stringMatching(/^\d{10}$/), nonceStr: expect.stringMatching(/^\w{32}$/), package: expect.stringMatching(/^prepay_id=wx\d{14}[0-9a-f]{20}$/), signType: 'RSA', paySign: expect.any(String) });
+    expect(reply.body).toEqual({
+      timeStamp: expect.stringMatching(/^\d{10}$/),
+      nonceStr: expect.stringMatching(/^\w{32}$/),
+      package: expect.stringMatching(/^prepay_id=wx\d{14}[0-9a-f]{20}$/),
+      signType: 'RSA',
+      paySign: expect.any(String),
+    });
     const message = `${TEST_MERCHANT.appId}\n${reply.body.timeStamp}\n${reply.body.nonceStr}\n${reply.body.package}\n`;
     expect(verify('sha256', Buffer.from(message), h.merchantPublicKey, Buffer.from(reply.body.paySign, 'base64'))).toBe(true);
     // Asking again reuses the prepay_id instead of opening another WeChat Pay order.
@@ -78,7 +85,9 @@ describe('WeChat Pay: prepay, notifications, refunds (real orders, catalog, auth
     expect(row).toMatchObject({ transaction_id: paid.transaction_id, paid_fen: order.totalFen });
     const events = await h.query('SELECT to_status, actor_kind, actor_id FROM order_events WHERE order_id = ? AND to_status = ?', [order.id, 'paid']);
     expect(events).toEqual([{ to_status: 'paid', actor_kind: 'wechat', actor_id: paid.transaction_id }]);
-    const [log] = await h.query<{ deliveries: number; outcome: string }>('SELECT deliveries, outcome FROM payment_notifications WHERE order_id = ?', [order.id]);
+    const [log] = await h.query<{ deliveries: number; outcome: string }>('SELECT deliveries, outcome FROM payment_notifications WHERE order_id = ?', [
+      order.id,
+    ]);
     expect(Number(log.deliveries)).toBe(3);
     await eventually(async () => (await orderRow(order.id)).stock_state === 'confirmed');
 
@@ -118,14 +127,20 @@ describe('WeChat Pay: prepay, notifications, refunds (real orders, catalog, auth
     const padding = 'x'.repeat(65 * 1024);
     expect((await notify({ body: JSON.stringify({ ...JSON.parse(genuine.body), padding }), headers: genuine.headers })).status).toBe(413);
     // Another route reads as large a body up to the service's limit, into validation.
-    const order = await requestJson(`${h.url}/api/orders`, { token: alice.token, rawBody: JSON.stringify({ items: [], padding }), headers: { 'content-type': 'application/json' } });
+    const order = await requestJson(`${h.url}/api/orders`, {
+      token: alice.token,
+      rawBody: JSON.stringify({ items: [], padding }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(order.status).toBe(400);
   });
 
   it('refuses correctly signed notifications that do not decrypt or do not match the order: 400, order unchanged', async () => {
     const order = await placeOrder();
     const cases = [
-      signedNotification(h.platform.privateKey, h.platform.serial, paidTransaction(order.orderNo, order.totalFen), { apiV3Key: 'another-apiv3-key-0123456789abcd' }),
+      signedNotification(h.platform.privateKey, h.platform.serial, paidTransaction(order.orderNo, order.totalFen), {
+        apiV3Key: 'another-apiv3-key-0123456789abcd',
+      }),
       signedNotification(h.platform.privateKey, h.platform.serial, paidTransaction(order.orderNo, order.totalFen - 1)),
       signedNotification(h.platform.privateKey, h.platform.serial, paidTransaction(order.orderNo, order.totalFen, { mchid: '1900000002' })),
       signedNotification(h.platform.privateKey, h.platform.serial, paidTransaction(order.orderNo, order.totalFen, { appid: 'wx-other' })),
@@ -152,7 +167,11 @@ describe('WeChat Pay: prepay, notifications, refunds (real orders, catalog, auth
   it('accepts notifications signed with a platform certificate chosen by its serial number', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wxplatform-'));
     writeFileSync(join(dir, 'platform.pem'), h.platform.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    execFileSync('openssl', ['req', '-x509', '-key', join(dir, 'platform.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=Tenpay.com Root CA', '-days', '2'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-key', join(dir, 'platform.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=Tenpay.com Root CA', '-days', '2'],
+      { stdio: 'ignore' },
+    );
     const certificate = readFileSync(join(dir, 'cert.pem'), 'utf8');
     const serial = new X509Certificate(certificate).serialNumber;
     const replica = await h.startReplica({ WECHATPAY_PLATFORM_CERTIFICATES: certificate });
@@ -195,11 +214,17 @@ describe('WeChat Pay: prepay, notifications, refunds (real orders, catalog, auth
     expect(refundUnpaid.body.code).toBe('ORDER_STATE_CONFLICT');
     const order = await placeOrder();
     await sandboxPay((await prepay(order.id)).body.package);
-    const refunded = await requestJson(`${h.url}/api/orders/admin/${order.id}/refund`, { method: 'POST', token: h.staffToken, body: { reason: 'out of season' } });
+    const refunded = await requestJson(`${h.url}/api/orders/admin/${order.id}/refund`, {
+      method: 'POST',
+      token: h.staffToken,
+      body: { reason: 'out of season' },
+    });
     expect(refunded.status).toBe(200);
     expect(refunded.body).toMatchObject({ status: 'cancelled', cancelReason: 'refunded_by_staff', refund: { amountFen: order.totalFen } });
     await eventually(async () => (await orderRow(order.id)).refund_status === 'succeeded');
-    expect((await requestJson(`${h.url}/api/orders/admin/${order.id}/refund`, { method: 'POST', token: h.staffToken, body: {} })).body.code).toBe('ORDER_STATE_CONFLICT');
+    expect((await requestJson(`${h.url}/api/orders/admin/${order.id}/refund`, { method: 'POST', token: h.staffToken, body: {} })).body.code).toBe(
+      'ORDER_STATE_CONFLICT',
+    );
   });
 
   it('refunds a payment that arrives after the order was cancelled', async () => {

@@ -13,11 +13,20 @@ function postChunked(url: string, token: string, contentType: string, chunks: It
   return new Promise((resolve, reject) => {
     const target = new URL(`${url}/api/uploads`);
     let sentBytes = 0;
-    const req = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType } }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text), sentBytes }));
-    });
+    const req = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text), sentBytes }));
+      },
+    );
     req.on('error', reject);
     const iterator = chunks[Symbol.iterator]();
     const pump = () => {
@@ -40,7 +49,9 @@ describe('bad uploads are refused with a clear error and store nothing (local dr
     expect(await upload.query('SELECT id FROM uploads WHERE owner_id = ?', [USER_A])).toEqual([]);
     expect(await upload.query('SELECT id FROM upload_intents')).toEqual([]);
     // A thumbnail job that raced a deletion removes its own file a moment later.
-    await eventually(async () => (upload.storedFiles().filter((file) => !file.startsWith('.spool')).length === 0 ? true : undefined), 5000).catch(() => undefined);
+    await eventually(async () => (upload.storedFiles().filter((file) => !file.startsWith('.spool')).length === 0 ? true : undefined), 5000).catch(
+      () => undefined,
+    );
     expect(upload.storedFiles().filter((file) => !file.startsWith('.spool'))).toEqual([]);
   };
   const expectRefused = (reply: { status: number; body: any; headers?: Headers }, status: number, code: string) => {
@@ -50,7 +61,9 @@ describe('bad uploads are refused with a clear error and store nothing (local dr
   };
 
   beforeAll(async () => {
-    upload = await startUploadHarness({ env: { UPLOAD_MAX_BYTES: String(MAX_BYTES), UPLOAD_USER_QUOTA_BYTES: String(QUOTA_BYTES), UPLOAD_MAX_IMAGE_PIXELS: '4000000' } });
+    upload = await startUploadHarness({
+      env: { UPLOAD_MAX_BYTES: String(MAX_BYTES), UPLOAD_USER_QUOTA_BYTES: String(QUOTA_BYTES), UPLOAD_MAX_IMAGE_PIXELS: '4000000' },
+    });
     alice = await upload.userToken(USER_A);
   });
   afterAll(() => upload?.close());
@@ -60,10 +73,17 @@ describe('bad uploads are refused with a clear error and store nothing (local dr
   });
 
   it('refuses a body that is not multipart (415), a form without a file, or the file in another field (400)', async () => {
-    expectRefused(await requestJson(`${upload.url}/api/uploads`, { token: alice, body: { file: 'aGVsbG8=' } }) as any, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectRefused((await requestJson(`${upload.url}/api/uploads`, { token: alice, body: { file: 'aGVsbG8=' } })) as any, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expectRefused(await postUpload(upload.url, alice, multipartBody([{ name: 'user', data: 'alice' }])), 400, 'UPLOAD_FILE_MISSING');
-    expectRefused(await postUpload(upload.url, alice, multipartBody([{ name: 'image', filename: 'a.jpg', data: await jpeg(10, 10) }])), 400, 'UPLOAD_FILE_MISSING');
-    const broken = await postUpload(upload.url, alice, { body: Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\nabc'), contentType: 'multipart/form-data; boundary=b' });
+    expectRefused(
+      await postUpload(upload.url, alice, multipartBody([{ name: 'image', filename: 'a.jpg', data: await jpeg(10, 10) }])),
+      400,
+      'UPLOAD_FILE_MISSING',
+    );
+    const broken = await postUpload(upload.url, alice, {
+      body: Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\nabc'),
+      contentType: 'multipart/form-data; boundary=b',
+    });
     expect(broken.status).toBe(400);
     expect(await upload.query('SELECT id FROM uploads')).toEqual([]);
     await expectNothingStored();
@@ -72,15 +92,30 @@ describe('bad uploads are refused with a clear error and store nothing (local dr
   it('refuses two file parts (400, details on "file") rather than keeping one, and stores neither', async () => {
     const [first, second] = [await jpeg(16, 16), await png(8, 8)];
     for (const parts of [
-      [{ name: 'file', filename: 'a.jpg', contentType: 'image/jpeg', data: first }, { name: 'file', filename: 'b.png', contentType: 'image/png', data: second }],
-      [{ name: 'user', data: 'alice' }, { name: 'file', filename: 'a.jpg', data: first }, { name: 'extra', filename: 'b.png', data: second }, { name: 'scene', data: 'x' }],
+      [
+        { name: 'file', filename: 'a.jpg', contentType: 'image/jpeg', data: first },
+        { name: 'file', filename: 'b.png', contentType: 'image/png', data: second },
+      ],
+      [
+        { name: 'user', data: 'alice' },
+        { name: 'file', filename: 'a.jpg', data: first },
+        { name: 'extra', filename: 'b.png', data: second },
+        { name: 'scene', data: 'x' },
+      ],
     ]) {
       const reply = await postUpload(upload.url, alice, multipartBody(parts));
       expectRefused(reply, 400, 'VALIDATION_FAILED');
       expect(reply.body.details).toEqual([{ field: 'file', message: expect.any(String) }]);
       await expectNothingStored();
     }
-    const one = await postUpload(upload.url, alice, multipartBody([{ name: 'file', filename: 'a.jpg', data: first }, { name: 'scene', data: 'after the file' }]));
+    const one = await postUpload(
+      upload.url,
+      alice,
+      multipartBody([
+        { name: 'file', filename: 'a.jpg', data: first },
+        { name: 'scene', data: 'after the file' },
+      ]),
+    );
     expect(one.status).toBe(201);
     expect((await requestJson(`${upload.url}/api/uploads/${one.body.id}`, { method: 'DELETE', token: alice })).status).toBe(204);
     await expectNothingStored();
@@ -109,7 +144,11 @@ describe('bad uploads are refused with a clear error and store nothing (local dr
       yield preamble;
       for (let sent = 0; sent < total; sent += 64 * 1024) yield Buffer.alloc(64 * 1024, 7);
     }
-    const reply = await postChunked(upload.url, alice, contentType, chunks()).catch((error: Error) => ({ status: 0, body: { code: error.message }, sentBytes: 0 }));
+    const reply = await postChunked(upload.url, alice, contentType, chunks()).catch((error: Error) => ({
+      status: 0,
+      body: { code: error.message },
+      sentBytes: 0,
+    }));
     expect(reply.status).toBe(413);
     expect(reply.body.code).toBe('UPLOAD_TOO_LARGE');
     expect(reply.sentBytes).toBeLessThan(total / 2);
@@ -133,8 +172,16 @@ describe('bad uploads are refused with a clear error and store nothing (local dr
     const renamed = await postUpload(upload.url, alice, multipartBody([{ name: 'file', filename: 'photo.jpg', contentType: 'image/jpeg', data: exe }]));
     expectRefused(renamed, 415, 'UPLOAD_TYPE_NOT_ALLOWED');
     expect(renamed.body.message).toMatch(/x-msdownload/);
-    for (const data of [Buffer.from('just some text, not an image at all, long enough to be sniffed properly ok'), Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n')]) {
-      expectRefused(await postUpload(upload.url, alice, multipartBody([{ name: 'file', filename: 'x.jpg', contentType: 'image/jpeg', data }])), 415, 'UPLOAD_TYPE_NOT_ALLOWED');
+    for (const data of [
+      Buffer.from('just some text, not an image at all, long enough to be sniffed properly ok'),
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n'),
+    ]) {
+      expectRefused(
+        await postUpload(upload.url, alice, multipartBody([{ name: 'file', filename: 'x.jpg', contentType: 'image/jpeg', data }])),
+        415,
+        'UPLOAD_TYPE_NOT_ALLOWED',
+      );
     }
     await expectNothingStored();
   });
@@ -148,13 +195,27 @@ describe('bad uploads are refused with a clear error and store nothing (local dr
 
   it('refuses path tricks, NUL and control characters, direction overrides and very long names in the filename', async () => {
     const bytes = await jpeg(10, 10);
-    const names = ['../../etc/passwd.jpg', '..\\..\\boot.ini.jpg', '/etc/x.jpg', 'a\u0000.jpg', 'tab\there.jpg', 'photo\u202Egpj.exe', `${'n'.repeat(300)}.jpg`, '..', '   '];
+    const names = [
+      '../../etc/passwd.jpg',
+      '..\\..\\boot.ini.jpg',
+      '/etc/x.jpg',
+      'a\u0000.jpg',
+      'tab\there.jpg',
+      'photo\u202Egpj.exe',
+      `${'n'.repeat(300)}.jpg`,
+      '..',
+      '   ',
+    ];
     for (const filename of names) {
       const reply = await postUpload(upload.url, alice, wxUploadBody(bytes, filename));
       expect({ filename, status: reply.status, code: reply.body.code }).toEqual({ filename, status: 400, code: 'UPLOAD_FILENAME_INVALID' });
     }
     const encodedNul = await postUpload(upload.url, alice, {
-      body: Buffer.concat([Buffer.from("--b\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''evil%00.jpg\r\n\r\n"), bytes, Buffer.from('\r\n--b--\r\n')]),
+      body: Buffer.concat([
+        Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8\'\'evil%00.jpg\r\n\r\n'),
+        bytes,
+        Buffer.from('\r\n--b--\r\n'),
+      ]),
       contentType: 'multipart/form-data; boundary=b',
     });
     expect(encodedNul.body.code).toBe('UPLOAD_FILENAME_INVALID');
@@ -207,23 +268,39 @@ describe('bad uploads are refused with a clear error and store nothing (local dr
     const { body, contentType } = wxUploadBody(Buffer.concat([await jpeg(16, 16), Buffer.alloc(150 * 1024, 3)]));
     await new Promise<void>((resolve) => {
       const target = new URL(`${upload.url}/api/uploads`);
-      const req = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { authorization: `Bearer ${alice}`, 'content-type': contentType, 'content-length': body.length } });
+      const req = httpRequest({
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { authorization: `Bearer ${alice}`, 'content-type': contentType, 'content-length': body.length },
+      });
       req.on('error', () => resolve());
-      req.write(body.subarray(0, 60 * 1024), () => setTimeout(() => {
-        req.destroy();
-        resolve();
-      }, 200));
+      req.write(body.subarray(0, 60 * 1024), () =>
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 200),
+      );
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     await expectNothingStored();
   });
 
   it('validates ids and queries like any route', async () => {
-    expectRefused(await requestJson(`${upload.url}/api/uploads/not-an-id`, { token: alice }) as any, 400, 'VALIDATION_FAILED');
-    expectRefused(await requestJson(`${upload.url}/api/uploads/01HZUSERA00000000000000000/content?variant=huge`, { token: alice }) as any, 400, 'VALIDATION_FAILED');
+    expectRefused((await requestJson(`${upload.url}/api/uploads/not-an-id`, { token: alice })) as any, 400, 'VALIDATION_FAILED');
+    expectRefused(
+      (await requestJson(`${upload.url}/api/uploads/01HZUSERA00000000000000000/content?variant=huge`, { token: alice })) as any,
+      400,
+      'VALIDATION_FAILED',
+    );
     expectRefused(await postUpload(upload.url, alice, wxUploadBody(await jpeg(8, 8)), '?public=yes'), 400, 'VALIDATION_FAILED');
     expectRefused(await postUpload(upload.url, alice, wxUploadBody(await jpeg(8, 8)), '?owner=someone'), 400, 'VALIDATION_FAILED');
-    expectRefused(await requestJson(`${upload.url}/api/uploads/presign`, { token: alice, body: { filename: 'a.jpg', mime: 'image/jpeg', size: 10, extra: 1 } }) as any, 400, 'VALIDATION_FAILED');
+    expectRefused(
+      (await requestJson(`${upload.url}/api/uploads/presign`, { token: alice, body: { filename: 'a.jpg', mime: 'image/jpeg', size: 10, extra: 1 } })) as any,
+      400,
+      'VALIDATION_FAILED',
+    );
     await expectNothingStored();
   });
 });

@@ -5,7 +5,10 @@ import { jpeg, postUpload, wxUploadBody } from './upload-fixtures';
 import { STAFF, startUploadHarness, UploadHarness, USER_A } from './upload-test-harness';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(() => undefined, (error: unknown) => error);
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }
 
 // Fixed subjects that a live stack on the shared NATS answers too: this file brings its own server.
@@ -16,7 +19,10 @@ describe('upload answers upload.files.get / getMany over the bus (real NATS)', (
 
   beforeAll(async () => {
     nats = await startPrivateNats();
-    upload = await startUploadHarness({ answersMessages: true, env: { NATS_URL: nats.url, MESSAGE_TIMEOUT_MS: '2000', UPLOAD_PUBLIC_BASE_URL: 'https://api.example.com' } });
+    upload = await startUploadHarness({
+      answersMessages: true,
+      env: { NATS_URL: nats.url, MESSAGE_TIMEOUT_MS: '2000', UPLOAD_PUBLIC_BASE_URL: 'https://api.example.com' },
+    });
     bus = (await upload.startReplica()).app.get(MessageBus);
   });
   afterAll(async () => {
@@ -44,7 +50,10 @@ describe('upload answers upload.files.get / getMany over the bus (real NATS)', (
 
   it('answers a batch (product galleries) in the order asked, leaving unknown ids out', async () => {
     const staff = await upload.staffToken(STAFF);
-    const [a, b] = [await postUpload(upload.url, staff, wxUploadBody(await jpeg(10, 10)), '?public=true'), await postUpload(upload.url, staff, wxUploadBody(await jpeg(20, 20)), '?public=true')];
+    const [a, b] = [
+      await postUpload(upload.url, staff, wxUploadBody(await jpeg(10, 10)), '?public=true'),
+      await postUpload(upload.url, staff, wxUploadBody(await jpeg(20, 20)), '?public=true'),
+    ];
     const summaries = await bus.request<UploadSummary[]>(UPLOAD_MESSAGES.getFiles, { ids: [b.body.id, '01HZ0000000000000000000000', a.body.id, b.body.id] });
     expect(summaries.map((summary) => [summary.id, summary.public, summary.ownerKind])).toEqual([
       [b.body.id, true, 'staff'],
@@ -53,7 +62,10 @@ describe('upload answers upload.files.get / getMany over the bus (real NATS)', (
   });
 
   it('answers UPLOAD_NOT_FOUND for an unknown id and VALIDATION_FAILED for a malformed one', async () => {
-    expect(await rejection(bus.request(UPLOAD_MESSAGES.getFile, { id: '01HZ0000000000000000000000' }))).toMatchObject({ code: 'UPLOAD_NOT_FOUND', status: 404 });
+    expect(await rejection(bus.request(UPLOAD_MESSAGES.getFile, { id: '01HZ0000000000000000000000' }))).toMatchObject({
+      code: 'UPLOAD_NOT_FOUND',
+      status: 404,
+    });
     expect(await rejection(bus.request(UPLOAD_MESSAGES.getFile, { id: '../etc' }))).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await rejection(bus.request(UPLOAD_MESSAGES.getFiles, { ids: [] }))).toMatchObject({ code: 'VALIDATION_FAILED' });
   });

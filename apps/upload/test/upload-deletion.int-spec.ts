@@ -14,15 +14,20 @@ describe('a deleted upload leaves avatars and catalog images (upload, auth, cata
   let staffUploadToken: string;
 
   const me = async (login: UserLogin) => (await requestJson(`${auth.url}/api/auth/me`, { token: login.accessToken })).body;
-  const avatarColumn = async (login: UserLogin) => (await auth.query<{ avatar_upload_id: string | null }>('SELECT avatar_upload_id FROM users WHERE id = ?', [login.user.id]))[0].avatar_upload_id;
-  const remove = async (id: string, token: string) => expect((await requestJson(`${upload.url}/api/uploads/${id}`, { method: 'DELETE', token })).status).toBe(204);
+  const avatarColumn = async (login: UserLogin) =>
+    (await auth.query<{ avatar_upload_id: string | null }>('SELECT avatar_upload_id FROM users WHERE id = ?', [login.user.id]))[0].avatar_upload_id;
+  const remove = async (id: string, token: string) =>
+    expect((await requestJson(`${upload.url}/api/uploads/${id}`, { method: 'DELETE', token })).status).toBe(204);
   const publicImage = async () => {
     const stored = await postUpload(upload.url, staffUploadToken, wxUploadBody(await png(4, 4), 'p.png'), '?public=true');
     expect(stored.status).toBe(201);
     return stored.body.id as string;
   };
   const productImages = async (id: string) => (await requestJson(`${catalog.url}/api/catalog/products/${id}`)).body.images as string[];
-  const coverInList = async (id: string) => ((await requestJson(`${catalog.url}/api/catalog/products?limit=50`)).body.items as { id: string; coverImage: string | null }[]).find((item) => item.id === id)?.coverImage;
+  const coverInList = async (id: string) =>
+    ((await requestJson(`${catalog.url}/api/catalog/products?limit=50`)).body.items as { id: string; coverImage: string | null }[]).find(
+      (item) => item.id === id,
+    )?.coverImage;
 
   beforeAll(async () => {
     catalog = await startCatalogHarness();
@@ -39,7 +44,10 @@ describe('a deleted upload leaves avatars and catalog images (upload, auth, cata
 
   it('clears the avatar as soon as its upload is deleted: the event reaches auth without anyone reading the profile', async () => {
     const image = await postUpload(upload.url, alice.accessToken, wxUploadBody(await jpeg(64, 64)));
-    expect((await requestJson(`${auth.url}/api/auth/me`, { method: 'PATCH', token: alice.accessToken, body: { avatarUploadId: image.body.id } })).body.avatarUploadId).toBe(image.body.id);
+    expect(
+      (await requestJson(`${auth.url}/api/auth/me`, { method: 'PATCH', token: alice.accessToken, body: { avatarUploadId: image.body.id } })).body
+        .avatarUploadId,
+    ).toBe(image.body.id);
     await remove(image.body.id, alice.accessToken);
     await eventually(async () => ((await avatarColumn(alice)) === null ? true : undefined), 5000);
     expect(await me(alice)).toMatchObject({ id: alice.user.id, avatarUploadId: null });

@@ -24,7 +24,11 @@ export function multipartBody(parts: Part[], boundary = '----WxUploadBoundary7MA
 }
 
 /** A multipart body shaped like wx.uploadFile's: its formData fields first, then the file in `file`. */
-export function wxUploadBody(data: Buffer, filename = 'tmp_3f9a2c.jpg', formData: Record<string, string> = { user: 'test' }): { body: Buffer; contentType: string } {
+export function wxUploadBody(
+  data: Buffer,
+  filename = 'tmp_3f9a2c.jpg',
+  formData: Record<string, string> = { user: 'test' },
+): { body: Buffer; contentType: string } {
   return multipartBody([
     ...Object.entries(formData).map(([name, value]) => ({ name, data: value })),
     { name: 'file', filename, contentType: 'image/jpeg', data },
@@ -47,11 +51,15 @@ export async function png(width: number, height: number, alpha = false): Promise
 }
 
 export async function webp(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: '#336699' } }).webp().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#336699' } })
+    .webp()
+    .toBuffer();
 }
 
 export async function gif(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: '#993366' } }).gif().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#993366' } })
+    .gif()
+    .toBuffer();
 }
 
 /** Sends a multipart body to POST /api/uploads and returns status, headers and parsed body. */

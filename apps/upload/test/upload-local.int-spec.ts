@@ -17,9 +17,20 @@ describe('upload service with the local driver (real MariaDB, Redis, disk)', () 
 
   it('stores a JPEG sent as wx.uploadFile sends it and answers the contract’s reply', async () => {
     const bytes = await jpeg(640, 480);
-    const reply = await postUpload(upload.url, alice, wxUploadBody(bytes, 'wxfile://tmp_a1b2.jpg'.replace('wxfile://', ''), { user: 'alice', scene: 'avatar' }));
+    const reply = await postUpload(
+      upload.url,
+      alice,
+      wxUploadBody(bytes, 'wxfile://tmp_a1b2.jpg'.replace('wxfile://', ''), { user: 'alice', scene: 'avatar' }),
+    );
     expect(reply.status).toBe(201);
-    expect(reply.body).toMatchObject({ id: expect.stringMatching(/^[0-9A-Z]{26}$/), mime: 'image/jpeg', size: bytes.length, width: 640, height: 480, public: false });
+    expect(reply.body).toMatchObject({
+      id: expect.stringMatching(/^[0-9A-Z]{26}$/),
+      mime: 'image/jpeg',
+      size: bytes.length,
+      width: 640,
+      height: 480,
+      public: false,
+    });
     expect(reply.body.url).toMatch(new RegExp(`^/api/uploads/${reply.body.id}/content\\?exp=\\d+&sig=`));
     const rows = await upload.query('SELECT owner_kind, owner_id, mime, size, storage_key FROM uploads WHERE id = ?', [reply.body.id]);
     expect(rows).toEqual([{ owner_kind: 'user', owner_id: USER_A, mime: 'image/jpeg', size: bytes.length, storage_key: expect.stringMatching(/^files\//) }]);
@@ -44,7 +55,11 @@ describe('upload service with the local driver (real MariaDB, Redis, disk)', () 
       [await png(10, 10), 'no-extension', 'image/png', 10, 10],
     ];
     for (const [bytes, name, mime, width, height] of cases) {
-      const reply = await postUpload(upload.url, alice, multipartBody([{ name: 'file', filename: name, contentType: 'application/octet-stream', data: bytes }]));
+      const reply = await postUpload(
+        upload.url,
+        alice,
+        multipartBody([{ name: 'file', filename: name, contentType: 'application/octet-stream', data: bytes }]),
+      );
       expect({ name, status: reply.status, body: reply.body }).toMatchObject({ name, status: 201, body: { mime, width, height, size: bytes.length } });
     }
   });
@@ -90,7 +105,10 @@ describe('upload service with the local driver (real MariaDB, Redis, disk)', () 
   });
 
   it('makes a thumbnail in the background and serves it once ready (PNG stays PNG when transparent)', async () => {
-    for (const [bytes, mime] of [[await jpeg(1600, 1200), 'image/jpeg'], [await png(800, 400, true), 'image/png']] as const) {
+    for (const [bytes, mime] of [
+      [await jpeg(1600, 1200), 'image/jpeg'],
+      [await png(800, 400, true), 'image/png'],
+    ] as const) {
       const { body } = await postUpload(upload.url, alice, wxUploadBody(bytes, mime === 'image/png' ? 'p.png' : 'j.jpg'));
       const url = `${upload.url}/api/uploads/${body.id}/content?variant=thumb`;
       const thumb = await eventually(async () => {
@@ -105,7 +123,7 @@ describe('upload service with the local driver (real MariaDB, Redis, disk)', () 
       });
       expect(thumb.response.headers.get('content-type')).toBe(mime);
       const meta = await sharp(thumb.data).metadata();
-      expect(Math.max(meta.width!, meta.height!)).toBe(320);
+      expect(Math.max(meta.width, meta.height)).toBe(320);
       expect(upload.storedFiles()).toContain(`thumbs/${body.id.slice(-2)}/${body.id}`);
     }
   });
@@ -117,7 +135,12 @@ describe('upload service with the local driver (real MariaDB, Redis, disk)', () 
     expect((await requestJson(meta, { token: alice })).body).toMatchObject({ id: body.id, mime: 'image/jpeg' });
     expect((await requestJson(meta, { token: staff })).status).toBe(200);
     expect((await fetch(content, { headers: { authorization: `Bearer ${staff}` } })).status).toBe(200);
-    for (const reply of [await requestJson(meta, { token: bob }), await requestJson(content, { token: bob }), await requestJson(meta), await requestJson(content)]) {
+    for (const reply of [
+      await requestJson(meta, { token: bob }),
+      await requestJson(content, { token: bob }),
+      await requestJson(meta),
+      await requestJson(content),
+    ]) {
       expect(reply.status).toBe(404);
       expect(reply.body).toMatchObject({ code: 'UPLOAD_NOT_FOUND' });
     }
@@ -170,7 +193,14 @@ describe('upload service with the local driver (real MariaDB, Redis, disk)', () 
     const banner = await postUpload(upload.url, staff, wxUploadBody(await jpeg(750, 300)), '?public=true');
     expect(banner.status).toBe(201);
     expect(banner.body.url).toBe(`/api/uploads/${banner.body.id}/content`);
-    const viaField = await postUpload(upload.url, staff, multipartBody([{ name: 'public', data: 'true' }, { name: 'file', filename: 'p.jpg', data: await jpeg(20, 20) }]));
+    const viaField = await postUpload(
+      upload.url,
+      staff,
+      multipartBody([
+        { name: 'public', data: 'true' },
+        { name: 'file', filename: 'p.jpg', data: await jpeg(20, 20) },
+      ]),
+    );
     expect(viaField.body.public).toBe(true);
     const anonymous = await fetch(`${upload.url}${banner.body.url}`);
     expect(anonymous.status).toBe(200);
@@ -178,7 +208,10 @@ describe('upload service with the local driver (real MariaDB, Redis, disk)', () 
     expect((await requestJson(`${upload.url}/api/uploads/${banner.body.id}`)).body).toMatchObject({ public: true, width: 750, height: 300 });
     // Another staff account may delete the shop's files; a user may not.
     expect((await requestJson(`${upload.url}/api/uploads/${banner.body.id}`, { method: 'DELETE', token: alice })).status).toBe(404);
-    expect((await requestJson(`${upload.url}/api/uploads/${banner.body.id}`, { method: 'DELETE', token: await upload.staffToken('01HZSTAFF20000000000000000') })).status).toBe(204);
+    expect(
+      (await requestJson(`${upload.url}/api/uploads/${banner.body.id}`, { method: 'DELETE', token: await upload.staffToken('01HZSTAFF20000000000000000') }))
+        .status,
+    ).toBe(204);
   });
 
   it('deletes the row, the object and its thumbnail, and gives the bytes back to the quota', async () => {

@@ -31,10 +31,17 @@ describe('business and queue metrics of upload (real upload service, MariaDB, Re
   it('counts the thumbnail jobs this replica ran, with their duration', async () => {
     const before = await scrapeMetrics(upload.url);
     const { body } = await postUpload(upload.url, alice, wxUploadBody(await jpeg(800, 600)));
-    await eventually(async () => ((await upload.query<{ thumb_status: string }>('SELECT thumb_status FROM uploads WHERE id = ?', [body.id]))[0]?.thumb_status === 'ready' ? true : undefined));
+    await eventually(async () =>
+      (await upload.query<{ thumb_status: string }>('SELECT thumb_status FROM uploads WHERE id = ?', [body.id]))[0]?.thumb_status === 'ready'
+        ? true
+        : undefined,
+    );
     const after = await eventually(async () => {
       const scrape = await scrapeMetrics(upload.url);
-      return scrape.value('queue_job_runs_total', { queue: 'thumbnails', result: 'completed' }) > before.value('queue_job_runs_total', { queue: 'thumbnails', result: 'completed' }) ? scrape : undefined;
+      return scrape.value('queue_job_runs_total', { queue: 'thumbnails', result: 'completed' }) >
+        before.value('queue_job_runs_total', { queue: 'thumbnails', result: 'completed' })
+        ? scrape
+        : undefined;
     });
     expect(after.value('queue_job_duration_seconds_count', { queue: 'thumbnails', service: 'upload' })).toBeGreaterThan(0);
   });

@@ -5,7 +5,11 @@ import { eventually, jpeg, png, postUpload, wxUploadBody } from './upload-fixtur
 import { signLink, startTestS3, startUploadHarness, TestS3, UploadHarness, USER_A, USER_B } from './upload-test-harness';
 
 /** Sends a file to a presigned POST the way wx.uploadFile would: the fields as formData, the file in `file`. */
-async function sendToPresignedPost(upload: { url: string; fields: Record<string, string>; fileField: string }, data: Buffer, filename: string): Promise<number> {
+async function sendToPresignedPost(
+  upload: { url: string; fields: Record<string, string>; fileField: string },
+  data: Buffer,
+  filename: string,
+): Promise<number> {
   const form = new FormData();
   for (const [name, value] of Object.entries(upload.fields)) form.append(name, value);
   form.append(upload.fileField, new Blob([new Uint8Array(data)]), filename);
@@ -74,11 +78,23 @@ describe('upload service with the s3 driver against a real S3-protocol server (s
 
   it('presigns a direct upload binding size and type, and confirm checks what arrived', async () => {
     const bytes = await png(200, 100, true);
-    const presign = await requestJson(`${upload.url}/api/uploads/presign`, { token: alice, body: { filename: 'cutout.png', mime: 'image/png', size: bytes.length } });
+    const presign = await requestJson(`${upload.url}/api/uploads/presign`, {
+      token: alice,
+      body: { filename: 'cutout.png', mime: 'image/png', size: bytes.length },
+    });
     expect(presign.status).toBe(201);
-    expect(presign.body).toMatchObject({ id: expect.any(String), upload: { method: 'POST', fileField: 'file', url: `${s3.endpoint}/${s3.bucket}` }, confirmUrl: `/api/uploads/${presign.body.id}/confirm` });
+    expect(presign.body).toMatchObject({
+      id: expect.any(String),
+      upload: { method: 'POST', fileField: 'file', url: `${s3.endpoint}/${s3.bucket}` },
+      confirmUrl: `/api/uploads/${presign.body.id}/confirm`,
+    });
     const policy = JSON.parse(Buffer.from(presign.body.upload.fields.Policy, 'base64').toString('utf8'));
-    expect(policy.conditions).toEqual(expect.arrayContaining([['content-length-range', bytes.length, bytes.length], ['eq', '$Content-Type', 'image/png']]));
+    expect(policy.conditions).toEqual(
+      expect.arrayContaining([
+        ['content-length-range', bytes.length, bytes.length],
+        ['eq', '$Content-Type', 'image/png'],
+      ]),
+    );
     expect(presign.body.upload.fields).toMatchObject({ key: `shop1/files/${presign.body.id.slice(-2)}/${presign.body.id}`, 'Content-Type': 'image/png' });
 
     const confirmUrl = `${upload.url}${presign.body.confirmUrl}`;
@@ -106,7 +122,10 @@ describe('upload service with the s3 driver against a real S3-protocol server (s
       [Buffer.concat([sameSizeJpeg]), Buffer.concat([sameSizeJpeg]), 'mime'],
     ];
     for (const [declare, send, field] of cases) {
-      const presign = await requestJson(`${upload.url}/api/uploads/presign`, { token: alice, body: { filename: 'x.png', mime: 'image/png', size: declare.length } });
+      const presign = await requestJson(`${upload.url}/api/uploads/presign`, {
+        token: alice,
+        body: { filename: 'x.png', mime: 'image/png', size: declare.length },
+      });
       expect(presign.status).toBe(201);
       // s3rver does not enforce POST policies (real S3, COS, OSS, MinIO do); the confirm must catch it anyway.
       expect(await sendToPresignedPost(presign.body.upload, send, 'x.png')).toBeLessThan(300);
@@ -132,7 +151,10 @@ describe('upload service with the s3 driver against a real S3-protocol server (s
 
   it('removes an abandoned presign’s object when its intent expires (the sweeper)', async () => {
     const bytes = await jpeg(16, 16);
-    const presign = await requestJson(`${upload.url}/api/uploads/presign`, { token: alice, body: { filename: 'late.jpg', mime: 'image/jpeg', size: bytes.length } });
+    const presign = await requestJson(`${upload.url}/api/uploads/presign`, {
+      token: alice,
+      body: { filename: 'late.jpg', mime: 'image/jpeg', size: bytes.length },
+    });
     await sendToPresignedPost(presign.body.upload, bytes, 'late.jpg');
     expect(await objectKeys()).toHaveLength(1);
     await upload.query('UPDATE upload_intents SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [presign.body.id]);
@@ -176,7 +198,10 @@ describe('s3 driver answering content with redirects to signed URLs', () => {
   it('redirects a signed link’s holder to a URL that expires no later than their link', async () => {
     const { body } = await postUpload(upload.url, await upload.userToken(USER_A), wxUploadBody(await jpeg(40, 40)));
     const exp = Math.floor(Date.now() / 1000) + 20;
-    const redirect = await fetch(`${upload.url}/api/uploads/${body.id}/content?exp=${exp}&sig=${signLink(upload.env.UPLOAD_URL_SIGNING_SECRET, body.id, exp)}`, { redirect: 'manual' });
+    const redirect = await fetch(
+      `${upload.url}/api/uploads/${body.id}/content?exp=${exp}&sig=${signLink(upload.env.UPLOAD_URL_SIGNING_SECRET, body.id, exp)}`,
+      { redirect: 'manual' },
+    );
     expect(redirect.status).toBe(302);
     const expires = Number(/X-Amz-Expires=(\d+)/.exec(redirect.headers.get('location')!)![1]);
     expect(expires).toBeGreaterThan(0);

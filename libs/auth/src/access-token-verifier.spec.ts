@@ -8,7 +8,10 @@ import { AccessTokenVerifier } from './access-token-verifier';
 const config = (keys: object) => ({ JWT_PUBLIC_KEYS: JSON.stringify(keys), JWT_ISSUER: 'miniprogram-auth', JWT_AUDIENCE: 'miniprogram-api' }) as ServiceEnv;
 
 async function codeOf(verifier: AccessTokenVerifier, token: string): Promise<string> {
-  const error = await verifier.verify(token).then(() => undefined, (caught: unknown) => caught);
+  const error = await verifier.verify(token).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   expect(error).toBeInstanceOf(AppError);
   return (error as AppError).code;
 }
@@ -28,7 +31,12 @@ describe('AccessTokenVerifier', () => {
 
   it('returns the principal a valid token names', async () => {
     const token = await sign(current, { subject: '01ARZ3NDEKTSV4RRFFQ69G5FAV', sessionId: '01SESSI0N00000000000000000', kind: 'staff', roles: ['admin'] });
-    await expect(verifier.verify(token)).resolves.toEqual({ kind: 'staff', id: '01ARZ3NDEKTSV4RRFFQ69G5FAV', sessionId: '01SESSI0N00000000000000000', roles: ['admin'] });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      kind: 'staff',
+      id: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+      sessionId: '01SESSI0N00000000000000000',
+      roles: ['admin'],
+    });
   });
 
   it('accepts tokens of the keys still in the set after a rotation, not of a key rotated out', async () => {
@@ -44,7 +52,17 @@ describe('AccessTokenVerifier', () => {
   });
 
   it('refuses tokens missing a claim auth always writes, or with claims of the wrong shape', async () => {
-    for (const claims of [{ sub: undefined }, { exp: undefined }, { iat: undefined }, { sid: undefined }, { sid: 42 }, { kind: 'robot' }, { kind: undefined }, { roles: 'admin' }, { roles: undefined }]) {
+    for (const claims of [
+      { sub: undefined },
+      { exp: undefined },
+      { iat: undefined },
+      { sid: undefined },
+      { sid: 42 },
+      { kind: 'robot' },
+      { kind: undefined },
+      { roles: 'admin' },
+      { roles: undefined },
+    ]) {
       expect({ claims, code: await codeOf(verifier, await sign(current, { claims })) }).toEqual({ claims, code: 'TOKEN_INVALID' });
     }
     expect(await codeOf(verifier, await sign(current, { issuer: 'elsewhere' }))).toBe('TOKEN_INVALID');

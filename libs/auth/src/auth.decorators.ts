@@ -14,9 +14,7 @@ export const ROUTE_ACCESS = 'auth:access';
  * - `users`: a mini-program user's token (staff: 403);
  * - `staff`: a staff token holding one of `roles` (others: 403).
  */
-export type RouteAccess =
-  | { mode: 'anyone' | 'optional' | 'signed-link' | 'caller' | 'users' }
-  | { mode: 'staff'; roles: readonly StaffRole[] };
+export type RouteAccess = { mode: 'anyone' | 'optional' | 'signed-link' | 'caller' | 'users' } | { mode: 'staff'; roles: readonly StaffRole[] };
 
 type Flags = { roles: readonly [StaffRole, ...StaffRole[]]; users: true; optional: true; signedLink: true };
 type Only<K extends keyof Flags> = Pick<Flags, K> & { [P in Exclude<keyof Flags, K>]?: never };

@@ -70,7 +70,12 @@ describe('the auth guard: one route of each mode refuses and accepts the right c
 
   beforeAll(async () => {
     keys = await createTestSigningKeys();
-    app = await startPlatformTestApp({ name: 'authmodes', env: keys.publicEnv, controllers: [ModesController], providers: [{ provide: SIGNED_LINKS, useValue: testLinks }] });
+    app = await startPlatformTestApp({
+      name: 'authmodes',
+      env: keys.publicEnv,
+      controllers: [ModesController],
+      providers: [{ provide: SIGNED_LINKS, useValue: testLinks }],
+    });
     user = `Bearer ${await token()}`;
     staff = `Bearer ${await token({ kind: 'staff', roles: ['staff'] })}`;
     admin = `Bearer ${await token({ kind: 'staff', roles: ['admin'] })}`;
@@ -94,7 +99,9 @@ describe('the auth guard: one route of each mode refuses and accepts the right c
 
   it('optional caller: none is fine, a valid one is handed over, a bad one is refused', async () => {
     expect((await get('optional')).body).toEqual({});
-    expect((await get('optional', user)).body).toEqual({ principal: { kind: 'user', id: '01ARZ3NDEKTSV4RRFFQ69G5FAV', sessionId: '01SESSI0NM0DES000000000000', roles: [] } });
+    expect((await get('optional', user)).body).toEqual({
+      principal: { kind: 'user', id: '01ARZ3NDEKTSV4RRFFQ69G5FAV', sessionId: '01SESSI0NM0DES000000000000', roles: [] },
+    });
     for (const [auth, code] of badTokens()) expect(await statusAndCode('optional', auth)).toEqual([401, code]);
   });
 
@@ -103,7 +110,10 @@ describe('the auth guard: one route of each mode refuses and accepts the right c
     expect((await get('linked/a1?sig=good-a1')).body).toEqual({ signedLink: { id: 'a1' } });
     expect((await get('linked/a1?sig=good-b2')).body).toEqual({});
     expect((await get('linked/a1?sig=good-a1&sig=good-a1')).body).toEqual({});
-    expect((await get('linked/a1?sig=good-a1', admin)).body).toEqual({ principal: expect.objectContaining({ kind: 'staff', roles: ['admin'] }), signedLink: { id: 'a1' } });
+    expect((await get('linked/a1?sig=good-a1', admin)).body).toEqual({
+      principal: expect.objectContaining({ kind: 'staff', roles: ['admin'] }),
+      signedLink: { id: 'a1' },
+    });
     for (const [auth, code] of badTokens()) expect(await statusAndCode('linked/a1?sig=good-a1', auth)).toEqual([401, code]);
   });
 

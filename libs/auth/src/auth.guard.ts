@@ -51,7 +51,10 @@ export class AuthGuard implements CanActivate {
   private async callerOf(header: string | undefined): Promise<Principal> {
     const token = bearerTokenOf(header);
     if (!token) {
-      throw new AppError('UNAUTHENTICATED', header === undefined ? 'An access token is required (Authorization: Bearer <token>)' : 'The Authorization header must be "Bearer <token>"');
+      throw new AppError(
+        'UNAUTHENTICATED',
+        header === undefined ? 'An access token is required (Authorization: Bearer <token>)' : 'The Authorization header must be "Bearer <token>"',
+      );
     }
     const principal = await this.verifier.verify(token);
     if (await this.revocations.isRevoked(principal.sessionId)) throw new AppError('SESSION_REVOKED', 'This session has been signed out');

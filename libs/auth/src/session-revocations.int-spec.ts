@@ -38,7 +38,11 @@ describe('the auth guard and session revocations across independent services (re
   beforeAll(async () => {
     keys = await createTestSigningKeys();
     revoker = await startPlatformTestApp({ name: 'revoker', env: keys.publicEnv, controllers: [ProbeController] });
-    other = await startPlatformTestApp({ name: 'bystander', env: { ...keys.publicEnv, REDIS_SHARED_PREFIX: revoker.env.REDIS_SHARED_PREFIX }, controllers: [ProbeController] });
+    other = await startPlatformTestApp({
+      name: 'bystander',
+      env: { ...keys.publicEnv, REDIS_SHARED_PREFIX: revoker.env.REDIS_SHARED_PREFIX },
+      controllers: [ProbeController],
+    });
     otherCluster = await startPlatformTestApp({ name: 'elsewhere', env: keys.publicEnv, controllers: [ProbeController] });
   });
   afterAll(() => Promise.allSettled([other, otherCluster, revoker].filter(Boolean).map((app) => app.close())));

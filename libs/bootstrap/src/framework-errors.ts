@@ -12,11 +12,7 @@ import { REQUEST_ID_HEADER } from '#libs/logging';
 export function answerFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
   const requestId = String(request.id);
   const described = describeError(error);
-  void reply
-    .status(described.status)
-    .header(REQUEST_ID_HEADER, requestId)
-    .type('application/json; charset=utf-8')
-    .send(errorEnvelope(described, requestId));
+  void reply.status(described.status).header(REQUEST_ID_HEADER, requestId).type('application/json; charset=utf-8').send(errorEnvelope(described, requestId));
 }
 
 const CLIENT_ERRORS: Record<string, { code: ErrorCode; message: string }> = {

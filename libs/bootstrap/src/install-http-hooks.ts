@@ -23,7 +23,18 @@ export function installHttpHooks(fastify: FastifyInstance, metrics: MetricsRegis
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     if (!QUIET_ROUTES.has(route) && logger.isLevelEnabled('info')) {
-      logger.info({ requestId: request.id, method: request.method, route, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, ip: request.ip }, 'request');
+      logger.info(
+        {
+          requestId: request.id,
+          method: request.method,
+          route,
+          url: loggableUrl(request.url),
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          ip: request.ip,
+        },
+        'request',
+      );
     }
     done();
   });

@@ -51,10 +51,15 @@ export function installJsonBodyParser(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
-      done(new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'body', message: `body must not nest objects or arrays more than ${MAX_JSON_DEPTH} deep` }]), undefined);
+      done(
+        new AppError('VALIDATION_FAILED', 'Request validation failed', [
+          { field: 'body', message: `body must not nest objects or arrays more than ${MAX_JSON_DEPTH} deep` },
+        ]),
+        undefined,
+      );
       return;
     }
-    parse(request, text, (error, value) => {
+    void parse(request, text, (error, value) => {
       // Fastify's parser reports a forbidden key as invalid JSON; the body is valid JSON exactly in that case.
       if (error && text.length > 0 && isValidJson(text)) {
         const field = /"__proto__"\s*:/.test(text) ? '__proto__' : 'constructor';

@@ -8,21 +8,34 @@ import { IsUserText, Optional, PageQueryDto } from '#libs/contracts';
 import { createTestSigningKeys, JsonReply, PlatformTestApp, requestJson, signTestToken, startPlatformTestApp, TestSigningKeys } from '#libs/testing';
 
 class LineDto {
-  @IsString() @IsUserText() @Length(1, 20)
+  @IsString()
+  @IsUserText()
+  @Length(1, 20)
   name: string;
 }
 
 class CreateThingDto {
-  @IsString() @IsUserText() @Length(1, 20)
+  @IsString()
+  @IsUserText()
+  @Length(1, 20)
   name: string;
 
-  @Optional() @IsInt() @Min(0) @Max(100)
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
   rank?: number;
 
-  @Optional() @IsString() @IsUserText({ multiline: true }) @Length(1, 200)
+  @Optional()
+  @IsString()
+  @IsUserText({ multiline: true })
+  @Length(1, 200)
   remark?: string;
 
-  @Optional() @IsArray() @ValidateNested({ each: true }) @Type(() => LineDto)
+  @Optional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => LineDto)
   lines?: LineDto[];
 }
 
@@ -30,17 +43,20 @@ class UpdateThingDto extends PartialType(CreateThingDto, { skipNullProperties: f
 
 @Controller('things')
 class ThingController {
-  @Public() @Post()
+  @Public()
+  @Post()
   create(@Body() body: CreateThingDto): CreateThingDto {
     return body;
   }
 
-  @Public() @Patch(':name')
+  @Public()
+  @Patch(':name')
   update(@Param('name') _name: string, @Body() body: UpdateThingDto): UpdateThingDto {
     return body;
   }
 
-  @Public() @Get()
+  @Public()
+  @Get()
   list(@Query() query: PageQueryDto): PageQueryDto {
     return query;
   }
@@ -117,7 +133,11 @@ describe('bad input answers a 4xx in the envelope (real platform wiring)', () =>
     expectEnvelope(badUrl, 400, 'VALIDATION_FAILED');
     expect(JSON.stringify(badUrl.body)).not.toContain('/things');
     expectEnvelope(await send('/things/%E0%A4%A'), 400, 'VALIDATION_FAILED');
-    expectEnvelope(await send('/things', { rawBody: 'name=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectEnvelope(
+      await send('/things', { rawBody: 'name=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     expectEnvelope(await send('/things', { rawBody: 'a', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     expectEnvelope(await send('/things', { rawBody: JSON.stringify({ name: 'x'.repeat(70000) }) }), 413, 'PAYLOAD_TOO_LARGE');
   });
@@ -134,7 +154,7 @@ describe('bad input answers a 4xx in the envelope (real platform wiring)', () =>
     const total = 1024 * 1024;
     socket.write(`POST /things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${total}\r\n\r\n`);
     const chunk = Buffer.alloc(64 * 1024, 0x20);
-    for (let sent = 0; sent < total && !socket.destroyed; ) {
+    for (let sent = 0; sent < total && !socket.destroyed;) {
       socket.write(chunk);
       sent += chunk.length;
       sending = sent < total;

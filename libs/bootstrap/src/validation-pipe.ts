@@ -44,7 +44,7 @@ class StrictValidationPipe extends ValidationPipe {
 
   private remember(metatype: unknown, key: string, validated: object): void {
     let entries = this.remembered.get(metatype);
-    if (!entries) this.remembered.set(metatype, (entries = new Map()));
+    if (!entries) this.remembered.set(metatype, (entries = new Map<string, object>()));
     if (entries.size >= REMEMBERED_PER_DTO) entries.clear();
     entries.set(key, Object.assign(Object.create(Object.getPrototypeOf(validated) as object) as object, validated));
   }

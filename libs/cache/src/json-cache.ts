@@ -100,7 +100,10 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
     // The edit's reply waits (briefly: NATS may be down) until NATS has the broadcast, so the next read elsewhere finds it delivered.
     let timer: NodeJS.Timeout | undefined;
     const confirmed = await Promise.race([
-      this.nats.flush().then(() => true, () => false),
+      this.nats.flush().then(
+        () => true,
+        () => false,
+      ),
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), FLUSH_WAIT_MS))),
     ]);
     clearTimeout(timer);
@@ -170,7 +173,11 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
         }
         const json = JSON.stringify(await load());
         await this.shared(() =>
-          this.redis.multi().set(redisKey, json, 'EX', this.options.redisTtlSeconds).set(`stale:${namespace}:${key}`, json, 'EX', LAST_GOOD_TTL_MS / 1000).exec(),
+          this.redis
+            .multi()
+            .set(redisKey, json, 'EX', this.options.redisTtlSeconds)
+            .set(`stale:${namespace}:${key}`, json, 'EX', LAST_GOOD_TTL_MS / 1000)
+            .exec(),
         );
         this.metrics.count('loaded', namespace);
         return json;

@@ -47,7 +47,8 @@ describe('loadConfig', () => {
 
   it('reads booleans from their text, "false" included', () => {
     class WithFlag extends ServiceEnv {
-      @BooleanFromEnv() @IsBoolean()
+      @BooleanFromEnv()
+      @IsBoolean()
       FLAG: boolean = true;
     }
     expect(loadConfig(WithFlag, { ...goodEnv, FLAG: 'false' }).FLAG).toBe(false);

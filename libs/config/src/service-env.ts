@@ -13,24 +13,30 @@ export class ServiceEnv {
   @IsString()
   HOST: string = '0.0.0.0';
 
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT: number;
 
   /** Identifies this replica in logs and metrics; defaults to the host name and port. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   INSTANCE_ID?: string;
 
   @Matches(MYSQL_URL, { message: 'DATABASE_URL must look like mysql://user:password@host:3306/database' })
   DATABASE_URL: string;
 
-  @IsInt() @Min(1) @Max(200)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
   @Matches(REDIS_URL, { message: 'REDIS_URL must look like redis://host:6379/0' })
   REDIS_URL: string;
 
   /** Prefix of this service's own keys; shared keys (sessions, WeChat token) live under REDIS_SHARED_PREFIX. */
-  @IsOptional() @Matches(/^[a-z0-9:_-]+:$/, { message: 'REDIS_KEY_PREFIX must end with ":"' })
+  @IsOptional()
+  @Matches(/^[a-z0-9:_-]+:$/, { message: 'REDIS_KEY_PREFIX must end with ":"' })
   REDIS_KEY_PREFIX?: string;
 
   @Matches(/^[a-z0-9:_-]+:$/, { message: 'REDIS_SHARED_PREFIX must end with ":"' })
@@ -39,7 +45,9 @@ export class ServiceEnv {
   @Matches(NATS_URLS, { message: 'NATS_URL must be nats://host:4222 (comma-separated for a cluster)' })
   NATS_URL: string;
 
-  @IsInt() @Min(50) @Max(60000)
+  @IsInt()
+  @Min(50)
+  @Max(60000)
   MESSAGE_TIMEOUT_MS: number = 3000;
 
   /** The JSON Web Key Set (public keys only) that access tokens are verified against. */
@@ -53,43 +61,61 @@ export class ServiceEnv {
   JWT_AUDIENCE: string = 'miniprogram-api';
 
   /** Addresses of the load balancers whose X-Forwarded-For is believed (comma-separated IPs or CIDRs). */
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : value,
+  )
   @IsString({ each: true })
   TRUSTED_PROXIES: string[] = ['127.0.0.1'];
 
-  @IsInt() @Min(1024) @Max(100 * 1024 * 1024)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
   BODY_LIMIT_BYTES: number = 1024 * 1024;
 
   /** How long a SIGTERM'd replica keeps serving while failing readiness, so the load balancer stops sending first. */
-  @IsInt() @Min(0) @Max(120000)
+  @IsInt()
+  @Min(0)
+  @Max(120000)
   SHUTDOWN_DRAIN_MS: number = 3000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
   /** Sentry DSN (`https://<key>@<host>/<project>`): unexpected errors are sent there; unset, nothing is sent. */
-  @IsOptional() @Matches(/^https?:\/\/\w+(:\w*)?@[\w.-]+(:\d+)?(\/[^\s/]+)*\/\d+$/, { message: 'SENTRY_DSN must look like https://<public key>@<host>/<project id>' })
+  @IsOptional()
+  @Matches(/^https?:\/\/\w+(:\w*)?@[\w.-]+(:\d+)?(\/[^\s/]+)*\/\d+$/, { message: 'SENTRY_DSN must look like https://<public key>@<host>/<project id>' })
   SENTRY_DSN?: string;
 
   /** Sentry's environment tag (default: NODE_ENV). */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   SENTRY_ENVIRONMENT?: string;
 
   /** Sentry's release tag, e.g. the image tag or commit. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   SENTRY_RELEASE?: string;
 
   /** Default per-client request budget per THROTTLE_TTL_SECONDS, shared across replicas through Redis. */
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   THROTTLE_LIMIT: number = 6000;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   THROTTLE_TTL_SECONDS: number = 60;
 
   /** Requests per client address per THROTTLE_SENSITIVE_TTL_SECONDS on routes marked @SensitiveRoute() (logins). */
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   THROTTLE_SENSITIVE_LIMIT: number = 60;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   THROTTLE_SENSITIVE_TTL_SECONDS: number = 60;
 }

@@ -17,7 +17,8 @@ export const CATALOG_MESSAGES = {
 
 /** Ask for the current name, price and stock of SKUs. */
 export class GetSkusRequest {
-  @ArrayMinSize(1) @ArrayMaxSize(100)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
   @Matches(ID_PATTERN, { each: true })
   skuIds: string[];
 }
@@ -39,7 +40,9 @@ export class StockLine {
   @Matches(ID_PATTERN)
   skuId: string;
 
-  @IsInt() @Min(1) @Max(999)
+  @IsInt()
+  @Min(1)
+  @Max(999)
   quantity: number;
 }
 
@@ -48,7 +51,8 @@ export class ReserveStockRequest {
   @Matches(ID_PATTERN)
   orderId: string;
 
-  @ArrayMinSize(1) @ArrayMaxSize(50)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
   @ValidateNested({ each: true })
   @Type(() => StockLine)
   lines: StockLine[];

@@ -8,7 +8,9 @@ const repoRoot = join(__dirname, '../../..');
 function requestDtoFiles(): string[] {
   const apps = readdirSync(join(repoRoot, 'apps')).map((app) => join(repoRoot, 'apps', app, 'src/dtos'));
   return [...apps, join(repoRoot, 'libs/contracts/src')].flatMap((dir) =>
-    readdirSync(dir).filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts')).map((name) => join(dir, name)),
+    readdirSync(dir)
+      .filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'))
+      .map((name) => join(dir, name)),
   );
 }
 

@@ -21,6 +21,7 @@ export function QueryInt(): PropertyDecorator {
 
 // C0 and C1 control characters, the line and paragraph separators, and the bidirectional marks and overrides that
 // make "abc\u202Egpj.exe" display as "abcexe.jpg".
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_OR_BIDI = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const LINE_BREAK_OR_TAB = /[\t\n\r]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

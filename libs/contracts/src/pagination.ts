@@ -13,10 +13,15 @@ const CURSOR_MESSAGE = 'cursor must be a cursor from a previous page';
 
 /** `?limit=` (default 20, at most 100) and `?cursor=` (opaque, from the previous page). */
 export class PageQueryDto {
-  @Optional() @QueryInt() @IsInt() @Min(1) @Max(100)
+  @Optional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(100)
   limit: number = 20;
 
-  @Optional() @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: CURSOR_MESSAGE })
+  @Optional()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: CURSOR_MESSAGE })
   cursor?: string;
 }
 

@@ -20,7 +20,8 @@ export const UPLOAD_EVENTS = {
 
 /** Uploads that were deleted. */
 export class UploadsDeletedEvent {
-  @ArrayMinSize(1) @ArrayMaxSize(100)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
   @Matches(ID_PATTERN, { each: true })
   ids: string[];
 }
@@ -33,7 +34,8 @@ export class GetUploadRequest {
 
 /** Ask for several stored uploads at once (product galleries). */
 export class GetUploadsRequest {
-  @ArrayMinSize(1) @ArrayMaxSize(100)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
   @Matches(ID_PATTERN, { each: true })
   ids: string[];
 }

@@ -10,10 +10,10 @@ export const bigintNumber: ValueTransformer = {
 };
 
 /** TEXT holding a JSON array of strings ⇄ string[] (portable between MySQL 8 and MariaDB, unlike JSON columns). */
-export const stringList: ValueTransformer = {
-  to: (value: string[] | null | undefined) => JSON.stringify(value ?? []),
-  from: (value: string | null) => (value ? (JSON.parse(value) as string[]) : []),
-};
+export const stringList = {
+  to: (value: string[] | null | undefined): string => JSON.stringify(value ?? []),
+  from: (value: string | null): string[] => (value ? (JSON.parse(value) as string[]) : []),
+} satisfies ValueTransformer;
 
 /** A boolean stored as TINYINT(1) (MySQL's and MariaDB's BOOLEAN): read back as true or false. */
 export function BooleanColumn(options: TypedColumnOptions = {}): PropertyDecorator {

@@ -1,10 +1,10 @@
-import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { parseMysqlUrl } from './parse-mysql-url';
 
 /** What a service brings to its own database: its entities and its migrations. */
 export interface ServiceSchema {
-  entities: MixedList<Function | string | EntitySchema>;
-  migrations: MixedList<Function | string>;
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
 }
 
 /** TypeORM options for MySQL 8 / MariaDB 10.11: UTC, utf8mb4, a bounded pool, and never `synchronize`. */

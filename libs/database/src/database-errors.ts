@@ -13,9 +13,11 @@ interface DriverErrorFields {
 function driverFields(error: unknown): DriverErrorFields | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const fields = error as DriverErrorFields;
-  if (fields.code === undefined && typeof fields.driverError === 'object' && fields.driverError !== null) return fields.driverError as DriverErrorFields;
+  if (fields.code === undefined && typeof fields.driverError === 'object' && fields.driverError !== null) return fields.driverError;
   return fields;
 }
+
+const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**
  * The unique key a duplicate-entry error names (MySQL 8 says `for key 'table.uq_name'`, MariaDB `for key 'uq_name'`;
@@ -24,7 +26,7 @@ function driverFields(error: unknown): DriverErrorFields | undefined {
 export function duplicateKeyName(error: unknown): string | undefined {
   const fields = driverFields(error);
   if (fields?.code !== DUPLICATE_ENTRY) return undefined;
-  const message = String(fields.sqlMessage ?? fields.message ?? '');
+  const message = textOf(fields.sqlMessage) ?? textOf(fields.message) ?? '';
   const key = /for key '([^']*)'/.exec(message)?.[1];
   return key === undefined ? '' : key.slice(key.lastIndexOf('.') + 1);
 }
@@ -34,5 +36,5 @@ export function isDuplicateKey(error: unknown, indexName?: string): boolean {
   const key = duplicateKeyName(error);
   if (key === undefined) return false;
   if (indexName === undefined) return true;
-  return key === indexName || String(driverFields(error)?.message ?? '').includes(indexName);
+  return key === indexName || (textOf(driverFields(error)?.message) ?? '').includes(indexName);
 }

@@ -9,3 +9,4 @@ export * from './database-pool.metrics';
 export * from './sql-conditions';
 export * from './database-errors';
 export * from './columns';
+export * from './write-result';

@@ -41,7 +41,9 @@ describe('provisioning a service database (real MariaDB)', () => {
     await provisionServiceDatabase(MYSQL_ADMIN_URL, theirs);
     await query(theirs, 'CREATE TABLE secrets (id INT)');
     await query(mine, 'CREATE TABLE own (id INT)');
-    await expect(query(mine, `SELECT * FROM \`t_prov_b_${run}\`.secrets`)).rejects.toMatchObject({ code: expect.stringMatching(/ACCESS_DENIED|DBACCESS_DENIED/) });
+    await expect(query(mine, `SELECT * FROM \`t_prov_b_${run}\`.secrets`)).rejects.toMatchObject({
+      code: expect.stringMatching(/ACCESS_DENIED|DBACCESS_DENIED/),
+    });
   });
 
   it('is idempotent and resets the password to the one in the URL', async () => {

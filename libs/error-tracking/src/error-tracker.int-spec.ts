@@ -29,7 +29,9 @@ class BoomController {
 /** A stand-in for Sentry's ingest: a real HTTP server that keeps every envelope it is sent. */
 class FakeIngest {
   readonly envelopes: { path: string; text: string }[] = [];
-  private readonly server: Server = createServer((request, response) => void this.receive(request).then(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}')));
+  private readonly server: Server = createServer(
+    (request, response) => void this.receive(request).then(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}')),
+  );
 
   async listen(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -68,7 +70,11 @@ describe('error tracking (Sentry SDK against a real HTTP ingest)', () => {
     keys = await createTestSigningKeys();
     ingest = new FakeIngest();
     const dsn = await ingest.listen();
-    app = await startPlatformTestApp({ name: 'sentry', controllers: [BoomController], env: { ...keys.publicEnv, SENTRY_DSN: dsn, SENTRY_ENVIRONMENT: 'test-ingest', SENTRY_RELEASE: 'abc123' } });
+    app = await startPlatformTestApp({
+      name: 'sentry',
+      controllers: [BoomController],
+      env: { ...keys.publicEnv, SENTRY_DSN: dsn, SENTRY_ENVIRONMENT: 'test-ingest', SENTRY_RELEASE: 'abc123' },
+    });
     token = await signTestToken(keys.key.privateKeyPem, { kid: keys.key.keyId, subject: USER_ID });
   });
   afterAll(async () => {
@@ -80,7 +86,13 @@ describe('error tracking (Sentry SDK against a real HTTP ingest)', () => {
     const refreshToken = 'rt_9b1c0f5e8a7d6c5b4a3f2e1d0c9b8a7f';
     const response = await fetch(`${app.url}/boom?access_token=query-token-123&sig=deadbeef`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, cookie: 'session=cookie-secret-77', 'content-type': 'application/json', 'x-request-id': 'req-sentry-0001', 'user-agent': 'wechat-devtools' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        cookie: 'session=cookie-secret-77',
+        'content-type': 'application/json',
+        'x-request-id': 'req-sentry-0001',
+        'user-agent': 'wechat-devtools',
+      },
       body: JSON.stringify({ password: PASSWORD, refreshToken }),
     });
     expect(response.status).toBe(500);
@@ -100,7 +112,8 @@ describe('error tracking (Sentry SDK against a real HTTP ingest)', () => {
     expect(event.request?.headers ?? {}).not.toHaveProperty('cookie');
 
     const everything = ingest.envelopes.map((envelope) => envelope.text).join('\n');
-    for (const secret of [token, PASSWORD, WECHAT_SECRET, refreshToken, 'cookie-secret-77', 'query-token-123', 'deadbeef']) expect({ secret, leaked: everything.includes(secret) }).toEqual({ secret, leaked: false });
+    for (const secret of [token, PASSWORD, WECHAT_SECRET, refreshToken, 'cookie-secret-77', 'query-token-123', 'deadbeef'])
+      expect({ secret, leaked: everything.includes(secret) }).toEqual({ secret, leaked: false });
   });
 
   it('does not report expected errors (the contract’s 4xx)', async () => {
@@ -115,7 +128,10 @@ describe('error tracking (Sentry SDK against a real HTTP ingest)', () => {
     try {
       expect(plain.app.get(ErrorTracker).enabled).toBe(false);
       const before = ingest.envelopes.length;
-      expect((await fetch(`${plain.url}/boom`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })).status).toBe(500);
+      expect(
+        (await fetch(`${plain.url}/boom`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }))
+          .status,
+      ).toBe(500);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(ingest.envelopes).toHaveLength(before);
     } finally {

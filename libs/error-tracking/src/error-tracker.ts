@@ -10,7 +10,8 @@ import { scrubText, scrubValue } from './scrub';
 export interface ErrorContext {
   requestId?: string;
   userId?: string;
-  transport: 'http' | 'rpc' | 'job' | string;
+  /** `http`, `rpc`, `job`, or another transport's name. */
+  transport: string;
   method?: string;
   /** The route pattern (`/api/orders/:id`) or the bus pattern. */
   route?: string;
@@ -28,8 +29,11 @@ export function scrubEvent(event: ErrorEvent): ErrorEvent {
     delete scrubbed.request.cookies;
     delete scrubbed.request.data;
     if (scrubbed.request.url) scrubbed.request.url = scrubText(scrubbed.request.url);
-    if (scrubbed.request.query_string) scrubbed.request.query_string = typeof scrubbed.request.query_string === 'string' ? scrubText(scrubbed.request.query_string) : scrubbed.request.query_string;
-    if (scrubbed.request.headers) scrubbed.request.headers = Object.fromEntries(Object.entries(scrubbed.request.headers).filter(([name]) => KEPT_HEADERS.has(name.toLowerCase())));
+    if (scrubbed.request.query_string)
+      scrubbed.request.query_string =
+        typeof scrubbed.request.query_string === 'string' ? scrubText(scrubbed.request.query_string) : scrubbed.request.query_string;
+    if (scrubbed.request.headers)
+      scrubbed.request.headers = Object.fromEntries(Object.entries(scrubbed.request.headers).filter(([name]) => KEPT_HEADERS.has(name.toLowerCase())));
   }
   for (const exception of scrubbed.exception?.values ?? []) if (exception.value) exception.value = scrubText(exception.value);
   if (scrubbed.message) scrubbed.message = scrubText(scrubbed.message);
@@ -79,10 +83,19 @@ export class ErrorTracker implements OnApplicationShutdown {
     try {
       const scope = new Scope();
       scope.setClient(this.client);
-      scope.setTags({ service: this.service, transport: context.transport, ...(context.requestId ? { request_id: context.requestId } : {}), ...(context.route ? { route: context.route } : {}) });
+      scope.setTags({
+        service: this.service,
+        transport: context.transport,
+        ...(context.requestId ? { request_id: context.requestId } : {}),
+        ...(context.route ? { route: context.route } : {}),
+      });
       if (context.userId) scope.setUser({ id: context.userId });
       if (context.method || context.headers) {
-        const headers = Object.fromEntries(Object.entries(context.headers ?? {}).filter(([name, value]) => KEPT_HEADERS.has(name.toLowerCase()) && value !== undefined).map(([name, value]) => [name, String(value)]));
+        const headers = Object.fromEntries(
+          Object.entries(context.headers ?? {})
+            .filter(([name, value]) => KEPT_HEADERS.has(name.toLowerCase()) && value !== undefined)
+            .map(([name, value]) => [name, String(value)]),
+        );
         scope.setSDKProcessingMetadata({ normalizedRequest: { method: context.method, url: context.route, headers } });
       }
       const hint: EventHint = { originalException: error };

@@ -12,7 +12,12 @@ describe('scrubbing secrets before an event leaves', () => {
   });
 
   it('filters values under secret-named keys at any depth, keeps the rest and survives cycles', () => {
-    const input: Record<string, unknown> = { user: { id: 'u1', phone: '13800138000' }, headers: { Authorization: 'Bearer x', 'user-agent': 'wx' }, extra: [{ session_key: 'k', note: 'fine' }], apiKey: 'a' };
+    const input: Record<string, unknown> = {
+      user: { id: 'u1', phone: '13800138000' },
+      headers: { Authorization: 'Bearer x', 'user-agent': 'wx' },
+      extra: [{ session_key: 'k', note: 'fine' }],
+      apiKey: 'a',
+    };
     input.self = input;
     expect(scrubValue(input)).toEqual({
       user: { id: 'u1', phone: '[Filtered]' },

@@ -21,8 +21,9 @@ export function scrubValue<T>(value: T, seen = new WeakSet<object>()): T {
   if (!value || typeof value !== 'object') return value;
   if (seen.has(value)) return '[Circular]' as T;
   seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => scrubValue(item, seen)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((item) => scrubValue(item, seen)) as T;
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = SECRET_KEY.test(key) && item !== null && item !== undefined && typeof item !== 'object' ? FILTERED : scrubValue(item, seen);
+  for (const [key, item] of Object.entries(value))
+    copy[key] = SECRET_KEY.test(key) && item !== null && item !== undefined && typeof item !== 'object' ? FILTERED : scrubValue(item, seen);
   return copy as T;
 }

@@ -21,6 +21,7 @@ class FailingController {
 
   @Get('string')
   thrownString(): never {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a careless dependency does; the filter must cope
     throw INTERNALS;
   }
 
@@ -67,7 +68,13 @@ describe('AllExceptionsFilter over HTTP (real platform wiring)', () => {
   it('shows a domain error as it is, with details only when there are some', async () => {
     const domain = await get('domain');
     expectEnvelope(domain, 409, 'USERNAME_TAKEN');
-    expect(domain.body).toEqual({ statusCode: 409, code: 'USERNAME_TAKEN', message: 'That username is taken', requestId: 'filter-domain', details: [{ field: 'username', message: 'taken' }] });
+    expect(domain.body).toEqual({
+      statusCode: 409,
+      code: 'USERNAME_TAKEN',
+      message: 'That username is taken',
+      requestId: 'filter-domain',
+      details: [{ field: 'username', message: 'taken' }],
+    });
     const bare = await get('domain-no-details');
     expect(bare.body).toEqual({ statusCode: 409, code: 'CONFLICT', message: 'Already done', requestId: 'filter-domain-no-details' });
   });

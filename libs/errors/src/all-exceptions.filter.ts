@@ -11,7 +11,14 @@ import { afterUnreadBody } from './unread-body';
 export interface UnexpectedErrorReporter {
   capture(
     error: unknown,
-    context: { transport: string; requestId?: string; userId?: string; method?: string; route?: string; headers?: Record<string, string | string[] | undefined> },
+    context: {
+      transport: string;
+      requestId?: string;
+      userId?: string;
+      method?: string;
+      route?: string;
+      headers?: Record<string, string | string[] | undefined>;
+    },
   ): void;
 }
 
@@ -38,7 +45,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
         requestId: request ? String(request.id) : context?.requestId,
         userId: context?.userId ?? (request as { principal?: { id?: string } } | undefined)?.principal?.id,
         method: request?.method,
-        route: request ? (request.routeOptions?.url ?? 'unmatched') : host.getType() === 'rpc' ? host.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.() : undefined,
+        route: request
+          ? (request.routeOptions?.url ?? 'unmatched')
+          : host.getType() === 'rpc'
+            ? host.switchToRpc().getContext<{ getSubject?: () => string }>()?.getSubject?.()
+            : undefined,
         headers: request?.headers,
       });
     }

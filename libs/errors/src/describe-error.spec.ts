@@ -33,7 +33,9 @@ describe('describeError', () => {
     const queryFailed = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { name: 'QueryFailedError', driverError: { code: 'ECONNREFUSED' } });
     expect(describeError(queryFailed)).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE', unexpected: false });
     expect(describeError(Object.assign(new Error('x'), { code: 'PROTOCOL_CONNECTION_LOST' }))).toMatchObject({ status: 503 });
-    expect(describeError(Object.assign(new Error('Reached the max retries per request limit (which is 1).'), { name: 'MaxRetriesPerRequestError' }))).toMatchObject({ status: 503 });
+    expect(
+      describeError(Object.assign(new Error('Reached the max retries per request limit (which is 1).'), { name: 'MaxRetriesPerRequestError' })),
+    ).toMatchObject({ status: 503 });
     expect(describeError(new Error('Connection is closed.'))).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE' });
   });
 });

@@ -48,7 +48,7 @@ function fromStatus(status: number, message: string | undefined): DescribedError
   return {
     status: unexpected && !(code in STATUS_CODES) ? 500 : status,
     code,
-    message: unexpected ? 'Internal server error' : SAFE_MESSAGES[code] ?? message ?? code,
+    message: unexpected ? 'Internal server error' : (SAFE_MESSAGES[code] ?? message ?? code),
     unexpected,
   };
 }
@@ -61,7 +61,16 @@ function fromFastify(error: unknown): DescribedError | undefined {
 }
 
 // A database or Redis that cannot be reached: the request is refused quickly and may be retried later.
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+]);
 const CONNECTION_ERROR_MESSAGES = /Connection is closed|Command timed out|Stream isn't writeable|Reached the max retries per request/;
 
 /** Whether `error` means MySQL or Redis could not be reached (as opposed to a refused or failed request). */

@@ -25,7 +25,11 @@ export class HealthController {
     private readonly shutdown: ShutdownState,
     metrics: MetricsRegistry,
   ) {
-    this.dependencyUp = metrics.gauge({ name: 'dependency_up', help: 'Whether the last readiness check reached the dependency (mysql, redis, nats)', labelNames: ['dependency'] });
+    this.dependencyUp = metrics.gauge({
+      name: 'dependency_up',
+      help: 'Whether the last readiness check reached the dependency (mysql, redis, nats)',
+      labelNames: ['dependency'],
+    });
   }
 
   @Get('live')

@@ -12,10 +12,13 @@ let failures: 'none' | 'conflict' | 'crash' | 'outage' = 'none';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class ChargeDto {
-  @IsInt() @Min(1) @Max(1000)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   amount: number;
 
-  @IsOptional() @IsInt()
+  @IsOptional()
+  @IsInt()
   delayMs?: number;
 }
 

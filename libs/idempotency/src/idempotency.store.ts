@@ -18,9 +18,7 @@ type Entry = ({ state: 'pending'; token: string } | ({ state: 'done' } & Idempot
 
 /** The outcome of claiming a key. */
 export type IdempotencyClaim =
-  | { kind: 'claimed'; release: ClaimHandle }
-  | { kind: 'finished'; fingerprint: string; result: IdempotentResult }
-  | { kind: 'running'; fingerprint: string };
+  { kind: 'claimed'; release: ClaimHandle } | { kind: 'finished'; fingerprint: string; result: IdempotentResult } | { kind: 'running'; fingerprint: string };
 
 /** What the request that claimed a key does with it once it is done. */
 export interface ClaimHandle {

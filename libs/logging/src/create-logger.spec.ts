@@ -9,7 +9,12 @@ function captureStdout(): { lines: () => Record<string, any>[]; restore: () => v
     return true;
   });
   return {
-    lines: () => written.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line)),
+    lines: () =>
+      written
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line)),
     restore: () => spy.mockRestore(),
   };
 }
@@ -23,7 +28,9 @@ describe('createLogger', () => {
 
   it('writes one JSON line per entry with the service, the replica, an ISO time and the message', () => {
     createLogger({ service: 'auth', instance: 'auth-1', level: 'info' }).info({ route: '/x' }, 'request');
-    expect(capture.lines()).toEqual([expect.objectContaining({ service: 'auth', instance: 'auth-1', msg: 'request', route: '/x', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) })]);
+    expect(capture.lines()).toEqual([
+      expect.objectContaining({ service: 'auth', instance: 'auth-1', msg: 'request', route: '/x', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
+    ]);
   });
 
   it('adds the current request id and user to everything logged inside a request', () => {
@@ -37,7 +44,14 @@ describe('createLogger', () => {
 
   it('never writes passwords, refresh tokens, session keys or authorization headers', () => {
     const logger = createLogger({ service: 'auth', instance: 'auth-1', level: 'info' });
-    logger.info({ body: { password: 'hunter2-secret', refreshToken: 'refresh-secret' }, user: { sessionKey: 'wechat-session-secret' }, req: { headers: { authorization: 'Bearer jwt-secret' } } }, 'sensitive');
+    logger.info(
+      {
+        body: { password: 'hunter2-secret', refreshToken: 'refresh-secret' },
+        user: { sessionKey: 'wechat-session-secret' },
+        req: { headers: { authorization: 'Bearer jwt-secret' } },
+      },
+      'sensitive',
+    );
     const text = JSON.stringify(capture.lines());
     expect(text).toContain('sensitive');
     expect(text).not.toMatch(/hunter2-secret|refresh-secret|wechat-session-secret|jwt-secret/);

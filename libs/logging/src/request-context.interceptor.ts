@@ -12,7 +12,7 @@ import { runWithRequestContext } from './request-context';
 @Injectable()
 export class RequestContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const headers = context.switchToRpc().getContext<NatsContext>()?.getHeaders?.();
+    const headers = context.switchToRpc().getContext<NatsContext | undefined>()?.getHeaders?.() as { get?(name: string): string } | undefined;
     const requestContext = { requestId: headers?.get?.(REQUEST_ID_HEADER) || 'none' };
     return new Observable((subscriber) => runWithRequestContext(requestContext, () => next.handle().subscribe(subscriber)));
   }

@@ -7,13 +7,20 @@ import { DrainingNatsServer } from './draining-nats-server';
 const RUN = `drain${randomBytes(4).toString('hex')}`;
 
 /** A listener of `subject` in the queue group of that name, whose handler answers with its name after `workMs`. */
-async function listener(subject: string, name: string, workMs: number, make: (options: Required<NatsOptions>['options']) => ServerNats = (options) => new DrainingNatsServer(options)): Promise<ServerNats> {
+async function listener(
+  subject: string,
+  name: string,
+  workMs: number,
+  make: (options: Required<NatsOptions>['options']) => ServerNats = (options) => new DrainingNatsServer(options),
+): Promise<ServerNats> {
   const server = make({ servers: [TEST_NATS_URL], queue: subject, gracePeriod: 3000 });
   server.addHandler(subject, async (n: number) => {
     await new Promise((resolve) => setTimeout(resolve, workMs));
     return { n, by: name };
   });
-  await new Promise<void>((resolve, reject) => void server.listen((error?: unknown) => (error ? reject(error as Error) : resolve())));
+  await new Promise<void>(
+    (resolve, reject) => void server.listen((error?: unknown) => (error ? reject(error instanceof Error ? error : new Error('listen failed')) : resolve())),
+  );
   return server;
 }
 
@@ -34,7 +41,7 @@ describe('DrainingNatsServer: a replica that stops loses none of the messages NA
     // The requests go out (nats.js writes on a microtask) and NATS routes about half of them to `closing`, which has not
     // read them yet when it closes: the event loop is held, so the messages wait in its socket behind its UNSUB.
     for (let turn = 0; turn < 20; turn++) await Promise.resolve();
-    for (const until = Date.now() + 100; Date.now() < until; );
+    for (const until = Date.now() + 100; Date.now() < until;);
     const closed = closing.close();
     const late = Array.from({ length: 40 }, (_, n) => ask(100 + n));
     const replies = await Promise.all([...early, ...late]);

@@ -29,7 +29,9 @@ export class DrainingNatsServer extends ServerNats {
   override bindEvents(client: NatsConnection): void {
     for (const [channel, handler] of this.messageHandlers) {
       const queue = (handler.extras?.queue as string | undefined) ?? this.defaultQueue;
-      this.ownSubscriptions.push(client.subscribe(channel, { queue, callback: this.getMessageHandler(channel).bind(this) as (error: Error | null, message: Msg) => void }));
+      this.ownSubscriptions.push(
+        client.subscribe(channel, { queue, callback: this.getMessageHandler(channel).bind(this) as (error: Error | null, message: Msg) => void }),
+      );
     }
   }
 
@@ -47,12 +49,16 @@ export class DrainingNatsServer extends ServerNats {
     };
   }
 
-  override getPublisher(natsMsg: Msg, id: string, ctx: Parameters<ServerNats['getPublisher']>[2]): (response: { isDisposed?: boolean; status?: string }) => unknown {
+  override getPublisher(
+    natsMsg: Msg,
+    id: string,
+    ctx: Parameters<ServerNats['getPublisher']>[2],
+  ): (response: { isDisposed?: boolean; status?: string }) => unknown {
     const publish = super.getPublisher(natsMsg, id, ctx);
     this.replying.add(natsMsg);
     return (response) => {
       try {
-        return publish(response);
+        return publish(response) as unknown;
       } finally {
         // The last packet of a reply is marked disposed; "no handler for this pattern" is a single error packet.
         if (response.isDisposed || response.status === 'error') this.settle(natsMsg);

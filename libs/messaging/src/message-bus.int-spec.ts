@@ -12,7 +12,15 @@ import { BusHandler } from './bus-handler.decorator';
 
 /** Subjects and the queue group are unique to this run, so parallel runs and a live stack on the same NATS never meet. */
 const RUN = `bus${randomBytes(4).toString('hex')}`;
-const SUBJECT = { echo: `${RUN}.echo`, slow: `${RUN}.slow`, soloSlow: `${RUN}.solo-slow`, refuse: `${RUN}.refuse`, crash: `${RUN}.crash`, lookup: `${RUN}.lookup`, nobody: `${RUN}.nobody` };
+const SUBJECT = {
+  echo: `${RUN}.echo`,
+  slow: `${RUN}.slow`,
+  soloSlow: `${RUN}.solo-slow`,
+  refuse: `${RUN}.refuse`,
+  crash: `${RUN}.crash`,
+  lookup: `${RUN}.lookup`,
+  nobody: `${RUN}.nobody`,
+};
 const INSTANCE = Symbol('INSTANCE');
 const handled: { instance: string; n: number }[] = [];
 
@@ -138,7 +146,9 @@ describe('MessageBus over NATS between replicas (real NATS)', () => {
   it('validates message payloads like HTTP bodies: VALIDATION_FAILED, unknown fields refused', async () => {
     await expect(bus.request(SUBJECT.lookup, { userId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })).resolves.toEqual({ userId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' });
     expect(await expectAppError(bus.request(SUBJECT.lookup, { userId: 'nope' }))).toMatchObject({ code: 'VALIDATION_FAILED' });
-    expect(await expectAppError(bus.request(SUBJECT.lookup, { userId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', admin: true }))).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await expectAppError(bus.request(SUBJECT.lookup, { userId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', admin: true }))).toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
   });
 
   it('gives up on a subject nobody answers within the timeout, as a typed error', async () => {
@@ -166,7 +176,6 @@ describe('MessageBus over NATS between replicas (real NATS)', () => {
       await client.close();
     }
   });
-
 
   it('lets an in-flight message finish on close, and closes within MESSAGE_TIMEOUT_MS', async () => {
     const solo = await startPlatformTestApp({ name: `${RUN}-solo`, env, answersMessages: true, controllers: [SoloHandlers] });

@@ -40,7 +40,13 @@ export class MessagingModule {
           provide: NATS_CONNECTION,
           inject: [APP_CONFIG],
           useFactory: (config: ServiceEnv) =>
-            connect({ servers: config.NATS_URL.split(','), name: `${service}-control`, maxReconnectAttempts: -1, reconnectTimeWait: 500, waitOnFirstConnect: true }),
+            connect({
+              servers: config.NATS_URL.split(','),
+              name: `${service}-control`,
+              maxReconnectAttempts: -1,
+              reconnectTimeWait: 500,
+              waitOnFirstConnect: true,
+            }),
         },
         BusConnectionsCloser,
         MessageBus,

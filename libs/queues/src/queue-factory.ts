@@ -47,7 +47,11 @@ export class QueueFactory implements OnApplicationShutdown {
         );
       },
     });
-    this.runs = metrics.counter({ name: 'queue_job_runs_total', help: 'Job runs on this replica by queue and result (completed, failed: one attempt)', labelNames: ['queue', 'result'] });
+    this.runs = metrics.counter({
+      name: 'queue_job_runs_total',
+      help: 'Job runs on this replica by queue and result (completed, failed: one attempt)',
+      labelNames: ['queue', 'result'],
+    });
     this.durations = metrics.histogram({
       name: 'queue_job_duration_seconds',
       help: 'Run time of completed jobs on this replica by queue',

@@ -10,7 +10,10 @@ export const SHARED_REDIS = Symbol('SHARED_REDIS');
 
 @Injectable()
 class RedisConnectionsCloser implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly own: Redis, @Inject(SHARED_REDIS) private readonly shared: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly own: Redis,
+    @Inject(SHARED_REDIS) private readonly shared: Redis,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([this.own.quit(), this.shared.quit()]);

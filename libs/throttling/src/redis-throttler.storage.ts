@@ -16,7 +16,9 @@ end
 return { hits, ttl, blockTtl }
 `;
 
-type RedisWithThrottle = Redis & { throttleIncrement(hitsKey: string, blockKey: string, ttl: number, limit: number, block: number): Promise<[number, number, number]> };
+type RedisWithThrottle = Redis & {
+  throttleIncrement(hitsKey: string, blockKey: string, ttl: number, limit: number, block: number): Promise<[number, number, number]>;
+};
 
 /** Throttler counters kept in Redis, so a limit holds across all replicas of a service. */
 @Injectable()

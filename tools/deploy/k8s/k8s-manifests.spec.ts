@@ -26,7 +26,10 @@ const labelsOf = (r: KubernetesResource) => (r.spec as { template: { metadata: {
 
 describe('deploy/k8s', () => {
   const validator = new KubernetesValidator();
-  const rendered = Object.fromEntries(TARGETS.map((target) => [target, kustomizeBuild(join(root, 'deploy/k8s', target))])) as Record<string, KubernetesResource[]>;
+  const rendered = Object.fromEntries(TARGETS.map((target) => [target, kustomizeBuild(join(root, 'deploy/k8s', target))])) as Record<
+    string,
+    KubernetesResource[]
+  >;
 
   describe.each(TARGETS)('%s, rendered by kustomize', (target) => {
     const resources = rendered[target];
@@ -41,7 +44,10 @@ describe('deploy/k8s', () => {
       for (const deployment of of(resources, 'Deployment')) {
         const pod = podSpec(deployment);
         const [container] = pod.containers;
-        expect([deployment.metadata.name, container.command]).toEqual([deployment.metadata.name, ['node', `dist/apps/${deployment.metadata.name}/src/main.js`]]);
+        expect([deployment.metadata.name, container.command]).toEqual([
+          deployment.metadata.name,
+          ['node', `dist/apps/${deployment.metadata.name}/src/main.js`],
+        ]);
         expect(container.startupProbe?.httpGet?.path).toBe('/health/live');
         expect(container.readinessProbe?.httpGet?.path).toBe('/health/ready');
         expect(container.livenessProbe?.httpGet?.path).toBe('/health/live');
@@ -61,7 +67,9 @@ describe('deploy/k8s', () => {
     });
 
     it('autoscales every Deployment on CPU at 70% (autoscaling/v2) and limits voluntary disruptions', () => {
-      const deployments = of(resources, 'Deployment').map((d) => d.metadata.name).sort();
+      const deployments = of(resources, 'Deployment')
+        .map((d) => d.metadata.name)
+        .sort();
       const hpas = of(resources, 'HorizontalPodAutoscaler');
       expect(hpas.every((h) => h.apiVersion === 'autoscaling/v2')).toBe(true);
       expect(hpas.map((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name).sort()).toEqual(deployments);
@@ -74,7 +82,9 @@ describe('deploy/k8s', () => {
       for (const deployment of of(resources, 'Deployment')) {
         expect((deployment.spec as { replicas?: number }).replicas).toBeUndefined();
         const labels = labelsOf(deployment);
-        const pdbs = of(resources, 'PodDisruptionBudget').filter((p) => Object.entries((p.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels).every(([k, v]) => labels[k] === v));
+        const pdbs = of(resources, 'PodDisruptionBudget').filter((p) =>
+          Object.entries((p.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels).every(([k, v]) => labels[k] === v),
+        );
         expect([deployment.metadata.name, pdbs.length]).toEqual([deployment.metadata.name, 1]);
       }
     });
@@ -110,7 +120,7 @@ describe('deploy/k8s', () => {
       expect(missingVariables(app, set)).toEqual([]);
     });
 
-    it('believes X-Forwarded-For from the ingress controller\'s address range only, not the whole pod network', () => {
+    it("believes X-Forwarded-For from the ingress controller's address range only, not the whole pod network", () => {
       const config = resources.find((r) => r.kind === 'ConfigMap' && r.metadata.name.startsWith('miniprogram-config'))!;
       const entries = (config.data as Record<string, string>).TRUSTED_PROXIES.split(',').map((entry) => entry.trim());
       expect(entries.length).toBeGreaterThan(0);
@@ -131,7 +141,10 @@ describe('deploy/k8s', () => {
   });
 
   it('puts each overlay in its own namespace with its own image tag', () => {
-    for (const [target, namespace, tag] of [['overlays/staging', 'miniprogram-staging', 'staging'], ['overlays/production', 'miniprogram', '1.0.0']]) {
+    for (const [target, namespace, tag] of [
+      ['overlays/staging', 'miniprogram-staging', 'staging'],
+      ['overlays/production', 'miniprogram', '1.0.0'],
+    ]) {
       const resources = rendered[target];
       expect(resources.filter((r) => r.kind !== 'Namespace').every((r) => r.metadata.namespace === namespace)).toBe(true);
       const images = [...of(resources, 'Deployment'), ...of(resources, 'Job')].map((d) => (podSpec(d).containers[0] as { image?: string }).image);
@@ -140,17 +153,26 @@ describe('deploy/k8s', () => {
   });
 
   describe('the validator', () => {
-    const deployment = () => structuredClone(rendered.base.find((r) => r.kind === 'Deployment' && r.metadata.name === 'auth')!) as KubernetesResource & { spec: any };
+    const deployment = () =>
+      structuredClone(rendered.base.find((r) => r.kind === 'Deployment' && r.metadata.name === 'auth')!) as KubernetesResource & { spec: any };
 
     it.each<[string, (d: any) => void, RegExp]>([
-      ['a misspelt probe', (d) => (d.spec.template.spec.containers[0].readinesProbe = d.spec.template.spec.containers[0].readinessProbe), /unknown key "readinesProbe"/],
+      [
+        'a misspelt probe',
+        (d) => (d.spec.template.spec.containers[0].readinesProbe = d.spec.template.spec.containers[0].readinessProbe),
+        /unknown key "readinesProbe"/,
+      ],
       ['a field at the wrong level', (d) => (d.spec.terminationGracePeriodSeconds = 30), /unknown key "terminationGracePeriodSeconds"/],
       ['a string where a number goes', (d) => (d.spec.template.spec.terminationGracePeriodSeconds = '30'), /must be (number|integer)/],
       ['a missing selector', (d) => delete d.spec.selector, /must have required property 'selector'/],
       ['a wrong kind for the version', (d) => (d.kind = 'Deploymnet'), /no apps\/v1 Deploymnet/],
     ])('rejects %s', (_, change, message) => {
       const resource = deployment();
-      const run = () => validator.validate((change(resource), resource)).map((p) => `${p.path}: ${p.message}`).join('\n');
+      const run = () =>
+        validator
+          .validate((change(resource), resource))
+          .map((p) => `${p.path}: ${p.message}`)
+          .join('\n');
       try {
         expect(run()).toMatch(message);
       } catch (error) {

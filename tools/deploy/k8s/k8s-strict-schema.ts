@@ -48,7 +48,7 @@ export class KubernetesStrictSchemas {
     if (type.isUnion()) {
       const members = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
       if (members.every((t) => t.flags & ts.TypeFlags.BooleanLiteral)) return { type: 'boolean' };
-      if (members.every((t) => t.isStringLiteral())) return { type: 'string', enum: members.map((t) => (t as ts.StringLiteralType).value) };
+      if (members.every((t) => t.isStringLiteral())) return { type: 'string', enum: members.map((t) => t.value) };
       if (members.length === 1) return this.schemaOf(members[0]);
       return { anyOf: members.map((t) => this.schemaOf(t)) };
     }
@@ -89,7 +89,10 @@ export class KubernetesStrictSchemas {
 
   private uniqueName(symbol: ts.Symbol): string {
     const file = symbol.declarations?.[0]?.getSourceFile().fileName ?? '';
-    const base = `${file.replace(/^.*node_modules\//, '').replace(/\.d\.ts$/, '').replace(/[^A-Za-z0-9]+/g, '.')}.${symbol.name}`;
+    const base = `${file
+      .replace(/^.*node_modules\//, '')
+      .replace(/\.d\.ts$/, '')
+      .replace(/[^A-Za-z0-9]+/g, '.')}.${symbol.name}`;
     let name = base;
     for (let i = 2; Object.prototype.hasOwnProperty.call(this.definitions, name); i++) name = `${base}.${i}`;
     return name;

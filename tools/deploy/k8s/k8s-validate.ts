@@ -17,7 +17,9 @@ export function kustomizeBuild(dir: string): KubernetesResource[] {
   const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
   if (result.error) throw new Error(`kubectl kustomize: ${result.error.message} (kubectl with kustomize v4+ is needed)`);
   if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed:\n${result.stderr}`);
-  return parseAllDocuments(result.stdout).map((doc) => doc.toJS() as KubernetesResource).filter(Boolean);
+  return parseAllDocuments(result.stdout)
+    .map((doc) => doc.toJS() as KubernetesResource)
+    .filter(Boolean);
 }
 
 /**

@@ -23,7 +23,10 @@ export class BalancerAdmin {
 
   /** Sends one runtime API command and returns HAProxy's answer. */
   async command(command: string): Promise<string> {
-    const result = await this.runner.run(this.balancer.address, [...this.become, 'socat', '-t', '5', 'stdio', `UNIX-CONNECT:${this.balancer.runtimeSocket}`], { stdin: `${command}\n`, timeoutMs: 15_000 });
+    const result = await this.runner.run(this.balancer.address, [...this.become, 'socat', '-t', '5', 'stdio', `UNIX-CONNECT:${this.balancer.runtimeSocket}`], {
+      stdin: `${command}\n`,
+      timeoutMs: 15_000,
+    });
     if (result.code !== 0) throw new Error(`${this.balancer.name}: runtime API "${command}" failed (${result.code}): ${result.stderr.trim()}`);
     return result.stdout.trim();
   }
@@ -74,7 +77,15 @@ export class BalancerAdmin {
       const rows = last.filter((row) => servers.includes(row.server));
       if (servers.every((server) => rows.some((row) => row.server === server)) && rows.every((row) => row.status === 'UP')) return;
       if (Date.now() > deadline) {
-        const seen = servers.map((server) => `${server}: ${last.filter((r) => r.server === server).map((r) => `${r.backend} ${r.status}`).join(', ') || 'not listed'}`);
+        const seen = servers.map(
+          (server) =>
+            `${server}: ${
+              last
+                .filter((r) => r.server === server)
+                .map((r) => `${r.backend} ${r.status}`)
+                .join(', ') || 'not listed'
+            }`,
+        );
         throw new Error(`${this.balancer.name}: servers not UP after ${timeoutMs} ms: ${seen.join('; ')}`);
       }
       await sleep(200);

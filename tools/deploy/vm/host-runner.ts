@@ -50,7 +50,15 @@ export class SshRunner implements HostRunner {
 
   run(address: string, argv: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
     const target = this.ssh.user ? `${this.ssh.user}@${address}` : address;
-    const args = ['-o', 'BatchMode=yes', ...(this.ssh.port ? ['-p', String(this.ssh.port)] : []), ...this.ssh.options, target, '--', argv.map(shellQuote).join(' ')];
+    const args = [
+      '-o',
+      'BatchMode=yes',
+      ...(this.ssh.port ? ['-p', String(this.ssh.port)] : []),
+      ...this.ssh.options,
+      target,
+      '--',
+      argv.map(shellQuote).join(' '),
+    ];
     return spawnAndCollect(this.sshCommand, args, options.stdin, options.timeoutMs ?? 30_000);
   }
 }

@@ -77,9 +77,10 @@ function parseHost(raw: Record<string, unknown>, index: number): InventoryHost {
   const services = (raw.services ?? {}) as Record<string, unknown>;
   knownKeys(services, [...HAPROXY_BACKENDS], `${where}.services`);
   for (const [service, ports] of Object.entries(services)) {
-    if (!Array.isArray(ports) || ports.some((p) => typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535)) fail(`${where}.services.${service} must be a list of ports`);
+    if (!Array.isArray(ports) || ports.some((p) => typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535))
+      fail(`${where}.services.${service} must be a list of ports`);
   }
-  return { name: raw.name, address: raw.address, services: services as InventoryHost['services'] };
+  return { name: raw.name, address: raw.address, services: services };
 }
 
 function parseBalancer(raw: Record<string, unknown>, index: number): InventoryBalancer {
@@ -103,7 +104,11 @@ export function parseInventory(text: string): Inventory {
   if (!Array.isArray(raw.balancers) || raw.balancers.length === 0) fail('balancers must list at least one HAProxy node');
   if (!Array.isArray(raw.hosts)) fail('hosts must be a list');
   const inventory: Inventory = {
-    ssh: { user: ssh.user as string | undefined, port: ssh.port === undefined ? undefined : positive(ssh.port, 'ssh.port', 22), options: stringList(ssh.options, 'ssh.options', []) },
+    ssh: {
+      user: ssh.user as string | undefined,
+      port: ssh.port === undefined ? undefined : positive(ssh.port, 'ssh.port', 22),
+      options: stringList(ssh.options, 'ssh.options', []),
+    },
     become: stringList(raw.become, 'become', ['sudo']),
     systemctl: stringList(raw.systemctl, 'systemctl', ['sudo', 'systemctl']),
     unitPrefix: typeof raw.unitPrefix === 'string' ? raw.unitPrefix : 'mp-',
@@ -135,7 +140,13 @@ export function readInventory(file: string): Inventory {
 export function replicasOf(inventory: Inventory, hosts: InventoryHost[] = inventory.hosts): InventoryReplica[] {
   return hosts.flatMap((host) =>
     HAPROXY_BACKENDS.flatMap((service) =>
-      (host.services[service] ?? []).map((port) => ({ host, service, port, server: `${host.name}-${port}`, unit: `${inventory.unitPrefix}${service}@${port}` })),
+      (host.services[service] ?? []).map((port) => ({
+        host,
+        service,
+        port,
+        server: `${host.name}-${port}`,
+        unit: `${inventory.unitPrefix}${service}@${port}`,
+      })),
     ),
   );
 }

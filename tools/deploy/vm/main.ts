@@ -39,7 +39,11 @@ async function main(argv: string[]): Promise<void> {
 
   const inventory = readInventory(inventoryFile);
   const deployer = new VmDeployer(inventory, local ? new LocalRunner() : new SshRunner(inventory.ssh));
-  const needName = (what: string) => name ?? (() => { throw new Error(`${command} needs ${what}\n\n${USAGE}`); })();
+  const needName = (what: string) =>
+    name ??
+    (() => {
+      throw new Error(`${command} needs ${what}\n\n${USAGE}`);
+    })();
   switch (command) {
     case 'render-haproxy':
       process.stdout.write(deployer.renderBalancerConfig(needName('a balancer name')));

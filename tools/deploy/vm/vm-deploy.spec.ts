@@ -15,7 +15,23 @@ describe('deploy/vm inventory', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'vm-deploy-spec-'));
-    spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=spec', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')]);
+    spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=spec',
+      '-keyout',
+      join(dir, 'k.pem'),
+      '-out',
+      join(dir, 'c.pem'),
+    ]);
     writeFileSync(join(dir, 'api.pem'), readFileSync(join(dir, 'c.pem'), 'utf8') + readFileSync(join(dir, 'k.pem'), 'utf8'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,12 +60,32 @@ describe('deploy/vm inventory', () => {
   });
 
   it.each<[string, string, RegExp]>([
-    ['an unknown key', 'hosts:\n  - { name: a, address: 10.0.0.1, services: {}, role: app }\nbalancers: [{ name: lb, address: x, config: /c, runtimeSocket: /s, publicBind: ":80", statsBind: "x:1" }]', /unknown key\(s\) role/],
-    ['an unknown service', 'hosts:\n  - { name: a, address: 10.0.0.1, services: { payments: [1] } }\nbalancers: [{ name: lb, address: x, config: /c, runtimeSocket: /s, publicBind: ":80", statsBind: "x:1" }]', /unknown key\(s\) payments/],
-    ['a port used twice on a host', 'hosts:\n  - { name: a, address: 10.0.0.1, services: { auth: [3001], catalog: [3001] } }\nbalancers: [{ name: lb, address: x, config: /c, runtimeSocket: /s, publicBind: ":80", statsBind: "x:1" }]', /port 3001 twice/],
-    ['an upper-case host name', 'hosts:\n  - { name: App1, address: 10.0.0.1, services: {} }\nbalancers: [{ name: lb, address: x, config: /c, runtimeSocket: /s, publicBind: ":80", statsBind: "x:1" }]', /name must be/],
+    [
+      'an unknown key',
+      'hosts:\n  - { name: a, address: 10.0.0.1, services: {}, role: app }\nbalancers: [{ name: lb, address: x, config: /c, runtimeSocket: /s, publicBind: ":80", statsBind: "x:1" }]',
+      /unknown key\(s\) role/,
+    ],
+    [
+      'an unknown service',
+      'hosts:\n  - { name: a, address: 10.0.0.1, services: { payments: [1] } }\nbalancers: [{ name: lb, address: x, config: /c, runtimeSocket: /s, publicBind: ":80", statsBind: "x:1" }]',
+      /unknown key\(s\) payments/,
+    ],
+    [
+      'a port used twice on a host',
+      'hosts:\n  - { name: a, address: 10.0.0.1, services: { auth: [3001], catalog: [3001] } }\nbalancers: [{ name: lb, address: x, config: /c, runtimeSocket: /s, publicBind: ":80", statsBind: "x:1" }]',
+      /port 3001 twice/,
+    ],
+    [
+      'an upper-case host name',
+      'hosts:\n  - { name: App1, address: 10.0.0.1, services: {} }\nbalancers: [{ name: lb, address: x, config: /c, runtimeSocket: /s, publicBind: ":80", statsBind: "x:1" }]',
+      /name must be/,
+    ],
     ['no balancer', 'hosts: []\nbalancers: []', /at least one HAProxy node/],
-    ['a balancer without its socket', 'hosts: []\nbalancers: [{ name: lb, address: x, config: /c, publicBind: ":80", statsBind: "x:1" }]', /runtimeSocket is required/],
+    [
+      'a balancer without its socket',
+      'hosts: []\nbalancers: [{ name: lb, address: x, config: /c, publicBind: ":80", statsBind: "x:1" }]',
+      /runtimeSocket is required/,
+    ],
   ])('rejects %s', (_, text, message) => {
     expect(() => parseInventory(text)).toThrow(message);
   });
@@ -78,7 +114,10 @@ describe('deploy/vm systemd units', () => {
     const dir = mkdtempSync(join(tmpdir(), 'units-'));
     try {
       for (const unit of units) writeFileSync(join(dir, unit), readFileSync(join(root, 'deploy/vm/systemd', unit)));
-      const result = spawnSync('systemd-analyze', ['verify', '--man=no', ...units.map((u) => join(dir, u.replace('@.', '@3001.')))], { cwd: dir, encoding: 'utf8' });
+      const result = spawnSync('systemd-analyze', ['verify', '--man=no', ...units.map((u) => join(dir, u.replace('@.', '@3001.')))], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
       expect(`${result.stdout}${result.stderr}`.trim()).toBe('');
       expect(result.status).toBe(0);
     } finally {
@@ -109,9 +148,15 @@ describe('SshRunner', () => {
     try {
       writeFileSync(join(dir, 'ssh'), '#!/bin/sh\nfor a in "$@"; do printf "[%s]" "$a"; done\necho\ncat\n');
       chmodSync(join(dir, 'ssh'), 0o755);
-      const result = await new SshRunner({ user: 'deploy', port: 2222, options: ['-o', 'ConnectTimeout=5'] }, join(dir, 'ssh')).run('10.0.0.11', ['sudo', 'systemctl', 'restart', 'mp-auth@3001', "a b"], { stdin: 'show stat\n' });
+      const result = await new SshRunner({ user: 'deploy', port: 2222, options: ['-o', 'ConnectTimeout=5'] }, join(dir, 'ssh')).run(
+        '10.0.0.11',
+        ['sudo', 'systemctl', 'restart', 'mp-auth@3001', 'a b'],
+        { stdin: 'show stat\n' },
+      );
       expect(result.code).toBe(0);
-      expect(result.stdout).toBe("[-o][BatchMode=yes][-p][2222][-o][ConnectTimeout=5][deploy@10.0.0.11][--][sudo systemctl restart mp-auth@3001 'a b']\nshow stat\n");
+      expect(result.stdout).toBe(
+        "[-o][BatchMode=yes][-p][2222][-o][ConnectTimeout=5][deploy@10.0.0.11][--][sudo systemctl restart mp-auth@3001 'a b']\nshow stat\n",
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -63,7 +63,13 @@ export class VmDeployer {
       await this.checkOthersCarry(host);
       await this.drain(host, replicas);
       if (options.beforeRestart) await this.must(host.address, ['sh', '-c', options.beforeRestart], `before-restart on ${host.name}`);
-      await this.must(host.address, [...this.inventory.systemctl, 'restart', ...replicas.map((r) => r.unit)], `restart ${replicas.map((r) => r.unit).join(' ')} on ${host.name}`, undefined, 120_000);
+      await this.must(
+        host.address,
+        [...this.inventory.systemctl, 'restart', ...replicas.map((r) => r.unit)],
+        `restart ${replicas.map((r) => r.unit).join(' ')} on ${host.name}`,
+        undefined,
+        120_000,
+      );
       await this.waitReady(host, replicas);
       await this.undrain(replicas);
       this.log(`${host.name}: restarted ${replicas.length} replicas, back in rotation (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -74,7 +80,13 @@ export class VmDeployer {
   async addHost(name: string): Promise<void> {
     const host = requireHost(this.inventory, name);
     const replicas = replicasOf(this.inventory, [host]);
-    await this.must(host.address, [...this.inventory.systemctl, 'enable', '--now', ...replicas.map((r) => r.unit)], `start ${name}'s units`, undefined, 120_000);
+    await this.must(
+      host.address,
+      [...this.inventory.systemctl, 'enable', '--now', ...replicas.map((r) => r.unit)],
+      `start ${name}'s units`,
+      undefined,
+      120_000,
+    );
     await this.waitReady(host, replicas);
     await this.pushConfig(this.inventory.hosts);
     this.log(`${name}: ${replicas.length} replicas in rotation`);
@@ -87,19 +99,29 @@ export class VmDeployer {
     await this.checkOthersCarry(host);
     await this.drain(host, replicas);
     await this.pushConfig(this.inventory.hosts.filter((h) => h !== host));
-    await this.must(host.address, [...this.inventory.systemctl, 'disable', '--now', ...replicas.map((r) => r.unit)], `stop ${name}'s units`, undefined, 120_000);
+    await this.must(
+      host.address,
+      [...this.inventory.systemctl, 'disable', '--now', ...replicas.map((r) => r.unit)],
+      `stop ${name}'s units`,
+      undefined,
+      120_000,
+    );
     this.log(`${name}: out of rotation and stopped; remove it from the inventory`);
   }
 
   /** Refuses to take `host` out when another host does not have a replica UP for each of its services. */
   private async checkOthersCarry(host: InventoryHost): Promise<void> {
-    const others = replicasOf(this.inventory, this.inventory.hosts.filter((h) => h !== host));
+    const others = replicasOf(
+      this.inventory,
+      this.inventory.hosts.filter((h) => h !== host),
+    );
     for (const admin of this.balancers) {
       const rows = await admin.servers();
       for (const service of HAPROXY_BACKENDS) {
         if (!host.services[service]?.length) continue;
         const up = others.filter((r) => r.service === service && rows.some((row) => row.backend === service && row.server === r.server && row.status === 'UP'));
-        if (up.length === 0) throw new Error(`${admin.balancer.name}: no other host has a ${service} replica UP; taking ${host.name} out would stop ${service}`);
+        if (up.length === 0)
+          throw new Error(`${admin.balancer.name}: no other host has a ${service} replica UP; taking ${host.name} out would stop ${service}`);
       }
     }
   }
@@ -109,7 +131,10 @@ export class VmDeployer {
     for (const admin of this.balancers) await admin.setState(servers, 'drain');
     const left = await Promise.all(this.balancers.map((admin) => admin.waitIdle(servers, this.inventory.timeouts.drainSeconds * 1000)));
     const inFlight = left.reduce((a, b) => a + b, 0);
-    if (inFlight > 0) this.log(`${host.name}: still ${inFlight} requests in flight after ${this.inventory.timeouts.drainSeconds} s; the replicas' own graceful shutdown lets them finish`);
+    if (inFlight > 0)
+      this.log(
+        `${host.name}: still ${inFlight} requests in flight after ${this.inventory.timeouts.drainSeconds} s; the replicas' own graceful shutdown lets them finish`,
+      );
     else this.log(`${host.name}: drained, no request in flight`);
   }
 
@@ -127,7 +152,10 @@ export class VmDeployer {
         const url = `http://${host.address}:${replica.port}/health/ready`;
         const result = await this.runner.run(host.address, ['curl', '-fsS', '-m', '2', '-o', '/dev/null', url], { timeoutMs: 5000 });
         if (result.code === 0) break;
-        if (Date.now() > deadline) throw new Error(`${host.name}: ${replica.unit} not ready after ${this.inventory.timeouts.readySeconds} s (${url}: ${result.stderr.trim()}); it stays out of rotation`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `${host.name}: ${replica.unit} not ready after ${this.inventory.timeouts.readySeconds} s (${url}: ${result.stderr.trim()}); it stays out of rotation`,
+          );
         await sleep(250);
       }
     }

@@ -18,18 +18,13 @@ export interface MerchantIdentity {
  * nonce_str="..",signature="..",timestamp="..",serial_no=".."` over
  * `METHOD\nURL\nTIMESTAMP\nNONCE\nBODY\n`, else WeChat Pay's 401 SIGN_ERROR.
  */
-export function rejectMerchantSignature(
-  request: SandboxRequest,
-  merchant: MerchantIdentity,
-  now: number,
-): SandboxReply | undefined {
+export function rejectMerchantSignature(request: SandboxRequest, merchant: MerchantIdentity, now: number): SandboxReply | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string' || !header.startsWith(SCHEME)) {
     return signError('Authorization 头缺失或认证类型不是 WECHATPAY2-SHA256-RSA2048');
   }
   const fields = new Map([...header.slice(SCHEME.length).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-  const [mchid, nonce, signature, timestamp, serialNo] = ['mchid', 'nonce_str', 'signature', 'timestamp', 'serial_no']
-    .map((name) => fields.get(name));
+  const [mchid, nonce, signature, timestamp, serialNo] = ['mchid', 'nonce_str', 'signature', 'timestamp', 'serial_no'].map((name) => fields.get(name));
   if (!mchid || !nonce || !signature || !timestamp || !serialNo) return signError('Authorization 头缺少字段');
   if (mchid !== merchant.mchId) return signError(`商户号 ${mchid} 不存在`);
   if (merchant.serialNo && serialNo !== merchant.serialNo) return signError('商户证书序列号不正确');

@@ -35,7 +35,10 @@ function readPem(name: string, path: string): string {
 }
 
 function secondsList(name: string, raw: string): number[] {
-  const parts = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const parts = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   if (!parts.every((part) => /^\d+(\.\d+)?$/.test(part))) {
     throw new Error(`${name} must be a comma-separated list of seconds, got "${raw}"`);
   }

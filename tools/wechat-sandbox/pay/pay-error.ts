@@ -1,12 +1,7 @@
 import { SandboxReply } from '../wechat-api';
 
 /** A WeChat Pay v3 error: an HTTP status and `{code, message, detail?}`; `code` is what stats count. */
-export function payError(
-  status: number,
-  code: string,
-  message: string,
-  detail?: Record<string, unknown>,
-): SandboxReply {
+export function payError(status: number, code: string, message: string, detail?: Record<string, unknown>): SandboxReply {
   return { status, body: detail ? { code, message, detail } : { code, message }, result: code };
 }
 

@@ -4,9 +4,9 @@ import { beijingTime, newEventId } from './pay-ids';
 import { PlatformSigner } from './platform-signer';
 
 /** WeChat Pay's documented schedule: 15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h. */
-export const WECHAT_NOTIFY_RETRY_DELAYS_MS: readonly number[] = [
-  15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
-].map((seconds) => seconds * 1000);
+export const WECHAT_NOTIFY_RETRY_DELAYS_MS: readonly number[] = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map(
+  (seconds) => seconds * 1000,
+);
 
 /** A notification's event, before encryption. */
 export interface PayEvent {

@@ -19,9 +19,7 @@ export function transactionResource(order: PayOrder): Record<string, unknown> {
     trade_state_desc: TRADE_STATE_DESC[order.tradeState],
     attach: order.attach ?? '',
     payer: { openid: order.openid },
-    amount: paid
-      ? { total: order.total, payer_total: order.total, currency: 'CNY', payer_currency: 'CNY' }
-      : { total: order.total, currency: 'CNY' },
+    amount: paid ? { total: order.total, payer_total: order.total, currency: 'CNY', payer_currency: 'CNY' } : { total: order.total, currency: 'CNY' },
   };
 }
 

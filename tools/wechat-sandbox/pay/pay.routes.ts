@@ -61,17 +61,17 @@ export function buildPayRoutes(
   const transactions = new TransactionsHandler(appId, merchant, pay, now);
   const refunds = new RefundsHandler(merchant, pay, notifier, now);
   const sandboxPay = new SandboxPayHandler(pay, notifier, signer, now);
-  const signed = (
-    method: SandboxRoute['method'],
-    path: string,
-    statsName: string,
-    handle: SandboxRoute['handle'],
-  ): SandboxRoute => ({ family: 'pay', method, path, statsName, handle, finish: (reply) => signer.signReply(reply) });
+  const signed = (method: SandboxRoute['method'], path: string, statsName: string, handle: SandboxRoute['handle']): SandboxRoute => ({
+    family: 'pay',
+    method,
+    path,
+    statsName,
+    handle,
+    finish: (reply) => signer.signReply(reply),
+  });
   const routes: SandboxRoute[] = [
     signed('POST', '/v3/pay/transactions/jsapi', 'pay_jsapi', (r) => transactions.jsapi(r)),
-    signed('GET', '/v3/pay/transactions/out-trade-no/:outTradeNo', 'pay_query', (r) =>
-      transactions.queryByOutTradeNo(r),
-    ),
+    signed('GET', '/v3/pay/transactions/out-trade-no/:outTradeNo', 'pay_query', (r) => transactions.queryByOutTradeNo(r)),
     signed('POST', '/v3/refund/domestic/refunds', 'pay_refund', (r) => refunds.create(r)),
     signed('GET', '/v3/refund/domestic/refunds/:outRefundNo', 'pay_refund_query', (r) => refunds.query(r)),
     { family: 'sandbox', method: 'POST', path: '/sandbox/pay/:prepayId', handle: (r) => sandboxPay.payOrder(r) },

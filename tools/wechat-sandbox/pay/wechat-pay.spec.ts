@@ -1,12 +1,4 @@
-import {
-  KeyObject,
-  createDecipheriv,
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  verify,
-} from 'node:crypto';
+import { KeyObject, createDecipheriv, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import { IncomingHttpHeaders, Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { WechatSandbox, createWechatSandbox } from '../wechat-sandbox.server';
@@ -380,8 +372,7 @@ describe('WeChat Pay v3 sandbox', () => {
 
   describe('faults and stats', () => {
     it('answers 503 during an outage and a signed 500 SYSTEM_ERROR while busy', async () => {
-      const post = (faults: unknown) =>
-        fetch(`${sandbox.url}/sandbox/faults`, { method: 'POST', body: JSON.stringify(faults) });
+      const post = (faults: unknown) => fetch(`${sandbox.url}/sandbox/faults`, { method: 'POST', body: JSON.stringify(faults) });
       await post({ outage: true });
       expect((await call('POST', '/v3/pay/transactions/jsapi', orderBody())).status).toBe(503);
       await post({ outage: false, systemBusy: true });

@@ -20,7 +20,9 @@ export function parseCreateStaffArguments(argv: string[], env: NodeJS.ProcessEnv
   const request = plainToInstance(CreateStaffDto, { username: value('--username'), password: env.ADMIN_PASSWORD, role: value('--role') ?? 'admin' });
   const problems = validateSync(request, { whitelist: true, forbidNonWhitelisted: true });
   if (problems.length) {
-    throw new Error(problems.map(({ property, constraints }) => `${SOURCES[property as keyof CreateStaffDto]}: ${Object.values(constraints ?? {}).join(', ')}`).join('; '));
+    throw new Error(
+      problems.map(({ property, constraints }) => `${SOURCES[property as keyof CreateStaffDto]}: ${Object.values(constraints ?? {}).join(', ')}`).join('; '),
+    );
   }
   return request;
 }

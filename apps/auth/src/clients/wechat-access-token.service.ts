@@ -73,12 +73,17 @@ export class WechatAccessTokenService {
 
   private async fetchAndStore(force: boolean): Promise<string> {
     const reply = await this.http
-      .post<{ access_token: string; expires_in: number }>('stable_token', '/cgi-bin/stable_token', {}, {
-        grant_type: 'client_credential',
-        appid: this.config.WECHAT_APP_ID,
-        secret: this.config.WECHAT_APP_SECRET,
-        force_refresh: force,
-      })
+      .post<{ access_token: string; expires_in: number }>(
+        'stable_token',
+        '/cgi-bin/stable_token',
+        {},
+        {
+          grant_type: 'client_credential',
+          appid: this.config.WECHAT_APP_ID,
+          secret: this.config.WECHAT_APP_SECRET,
+          force_refresh: force,
+        },
+      )
       .catch((error: unknown) => {
         if (!(error instanceof WechatApiError)) throw error;
         this.logger.error({ msg: 'WeChat refused the app credentials', errcode: error.errcode });

@@ -61,7 +61,12 @@ export class WechatApiClient {
   async isContentSafe(openid: string, content: string): Promise<boolean> {
     try {
       const reply = await this.withAccessToken((token) =>
-        this.http.post<{ result?: { suggest?: string } }>('msg_sec_check', '/wxa/msg_sec_check', { access_token: token }, { content, version: 2, scene: 1, openid }),
+        this.http.post<{ result?: { suggest?: string } }>(
+          'msg_sec_check',
+          '/wxa/msg_sec_check',
+          { access_token: token },
+          { content, version: 2, scene: 1, openid },
+        ),
       );
       return reply.result?.suggest === 'pass';
     } catch (error) {

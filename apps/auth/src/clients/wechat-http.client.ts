@@ -25,12 +25,12 @@ export class WechatHttpClient {
 
   /** GET `path` with `query`; the secret-bearing query never reaches a log. */
   get<T>(api: string, path: string, query: Record<string, string>): Promise<T> {
-    return this.call<T>(api, `${path}?${new URLSearchParams(query)}`, { method: 'GET' });
+    return this.call<T>(api, `${path}?${new URLSearchParams(query).toString()}`, { method: 'GET' });
   }
 
   /** POST JSON `body` to `path` with `query`. */
   post<T>(api: string, path: string, query: Record<string, string>, body: unknown): Promise<T> {
-    const search = Object.keys(query).length ? `?${new URLSearchParams(query)}` : '';
+    const search = Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : '';
     return this.call<T>(api, `${path}${search}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   }
 
@@ -39,7 +39,10 @@ export class WechatHttpClient {
     const count = (result: WechatCallResult) => this.metrics.wechatCall(api, result, (performance.now() - started) / 1000);
     let reply: WechatReply & T;
     try {
-      const response = await fetch(`${this.config.WECHAT_API_BASE_URL}${pathAndQuery}`, { ...init, signal: AbortSignal.timeout(this.config.WECHAT_TIMEOUT_MS) });
+      const response = await fetch(`${this.config.WECHAT_API_BASE_URL}${pathAndQuery}`, {
+        ...init,
+        signal: AbortSignal.timeout(this.config.WECHAT_TIMEOUT_MS),
+      });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       reply = (await response.json()) as WechatReply & T;
     } catch (error) {

@@ -27,7 +27,12 @@ function problemsWith(env: Record<string, string | undefined>): string {
 describe('AuthEnv', () => {
   it('applies the defaults the contract relies on', () => {
     const config = loadConfig(AuthEnv, goodEnv);
-    expect(config).toMatchObject({ ACCESS_TOKEN_TTL_SECONDS: 900, REFRESH_TOKEN_TTL_SECONDS: 30 * 86400, WECHAT_API_BASE_URL: 'https://api.weixin.qq.com', WECHAT_TIMEOUT_MS: 3000 });
+    expect(config).toMatchObject({
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+      REFRESH_TOKEN_TTL_SECONDS: 30 * 86400,
+      WECHAT_API_BASE_URL: 'https://api.weixin.qq.com',
+      WECHAT_TIMEOUT_MS: 3000,
+    });
     expect(config.ADMIN_BOOTSTRAP_USERNAME).toBeUndefined();
   });
 

@@ -8,46 +8,65 @@ export class AuthEnv extends ServiceEnv {
   JWT_PRIVATE_KEY: string;
 
   /** `kid` of JWT_PRIVATE_KEY; its public half must be in JWT_PUBLIC_KEYS under the same kid. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   JWT_KEY_ID: string;
 
-  @IsInt() @Min(30) @Max(86400)
+  @IsInt()
+  @Min(30)
+  @Max(86400)
   ACCESS_TOKEN_TTL_SECONDS: number = 900;
 
-  @IsInt() @Min(60)
+  @IsInt()
+  @Min(60)
   REFRESH_TOKEN_TTL_SECONDS: number = 30 * 86400;
 
   @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'WECHAT_API_BASE_URL must be an http(s) URL such as https://api.weixin.qq.com' })
   WECHAT_API_BASE_URL: string = 'https://api.weixin.qq.com';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   WECHAT_APP_ID: string;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   WECHAT_APP_SECRET: string;
 
-  @IsInt() @Min(100) @Max(30000)
+  @IsInt()
+  @Min(100)
+  @Max(30000)
   WECHAT_TIMEOUT_MS: number = 3000;
 
   /** Failed staff logins for one username before it is locked (counted in Redis across replicas, any client address). */
-  @IsInt() @Min(1) @Max(1000)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   STAFF_LOGIN_MAX_FAILURES: number = 5;
 
   /** The first lock after STAFF_LOGIN_MAX_FAILURES; each further failure doubles it, up to STAFF_LOGIN_LOCK_MAX_SECONDS. */
-  @IsInt() @Min(1) @Max(3600)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   STAFF_LOGIN_LOCK_BASE_SECONDS: number = 1;
 
-  @IsInt() @Min(1) @Max(86400)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   STAFF_LOGIN_LOCK_MAX_SECONDS: number = 900;
 
   /** How long a username's failures are remembered after its last attempt (plus any lock). */
-  @IsInt() @Min(1) @Max(86400)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   STAFF_LOGIN_FAILURE_WINDOW_SECONDS: number = 900;
 
   /** With ADMIN_BOOTSTRAP_PASSWORD: the first admin account, created at start-up only while no admin exists. */
-  @IsOptional() @Matches(/^[a-z0-9_.-]{3,32}$/, { message: 'ADMIN_BOOTSTRAP_USERNAME must be 3-32 of a-z 0-9 _ . -' })
+  @IsOptional()
+  @Matches(/^[a-z0-9_.-]{3,32}$/, { message: 'ADMIN_BOOTSTRAP_USERNAME must be 3-32 of a-z 0-9 _ . -' })
   ADMIN_BOOTSTRAP_USERNAME?: string;
 
-  @IsOptional() @IsString() @MinLength(12, { message: 'ADMIN_BOOTSTRAP_PASSWORD must be at least 12 characters' })
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'ADMIN_BOOTSTRAP_PASSWORD must be at least 12 characters' })
   ADMIN_BOOTSTRAP_PASSWORD?: string;
 }

@@ -6,7 +6,8 @@ export class CreateStaffDto {
   @Matches(/^[a-z0-9_.-]{3,32}$/, { message: 'username must be 3-32 of a-z 0-9 _ . -' })
   username: string;
 
-  @IsString() @Length(12, 256)
+  @IsString()
+  @Length(12, 256)
   password: string;
 
   @IsIn(['admin', 'staff'])

@@ -9,6 +9,12 @@ export class StaffAccountDto {
   createdAt: string;
 
   static from(account: StaffAccount): StaffAccountDto {
-    return { id: account.id, username: account.username, role: account.role, disabled: account.disabledAt !== null, createdAt: account.createdAt.toISOString() };
+    return {
+      id: account.id,
+      username: account.username,
+      role: account.role,
+      disabled: account.disabledAt !== null,
+      createdAt: account.createdAt.toISOString(),
+    };
   }
 }

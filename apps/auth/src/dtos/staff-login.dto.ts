@@ -2,9 +2,11 @@ import { IsString, Length } from 'class-validator';
 
 /** POST /api/auth/admin/login */
 export class StaffLoginDto {
-  @IsString() @Length(1, 64)
+  @IsString()
+  @Length(1, 64)
   username: string;
 
-  @IsString() @Length(1, 256)
+  @IsString()
+  @Length(1, 256)
   password: string;
 }

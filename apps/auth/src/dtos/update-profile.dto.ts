@@ -5,7 +5,9 @@ import { ID_PATTERN, IsUserText, Optional, OptionalOrNull } from '#libs/contract
 export class UpdateProfileDto {
   /** May be left out, but not null: there is no "no nickname" to set. */
   @Optional()
-  @IsString() @IsUserText() @Length(1, 32)
+  @IsString()
+  @IsUserText()
+  @Length(1, 32)
   nickname?: string;
 
   /** An upload id, or null to remove the avatar. */

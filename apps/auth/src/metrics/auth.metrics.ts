@@ -16,10 +16,26 @@ export class AuthMetrics {
   private readonly wechatDuration: Histogram<'api'>;
 
   constructor(metrics: MetricsRegistry) {
-    this.logins = metrics.counter({ name: 'auth_logins_total', help: 'Logins by kind (wechat, staff) and result (success or the error code)', labelNames: ['kind', 'result'] });
-    this.refreshes = metrics.counter({ name: 'auth_token_refreshes_total', help: 'Refresh-token exchanges by result (rotated or the error code; refresh_token_reused is a replayed token)', labelNames: ['result'] });
-    this.revocations = metrics.counter({ name: 'auth_sessions_revoked_total', help: 'Sessions revoked, by reason (logout, refresh_token_reuse, account_disabled)', labelNames: ['reason'] });
-    this.wechatCalls = metrics.counter({ name: 'wechat_api_requests_total', help: 'Calls to the WeChat server API by api and result', labelNames: ['api', 'result'] });
+    this.logins = metrics.counter({
+      name: 'auth_logins_total',
+      help: 'Logins by kind (wechat, staff) and result (success or the error code)',
+      labelNames: ['kind', 'result'],
+    });
+    this.refreshes = metrics.counter({
+      name: 'auth_token_refreshes_total',
+      help: 'Refresh-token exchanges by result (rotated or the error code; refresh_token_reused is a replayed token)',
+      labelNames: ['result'],
+    });
+    this.revocations = metrics.counter({
+      name: 'auth_sessions_revoked_total',
+      help: 'Sessions revoked, by reason (logout, refresh_token_reuse, account_disabled)',
+      labelNames: ['reason'],
+    });
+    this.wechatCalls = metrics.counter({
+      name: 'wechat_api_requests_total',
+      help: 'Calls to the WeChat server API by api and result',
+      labelNames: ['api', 'result'],
+    });
     this.wechatDuration = metrics.histogram({
       name: 'wechat_api_request_duration_seconds',
       help: 'Latency of calls to the WeChat server API by api',

@@ -59,9 +59,7 @@ export class SessionRepository {
 
   /** Ids of the live sessions of a subject, for revoking them all. */
   async findLiveSessionIds(subjectKind: Session['subjectKind'], subjectId: string): Promise<string[]> {
-    const rows = await this.dataSource
-      .getRepository(Session)
-      .find({ where: { subjectKind, subjectId, revokedAt: IsNull() }, select: { id: true } });
+    const rows = await this.dataSource.getRepository(Session).find({ where: { subjectKind, subjectId, revokedAt: IsNull() }, select: { id: true } });
     return rows.map((row) => row.id);
   }
 }

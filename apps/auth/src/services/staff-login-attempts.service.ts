@@ -23,7 +23,9 @@ redis.call('PEXPIRE', KEYS[1], window + lock)
 return 0
 `;
 
-type RedisWithAttempt = Redis & { staffLoginAttempt(attemptsKey: string, lockKey: string, limit: number, baseMs: number, capMs: number, windowMs: number): Promise<number> };
+type RedisWithAttempt = Redis & {
+  staffLoginAttempt(attemptsKey: string, lockKey: string, limit: number, baseMs: number, capMs: number, windowMs: number): Promise<number>;
+};
 
 /** 429 LOGIN_LOCKED for a username under backoff; `retryAfterSeconds` goes out as the Retry-After header. */
 export class LoginLockedError extends AppError {
@@ -42,7 +44,10 @@ export class StaffLoginAttemptsService {
   private readonly logger = new Logger(StaffLoginAttemptsService.name);
   private readonly redis: RedisWithAttempt;
 
-  constructor(@Inject(REDIS) redis: Redis, @Inject(APP_CONFIG) private readonly config: AuthEnv) {
+  constructor(
+    @Inject(REDIS) redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AuthEnv,
+  ) {
     redis.defineCommand('staffLoginAttempt', { numberOfKeys: 2, lua: ATTEMPT });
     this.redis = redis as RedisWithAttempt;
   }

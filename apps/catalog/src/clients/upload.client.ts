@@ -51,10 +51,19 @@ export class UploadClient {
     const found = await this.bus.request<UploadSummary[], GetUploadsRequest>(UPLOAD_MESSAGES.getFiles, { ids });
     const byId = new Map(found.map((upload) => [upload.id, upload]));
     const missing = ids.filter((id) => !byId.has(id));
-    if (missing.length) throw new AppError('UPLOAD_NOT_FOUND', 'An image refers to an upload that does not exist', missing.map((id) => ({ field: 'images', message: `${id} not found` })));
+    if (missing.length)
+      throw new AppError(
+        'UPLOAD_NOT_FOUND',
+        'An image refers to an upload that does not exist',
+        missing.map((id) => ({ field: 'images', message: `${id} not found` })),
+      );
     const unusable = found.filter((upload) => !upload.public || !upload.mime.startsWith('image/'));
     if (unusable.length) {
-      throw new AppError('VALIDATION_FAILED', 'Catalog images must be public image uploads', unusable.map((upload) => ({ field: 'images', message: `${upload.id} is ${upload.public ? 'not an image' : 'private'}` })));
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'Catalog images must be public image uploads',
+        unusable.map((upload) => ({ field: 'images', message: `${upload.id} is ${upload.public ? 'not an image' : 'private'}` })),
+      );
     }
   }
 }

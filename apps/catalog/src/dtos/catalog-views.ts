@@ -82,7 +82,13 @@ export interface ArticleSummaryView {
 }
 
 export function articleSummaryView(article: Pick<Article, 'id' | 'title' | 'summary' | 'coverImage' | 'createdAt'>): ArticleSummaryView {
-  return { id: article.id, title: article.title, summary: article.summary, coverImage: article.coverImage ? imageUrl(article.coverImage) : null, createdAt: article.createdAt.toISOString() };
+  return {
+    id: article.id,
+    title: article.title,
+    summary: article.summary,
+    coverImage: article.coverImage ? imageUrl(article.coverImage) : null,
+    createdAt: article.createdAt.toISOString(),
+  };
 }
 
 /** An article's page. */

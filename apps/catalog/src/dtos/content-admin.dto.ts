@@ -7,44 +7,65 @@ const LINK = /^(https?:\/\/[^\s"'<>]{1,500}|\/[^\s"'<>]{0,500})$/;
 
 /** POST /api/catalog/admin/categories */
 export class CreateCategoryDto {
-  @IsString() @IsUserText() @Length(1, 64)
+  @IsString()
+  @IsUserText()
+  @Length(1, 64)
   name: string;
 
-  @Optional() @Matches(ID_PATTERN, { message: 'parentId must be a category id' })
+  @Optional()
+  @Matches(ID_PATTERN, { message: 'parentId must be a category id' })
   parentId?: string;
 
-  @Optional() @IsInt() @Min(0) @Max(10000)
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   sortOrder?: number;
 }
 
 /** PATCH /api/catalog/admin/categories/:id (parentId null moves it to the top). */
 export class UpdateCategoryDto {
-  @Optional() @IsString() @IsUserText() @Length(1, 64)
+  @Optional()
+  @IsString()
+  @IsUserText()
+  @Length(1, 64)
   name?: string;
 
   @OptionalOrNull()
   @Matches(ID_PATTERN, { message: 'parentId must be a category id' })
   parentId?: string | null;
 
-  @Optional() @IsInt() @Min(0) @Max(10000)
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   sortOrder?: number;
 }
 
 /** POST /api/catalog/admin/articles */
 export class CreateArticleDto {
-  @IsString() @IsUserText() @Length(1, 120)
+  @IsString()
+  @IsUserText()
+  @Length(1, 120)
   title: string;
 
-  @Optional() @IsString() @IsUserText({ multiline: true }) @MaxLength(300)
+  @Optional()
+  @IsString()
+  @IsUserText({ multiline: true })
+  @MaxLength(300)
   summary?: string;
 
-  @IsString() @IsUserText({ multiline: true }) @Length(1, 100000)
+  @IsString()
+  @IsUserText({ multiline: true })
+  @Length(1, 100000)
   body: string;
 
-  @Optional() @IsImageReference()
+  @Optional()
+  @IsImageReference()
   coverImage?: string;
 
-  @Optional() @IsBoolean()
+  @Optional()
+  @IsBoolean()
   published?: boolean;
 }
 
@@ -53,19 +74,26 @@ export class UpdateArticleDto extends PartialType(CreateArticleDto, { skipNullPr
 
 /** POST /api/catalog/admin/banners */
 export class CreateBannerDto {
-  @IsString() @IsUserText() @Length(1, 120)
+  @IsString()
+  @IsUserText()
+  @Length(1, 120)
   title: string;
 
   @IsImageReference()
   image: string;
 
-  @Optional() @Matches(LINK, { message: 'linkUrl must be an http(s) URL or a mini-program path' })
+  @Optional()
+  @Matches(LINK, { message: 'linkUrl must be an http(s) URL or a mini-program path' })
   linkUrl?: string;
 
-  @Optional() @IsInt() @Min(0) @Max(10000)
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   sortOrder?: number;
 
-  @Optional() @IsBoolean()
+  @Optional()
+  @IsBoolean()
   active?: boolean;
 }
 

@@ -9,16 +9,25 @@ const MAX_STOCK = 10_000_000;
 
 /** A SKU as staff create it. */
 export class CreateSkuDto {
-  @IsString() @IsUserText() @Length(1, 64)
+  @IsString()
+  @IsUserText()
+  @Length(1, 64)
   name: string;
 
-  @IsInt() @Min(0) @Max(MAX_PRICE_FEN)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PRICE_FEN)
   priceFen: number;
 
-  @IsInt() @Min(0) @Max(MAX_STOCK)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_STOCK)
   stock: number;
 
-  @Optional() @IsInt() @Min(0) @Max(10000)
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   sortOrder?: number;
 }
 
@@ -27,7 +36,10 @@ export class UpdateSkuDto extends PartialType(CreateSkuDto, { skipNullProperties
 
 /** POST /api/catalog/admin/skus/:id/stock-adjustments */
 export class AdjustStockDto {
-  @IsInt() @Min(-MAX_STOCK) @Max(MAX_STOCK) @NotEquals(0)
+  @IsInt()
+  @Min(-MAX_STOCK)
+  @Max(MAX_STOCK)
+  @NotEquals(0)
   delta: number;
 }
 
@@ -36,25 +48,40 @@ export class CreateProductDto {
   @Matches(ID_PATTERN, { message: 'categoryId must be a category id' })
   categoryId: string;
 
-  @IsString() @IsUserText() @Length(1, 120)
+  @IsString()
+  @IsUserText()
+  @Length(1, 120)
   title: string;
 
-  @Optional() @IsString() @IsUserText() @MaxLength(200)
+  @Optional()
+  @IsString()
+  @IsUserText()
+  @MaxLength(200)
   subtitle?: string;
 
-  @Optional() @IsString() @IsUserText({ multiline: true }) @MaxLength(10000)
+  @Optional()
+  @IsString()
+  @IsUserText({ multiline: true })
+  @MaxLength(10000)
   description?: string;
 
-  @Optional() @ArrayMaxSize(20) @IsImageReference(true)
+  @Optional()
+  @ArrayMaxSize(20)
+  @IsImageReference(true)
   images?: string[];
 
-  @Optional() @IsBoolean()
+  @Optional()
+  @IsBoolean()
   onSale?: boolean;
 
-  @Optional() @IsBoolean()
+  @Optional()
+  @IsBoolean()
   featured?: boolean;
 
-  @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => CreateSkuDto)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CreateSkuDto)
   skus: CreateSkuDto[];
 }
 

@@ -1,7 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { BooleanColumn, StringListColumn, Timestamped } from '#libs/database';
 
-
 /** A product on sale (or not) in a category; what is bought are its SKUs. */
 @Entity({ name: 'products' })
 export class Product extends Timestamped {

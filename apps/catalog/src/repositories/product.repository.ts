@@ -92,7 +92,16 @@ export class ProductRepository {
     });
     const skus = rows
       .filter((row) => row.skuId)
-      .map((row) => Object.assign(new Sku(), { id: row.skuId, productId: id, name: row.skuName, priceFen: row.skuPriceFen, stock: row.skuStock, sortOrder: row.skuSortOrder }));
+      .map((row) =>
+        Object.assign(new Sku(), {
+          id: row.skuId,
+          productId: id,
+          name: row.skuName,
+          priceFen: row.skuPriceFen,
+          stock: row.skuStock,
+          sortOrder: row.skuSortOrder,
+        }),
+      );
     return { product, skus };
   }
 
@@ -136,14 +145,17 @@ export class ProductRepository {
 
   /** Keeps the list price equal to the cheapest SKU's. */
   async refreshMinPrice(productId: string): Promise<void> {
-    await this.dataSource.query(
-      'UPDATE products SET min_price_fen = COALESCE((SELECT MIN(price_fen) FROM skus WHERE product_id = ?), 0) WHERE id = ?',
-      [productId, productId],
-    );
+    await this.dataSource.query('UPDATE products SET min_price_fen = COALESCE((SELECT MIN(price_fen) FROM skus WHERE product_id = ?), 0) WHERE id = ?', [
+      productId,
+      productId,
+    ]);
   }
 
   private async writeTerms(manager: EntityManager, productId: string, terms: string[]): Promise<void> {
     if (!terms.length) return;
-    await manager.query(`INSERT IGNORE INTO product_search_terms (term, product_id) VALUES ${terms.map(() => '(?, ?)').join(', ')}`, terms.flatMap((term) => [term, productId]));
+    await manager.query(
+      `INSERT IGNORE INTO product_search_terms (term, product_id) VALUES ${terms.map(() => '(?, ?)').join(', ')}`,
+      terms.flatMap((term) => [term, productId]),
+    );
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Sku } from '../entities/sku.entity';
+import { WriteResult } from '#libs/database';
 
 /** A SKU with what an order snapshots of its product. */
 export interface SkuWithProduct {
@@ -48,7 +49,7 @@ export class SkuRepository {
 
   /** Adds `delta` (negative to remove) only if stock stays ≥ 0; returns whether it did. */
   async adjustStock(id: string, delta: number): Promise<boolean> {
-    const result = await this.dataSource.query('UPDATE skus SET stock = stock + ? WHERE id = ? AND stock + ? >= 0', [delta, id, delta]);
+    const result = await this.dataSource.query<WriteResult>('UPDATE skus SET stock = stock + ? WHERE id = ? AND stock + ? >= 0', [delta, id, delta]);
     return result.affectedRows === 1;
   }
 

@@ -19,7 +19,6 @@ export interface SkuStock {
 /** The order's reservation was recorded meanwhile by a concurrent request (the caller's transaction rolls back). */
 export class ReservationExists extends Error {}
 
-
 /** Stock held per order. StockService checks and takes stock on locked SKU rows, so it never goes below zero. */
 @Injectable()
 export class StockReservationRepository {
@@ -34,7 +33,9 @@ export class StockReservationRepository {
    * its product is on sale (only read: reservations of the product's other SKUs do not wait); null if no such SKU.
    */
   async lockSkuStock(manager: EntityManager, skuId: string): Promise<SkuStock | null> {
-    const [sku]: { stock: number; productId: string }[] = await manager.query('SELECT stock, product_id AS productId FROM skus WHERE id = ? FOR UPDATE', [skuId]);
+    const [sku]: { stock: number; productId: string }[] = await manager.query('SELECT stock, product_id AS productId FROM skus WHERE id = ? FOR UPDATE', [
+      skuId,
+    ]);
     if (!sku) return null;
     const [product]: { onSale: number }[] = await manager.query('SELECT on_sale AS onSale FROM products WHERE id = ?', [sku.productId]);
     return { stock: Number(sku.stock), onSale: Boolean(Number(product?.onSale)) };
@@ -48,7 +49,10 @@ export class StockReservationRepository {
   /** Records an order's reservation lines; ReservationExists if a concurrent request recorded it first. */
   async insertReserved(manager: EntityManager, orderId: string, demands: StockDemand[]): Promise<StockReservationLine[]> {
     try {
-      await manager.insert(StockReservationLine, demands.map((demand) => ({ orderId, ...demand, status: 'reserved' as const })));
+      await manager.insert(
+        StockReservationLine,
+        demands.map((demand) => ({ orderId, ...demand, status: 'reserved' as const })),
+      );
     } catch (error) {
       // The same order reserved concurrently: the other transaction won, this one rolls back.
       if (isDuplicateKey(error)) throw new ReservationExists();

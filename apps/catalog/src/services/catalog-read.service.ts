@@ -69,7 +69,11 @@ export class CatalogReadService {
         this.products.findFeatured(HOME_FEATURED),
         this.content.findPublishedPage(HOME_ARTICLES),
       ]);
-      const kept = await this.references.keptAmong([...banners.map((banner) => banner.image), ...featured.flatMap(imagesOf), ...articles.map((article) => article.coverImage)]);
+      const kept = await this.references.keptAmong([
+        ...banners.map((banner) => banner.image),
+        ...featured.flatMap(imagesOf),
+        ...articles.map((article) => article.coverImage),
+      ]);
       return {
         banners: banners.filter((banner) => kept(banner.image)).map(bannerView),
         categories: tree,
@@ -128,7 +132,11 @@ export class CatalogReadService {
     return categoryTree(await this.categoryRecords.findAll());
   }
 
-  private async loadProductPage(query: ListProductsQueryDto, categoryIds: string[] | undefined, beforeId: string | undefined): Promise<Page<ProductSummaryView>> {
+  private async loadProductPage(
+    query: ListProductsQueryDto,
+    categoryIds: string[] | undefined,
+    beforeId: string | undefined,
+  ): Promise<Page<ProductSummaryView>> {
     const searchTerms = query.q ? querySearchTerms(query.q) : undefined;
     if (query.q && !searchTerms?.length) return { items: [], nextCursor: null };
     const rows = await this.products.findOnSalePage({

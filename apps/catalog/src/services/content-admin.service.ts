@@ -51,7 +51,14 @@ export class ContentAdminService {
   async createArticle(request: CreateArticleDto): Promise<ArticleDetailView> {
     await this.uploads.requirePublicImages([request.coverImage]);
     const id = newId();
-    await this.content.insertArticle({ id, title: request.title, summary: request.summary ?? null, body: request.body, coverImage: request.coverImage ?? null, published: request.published ?? true });
+    await this.content.insertArticle({
+      id,
+      title: request.title,
+      summary: request.summary ?? null,
+      body: request.body,
+      coverImage: request.coverImage ?? null,
+      published: request.published ?? true,
+    });
     await this.cache.invalidate(NS.articleLists, NS.home);
     return this.article(id);
   }
@@ -72,7 +79,14 @@ export class ContentAdminService {
   async createBanner(request: CreateBannerDto): Promise<BannerView> {
     await this.uploads.requirePublicImages([request.image]);
     const id = newId();
-    await this.content.insertBanner({ id, title: request.title, image: request.image, linkUrl: request.linkUrl ?? null, sortOrder: request.sortOrder ?? 0, active: request.active ?? true });
+    await this.content.insertBanner({
+      id,
+      title: request.title,
+      image: request.image,
+      linkUrl: request.linkUrl ?? null,
+      sortOrder: request.sortOrder ?? 0,
+      active: request.active ?? true,
+    });
     await this.cache.invalidate(NS.home);
     return this.banner(id);
   }

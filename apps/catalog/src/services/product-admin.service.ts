@@ -32,7 +32,14 @@ export class ProductAdminService {
     await this.requireCategory(request.categoryId);
     await this.uploads.requirePublicImages(request.images ?? []);
     const id = newId();
-    const skus = request.skus.map((sku, index) => ({ id: newId(), productId: id, name: sku.name, priceFen: sku.priceFen, stock: sku.stock, sortOrder: sku.sortOrder ?? index }));
+    const skus = request.skus.map((sku, index) => ({
+      id: newId(),
+      productId: id,
+      name: sku.name,
+      priceFen: sku.priceFen,
+      stock: sku.stock,
+      sortOrder: sku.sortOrder ?? index,
+    }));
     await this.products.create(
       {
         id,
@@ -80,7 +87,8 @@ export class ProductAdminService {
 
   async deleteSku(id: string): Promise<void> {
     const sku = await this.requireSku(id);
-    if ((await this.products.findSkus(sku.productId)).length === 1) throw new AppError('CONFLICT', 'A product keeps at least one SKU; delete the product instead');
+    if ((await this.products.findSkus(sku.productId)).length === 1)
+      throw new AppError('CONFLICT', 'A product keeps at least one SKU; delete the product instead');
     await this.skus.delete(id);
     await this.afterSkuChange(sku.productId);
   }

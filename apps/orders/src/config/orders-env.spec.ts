@@ -34,7 +34,13 @@ function problems(env: Record<string, string | undefined>): string {
 describe('OrdersEnv', () => {
   it('runs without WeChat Pay, with typed defaults', () => {
     const config = loadConfig(OrdersEnv, base);
-    expect(config).toMatchObject({ ORDER_PAYMENT_TTL_SECONDS: 900, ORDER_SWEEP_INTERVAL_SECONDS: 30, ORDER_RESERVE_TIMEOUT_MS: 10000, BUSINESS_UTC_OFFSET: '+08:00', WECHATPAY_BASE_URL: 'https://api.mch.weixin.qq.com' });
+    expect(config).toMatchObject({
+      ORDER_PAYMENT_TTL_SECONDS: 900,
+      ORDER_SWEEP_INTERVAL_SECONDS: 30,
+      ORDER_RESERVE_TIMEOUT_MS: 10000,
+      BUSINESS_UTC_OFFSET: '+08:00',
+      WECHATPAY_BASE_URL: 'https://api.mch.weixin.qq.com',
+    });
     expect(config.WECHATPAY_MCH_ID).toBeUndefined();
   });
 
@@ -46,7 +52,15 @@ describe('OrdersEnv', () => {
 
   it('names each missing or bad WeChat Pay variable once WECHATPAY_MCH_ID is set', () => {
     const message = problems({ ...base, WECHATPAY_MCH_ID: '1900000001', WECHATPAY_API_V3_KEY: 'short', WECHATPAY_NOTIFY_URL: 'ftp://x' });
-    for (const name of ['WECHAT_APP_ID', 'WECHATPAY_MERCHANT_PRIVATE_KEY', 'WECHATPAY_MERCHANT_SERIAL_NO', 'WECHATPAY_API_V3_KEY', 'WECHATPAY_NOTIFY_URL', 'WECHATPAY_PUBLIC_KEY']) expect(message).toContain(name);
+    for (const name of [
+      'WECHAT_APP_ID',
+      'WECHATPAY_MERCHANT_PRIVATE_KEY',
+      'WECHATPAY_MERCHANT_SERIAL_NO',
+      'WECHATPAY_API_V3_KEY',
+      'WECHATPAY_NOTIFY_URL',
+      'WECHATPAY_PUBLIC_KEY',
+    ])
+      expect(message).toContain(name);
     expect(problems({ ...base, ...pay, WECHATPAY_PUBLIC_KEY_ID: undefined })).toContain('WECHATPAY_PUBLIC_KEY_ID');
   });
 

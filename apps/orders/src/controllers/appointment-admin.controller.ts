@@ -2,7 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { CurrentPrincipal, Roles } from '#libs/auth';
 import type { Principal } from '#libs/auth';
 import { IdParamDto, Page, PageQueryDto } from '#libs/contracts';
-import { AdminListAppointmentsQueryDto, AdminSlotsQueryDto, CreateResourceDto, CreateSlotsDto, UpdateResourceDto, UpdateSlotDto } from '../dtos/appointment-requests.dto';
+import {
+  AdminListAppointmentsQueryDto,
+  AdminSlotsQueryDto,
+  CreateResourceDto,
+  CreateSlotsDto,
+  UpdateResourceDto,
+  UpdateSlotDto,
+} from '../dtos/appointment-requests.dto';
 import { AdminSlotDto, AppointmentDto, ResourceDto } from '../dtos/appointment-views.dto';
 import { AppointmentAdminService } from '../services/appointment-admin.service';
 

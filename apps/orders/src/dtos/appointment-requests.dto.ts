@@ -1,5 +1,21 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ID_PATTERN, IsUserText, Optional, OptionalOrNull, PageQueryDto } from '#libs/contracts';
 import type { AppointmentStatus } from '../entities/appointment.entity';
 import { AppointmentContactDto } from './contact.dto';
@@ -12,10 +28,15 @@ export class CreateAppointmentDto {
   @Matches(ID_PATTERN, { message: 'slotId must be a slot id' })
   slotId: string;
 
-  @IsObject() @ValidateNested() @Type(() => AppointmentContactDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AppointmentContactDto)
   contact: AppointmentContactDto;
 
-  @Optional() @IsString() @IsUserText({ multiline: true }) @MaxLength(255)
+  @Optional()
+  @IsString()
+  @IsUserText({ multiline: true })
+  @MaxLength(255)
   remark?: string;
 }
 
@@ -30,23 +51,28 @@ export class SlotsQueryDto {
 
 /** GET /api/appointments */
 export class ListAppointmentsQueryDto extends PageQueryDto {
-  @Optional() @IsIn(APPOINTMENT_STATUSES)
+  @Optional()
+  @IsIn(APPOINTMENT_STATUSES)
   status?: AppointmentStatus;
 }
 
 /** GET /api/appointments/admin/bookings: staff filters. */
 export class AdminListAppointmentsQueryDto extends ListAppointmentsQueryDto {
-  @Optional() @Matches(ID_PATTERN, { message: 'resourceId must be a resource id' })
+  @Optional()
+  @Matches(ID_PATTERN, { message: 'resourceId must be a resource id' })
   resourceId?: string;
 
-  @Optional() @Matches(ID_PATTERN, { message: 'slotId must be a slot id' })
+  @Optional()
+  @Matches(ID_PATTERN, { message: 'slotId must be a slot id' })
   slotId?: string;
 
-  @Optional() @Matches(ID_PATTERN, { message: 'userId must be a user id' })
+  @Optional()
+  @Matches(ID_PATTERN, { message: 'userId must be a user id' })
   userId?: string;
 
   /** Bookings of slots starting on this day of the business's calendar. */
-  @Optional() @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  @Optional()
+  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
   date?: string;
 }
 
@@ -55,31 +81,44 @@ export class AdminSlotsQueryDto extends SlotsQueryDto {}
 
 /** POST /api/appointments/admin/resources */
 export class CreateResourceDto {
-  @IsString() @IsUserText() @Length(1, 64)
+  @IsString()
+  @IsUserText()
+  @Length(1, 64)
   name: string;
 
   /** What it is: `service`, `room`, `doctor`... */
   @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'kind must be a short lower-case word such as service, room or doctor' })
   kind: string;
 
-  @Optional() @IsString() @IsUserText({ multiline: true }) @Length(1, 500)
+  @Optional()
+  @IsString()
+  @IsUserText({ multiline: true })
+  @Length(1, 500)
   description?: string;
 }
 
 /** PATCH /api/appointments/admin/resources/:id */
 export class UpdateResourceDto {
-  @Optional() @IsString() @IsUserText() @Length(1, 64)
+  @Optional()
+  @IsString()
+  @IsUserText()
+  @Length(1, 64)
   name?: string;
 
-  @Optional() @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'kind must be a short lower-case word' })
+  @Optional()
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'kind must be a short lower-case word' })
   kind?: string;
 
   /** null removes the description. */
-  @OptionalOrNull() @IsString() @IsUserText({ multiline: true }) @Length(1, 500)
+  @OptionalOrNull()
+  @IsString()
+  @IsUserText({ multiline: true })
+  @Length(1, 500)
   description?: string | null;
 
   /** false: no new bookings, and its slots are no longer listed. */
-  @Optional() @IsBoolean()
+  @Optional()
+  @IsBoolean()
   active?: boolean;
 }
 
@@ -91,7 +130,9 @@ export class SlotInputDto {
   @IsISO8601({ strict: true })
   endsAt: string;
 
-  @IsInt() @Min(1) @Max(10000)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
   capacity: number;
 }
 
@@ -100,18 +141,25 @@ export class CreateSlotsDto {
   @Matches(ID_PATTERN, { message: 'resourceId must be a resource id' })
   resourceId: string;
 
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(200)
-  @ValidateNested({ each: true }) @Type(() => SlotInputDto)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => SlotInputDto)
   slots: SlotInputDto[];
 }
 
 /** PATCH /api/appointments/admin/slots/:id */
 export class UpdateSlotDto {
   /** Not below the places already booked. */
-  @Optional() @IsInt() @Min(1) @Max(10000)
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
   capacity?: number;
 
   /** false closes the slot to new bookings (existing ones stand). */
-  @Optional() @IsBoolean()
+  @Optional()
+  @IsBoolean()
   open?: boolean;
 }

@@ -25,7 +25,14 @@ export class SlotDto {
   remaining: number;
 
   static from(slot: AppointmentSlot): SlotDto {
-    return { id: slot.id, resourceId: slot.resourceId, startsAt: slot.startsAt.toISOString(), endsAt: slot.endsAt.toISOString(), capacity: slot.capacity, remaining: Math.max(slot.capacity - slot.booked, 0) };
+    return {
+      id: slot.id,
+      resourceId: slot.resourceId,
+      startsAt: slot.startsAt.toISOString(),
+      endsAt: slot.endsAt.toISOString(),
+      capacity: slot.capacity,
+      remaining: Math.max(slot.capacity - slot.booked, 0),
+    };
   }
 }
 

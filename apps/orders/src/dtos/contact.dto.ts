@@ -6,19 +6,26 @@ export const PHONE_PATTERN = /^\+?[0-9][0-9 -]{4,18}[0-9]$/;
 
 /** Who receives an order. */
 export class OrderContactDto {
-  @IsString() @IsUserText() @Length(1, 64)
+  @IsString()
+  @IsUserText()
+  @Length(1, 64)
   name: string;
 
   @Matches(PHONE_PATTERN, { message: 'phone must be a phone number' })
   phone: string;
 
-  @Optional() @IsString() @IsUserText() @Length(1, 255)
+  @Optional()
+  @IsString()
+  @IsUserText()
+  @Length(1, 255)
   address?: string;
 }
 
 /** Who comes to an appointment. */
 export class AppointmentContactDto {
-  @IsString() @IsUserText() @Length(1, 64)
+  @IsString()
+  @IsUserText()
+  @Length(1, 64)
   name: string;
 
   @Matches(PHONE_PATTERN, { message: 'phone must be a phone number' })

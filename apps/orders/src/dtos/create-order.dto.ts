@@ -12,19 +12,29 @@ export class OrderLineDto {
   @Matches(ID_PATTERN, { message: 'skuId must be a SKU id' })
   skuId: string;
 
-  @IsInt() @Min(1) @Max(MAX_LINE_QUANTITY)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LINE_QUANTITY)
   quantity: number;
 }
 
 /** POST /api/orders */
 export class CreateOrderDto {
-  @IsArray() @ArrayMinSize(1, { message: 'items must not be empty' }) @ArrayMaxSize(MAX_ORDER_LINES)
-  @ValidateNested({ each: true }) @Type(() => OrderLineDto)
+  @IsArray()
+  @ArrayMinSize(1, { message: 'items must not be empty' })
+  @ArrayMaxSize(MAX_ORDER_LINES)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineDto)
   items: OrderLineDto[];
 
-  @IsObject() @ValidateNested() @Type(() => OrderContactDto)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => OrderContactDto)
   contact: OrderContactDto;
 
-  @Optional() @IsString() @IsUserText({ multiline: true }) @MaxLength(255)
+  @Optional()
+  @IsString()
+  @IsUserText({ multiline: true })
+  @MaxLength(255)
   remark?: string;
 }

@@ -5,23 +5,28 @@ import { ORDER_STATUSES } from '../services/order-state-machine';
 
 /** GET /api/orders */
 export class ListOrdersQueryDto extends PageQueryDto {
-  @Optional() @IsIn(ORDER_STATUSES)
+  @Optional()
+  @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
 }
 
 /** GET /api/orders/admin: staff filters. */
 export class AdminListOrdersQueryDto extends ListOrdersQueryDto {
-  @Optional() @Matches(ID_PATTERN, { message: 'userId must be a user id' })
+  @Optional()
+  @Matches(ID_PATTERN, { message: 'userId must be a user id' })
   userId?: string;
 
-  @Optional() @Matches(/^\d{6,32}$/, { message: 'orderNo must be an order number' })
+  @Optional()
+  @Matches(/^\d{6,32}$/, { message: 'orderNo must be an order number' })
   orderNo?: string;
 
   /** Orders created at or after this instant (ISO 8601). */
-  @Optional() @IsISO8601({ strict: true })
+  @Optional()
+  @IsISO8601({ strict: true })
   createdFrom?: string;
 
   /** Orders created before this instant (ISO 8601). */
-  @Optional() @IsISO8601({ strict: true })
+  @Optional()
+  @IsISO8601({ strict: true })
   createdTo?: string;
 }

@@ -23,12 +23,23 @@ export class OrderJobsWorker implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const expiry = this.queues.worker<OrderExpiryJob>(ORDER_EXPIRY_QUEUE, (job) => this.lifecycle.expire(job.data.orderId), { concurrency: 4 });
-    expiry.on('failed', (job, error) => this.logger.warn({ msg: 'expiry job failed; retried with backoff, the sweep covers it too', orderId: job?.data.orderId, attempts: job?.attemptsMade, error: error.message }));
+    expiry.on('failed', (job, error) =>
+      this.logger.warn({
+        msg: 'expiry job failed; retried with backoff, the sweep covers it too',
+        orderId: job?.data.orderId,
+        attempts: job?.attemptsMade,
+        error: error.message,
+      }),
+    );
     const sweep = this.queues.worker(ORDER_SWEEP_QUEUE, () => this.sweeper.sweep(), { concurrency: 1 });
     sweep.on('failed', (_job, error) => this.logger.warn({ msg: 'sweep failed; the next one retries', error: error.message }));
     const sweeps = this.queues.queue(ORDER_SWEEP_QUEUE);
     try {
-      await sweeps.upsertJobScheduler('orders-sweep', { every: this.config.ORDER_SWEEP_INTERVAL_SECONDS * 1000 }, { name: 'sweep', opts: { removeOnComplete: true, removeOnFail: 100 } });
+      await sweeps.upsertJobScheduler(
+        'orders-sweep',
+        { every: this.config.ORDER_SWEEP_INTERVAL_SECONDS * 1000 },
+        { name: 'sweep', opts: { removeOnComplete: true, removeOnFail: 100 } },
+      );
     } catch (error) {
       this.logger.warn({ msg: 'sweep schedule not registered (another replica does it too)', error: (error as Error).message });
     }

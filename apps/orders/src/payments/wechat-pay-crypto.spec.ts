@@ -14,12 +14,19 @@ const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
 describe('WeChat Pay v3 signatures and AEAD (checked against the sandbox’s own implementation)', () => {
   it('signs requests the way WeChat Pay (the sandbox) verifies them', () => {
     const body = JSON.stringify({ out_trade_no: 'X1', amount: { total: 100 } });
-    const authorization = authorizationHeader({ mchId: '1900000001', serialNo: 'ABC123', privateKey: merchant.privateKey }, 'POST', '/v3/pay/transactions/jsapi', body);
+    const authorization = authorizationHeader(
+      { mchId: '1900000001', serialNo: 'ABC123', privateKey: merchant.privateKey },
+      'POST',
+      '/v3/pay/transactions/jsapi',
+      body,
+    );
     const request = { method: 'POST', target: '/v3/pay/transactions/jsapi', body, headers: { authorization }, query: new URLSearchParams(), params: {} };
     const identity = { mchId: '1900000001', publicKey: merchant.publicKey, serialNo: 'ABC123' };
     expect(rejectMerchantSignature(request, identity, Date.now())).toBeUndefined();
     expect(rejectMerchantSignature({ ...request, body: `${body} ` }, identity, Date.now())).toMatchObject({ status: 401 });
-    expect(authorization).toMatch(/^WECHATPAY2-SHA256-RSA2048 mchid="1900000001",nonce_str="[0-9A-F]{32}",signature="[^"]+",timestamp="\d+",serial_no="ABC123"$/);
+    expect(authorization).toMatch(
+      /^WECHATPAY2-SHA256-RSA2048 mchid="1900000001",nonce_str="[0-9A-F]{32}",signature="[^"]+",timestamp="\d+",serial_no="ABC123"$/,
+    );
   });
 
   it('verifies what the platform key signed, and nothing else', () => {
@@ -55,11 +62,33 @@ describe('WeChat Pay v3 signatures and AEAD (checked against the sandbox’s own
 
   it('chooses the key by serial: the WeChat Pay public key by its id, platform certificates by serial number', () => {
     const dir = mkdtempSync(join(tmpdir(), 'wxcert-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=Tenpay.com Root CA', '-days', '2'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-subj',
+        '/CN=Tenpay.com Root CA',
+        '-days',
+        '2',
+      ],
+      { stdio: 'ignore' },
+    );
     const certificatePem = readFileSync(join(dir, 'cert.pem'), 'utf8');
     const serial = new X509Certificate(certificatePem).serialNumber;
     const publicKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
-    const keyring = new WechatpayKeyring({ publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), publicKeyId: 'PUB_KEY_ID_1', certificatesPem: certificatePem });
+    const keyring = new WechatpayKeyring({
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      publicKeyId: 'PUB_KEY_ID_1',
+      certificatesPem: certificatePem,
+    });
     expect(keyring.find('PUB_KEY_ID_1')?.equals(publicKey)).toBe(true);
     expect(keyring.find(serial)?.equals(createPublicKey(certificatePem))).toBe(true);
     expect(keyring.find(serial.toLowerCase())).toBeDefined();

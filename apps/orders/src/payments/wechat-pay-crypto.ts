@@ -16,7 +16,14 @@ export function newNonce(): string {
 }
 
 /** The `Authorization` header of a request to WeChat Pay: RSA-SHA256 over `METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n`. */
-export function authorizationHeader(merchant: MerchantKey, method: string, pathAndQuery: string, body: string, timestamp = Math.floor(Date.now() / 1000), nonce = newNonce()): string {
+export function authorizationHeader(
+  merchant: MerchantKey,
+  method: string,
+  pathAndQuery: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+  nonce = newNonce(),
+): string {
   const message = `${method}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${body}\n`;
   const signature = sign('sha256', Buffer.from(message, 'utf8'), merchant.privateKey).toString('base64');
   return `${WECHATPAY_SCHEME} mchid="${merchant.mchId}",nonce_str="${nonce}",signature="${signature}",timestamp="${timestamp}",serial_no="${merchant.serialNo}"`;
@@ -63,7 +70,13 @@ export interface RequestPaymentParams {
 }
 
 /** Signs `appId\ntimeStamp\nnonceStr\nprepay_id=...\n` with the merchant key, as the JSAPI / mini-program payment requires. */
-export function requestPaymentParams(appId: string, prepayId: string, privateKey: KeyObject, timestamp = Math.floor(Date.now() / 1000), nonce = newNonce()): RequestPaymentParams {
+export function requestPaymentParams(
+  appId: string,
+  prepayId: string,
+  privateKey: KeyObject,
+  timestamp = Math.floor(Date.now() / 1000),
+  nonce = newNonce(),
+): RequestPaymentParams {
   const pkg = `prepay_id=${prepayId}`;
   const paySign = sign('sha256', Buffer.from(`${appId}\n${timestamp}\n${nonce}\n${pkg}\n`, 'utf8'), privateKey).toString('base64');
   return { timeStamp: String(timestamp), nonceStr: nonce, package: pkg, signType: 'RSA', paySign };

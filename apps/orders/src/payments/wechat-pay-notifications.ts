@@ -35,8 +35,11 @@ export class WechatPayNotifications {
 
   verify(headers: Headers, rawBody: string | undefined, now = Date.now()): VerifiedNotification {
     const settings = this.client.require();
-    const [timestamp, nonce, signature, serial] = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial'].map((name) => header(headers, name));
-    if (rawBody === undefined || !timestamp || !nonce || !signature || !serial) throw refuse('PAYMENT_SIGNATURE_INVALID', 'missing Wechatpay-* headers or body');
+    const [timestamp, nonce, signature, serial] = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial'].map((name) =>
+      header(headers, name),
+    );
+    if (rawBody === undefined || !timestamp || !nonce || !signature || !serial)
+      throw refuse('PAYMENT_SIGNATURE_INVALID', 'missing Wechatpay-* headers or body');
     const key = settings.keyring.find(serial);
     if (!key) throw refuse('PAYMENT_SIGNATURE_INVALID', `unknown Wechatpay-Serial ${serial.slice(0, 64)}`);
     if (!/^\d{1,12}$/.test(timestamp) || Math.abs(now / 1000 - Number(timestamp)) > WECHATPAY_MAX_CLOCK_SKEW_SECONDS) {

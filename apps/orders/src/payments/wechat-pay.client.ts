@@ -85,7 +85,10 @@ export class WechatPayClient {
   async findTransaction(orderNo: string): Promise<WechatTransaction | null> {
     const settings = this.require();
     try {
-      return await this.call<WechatTransaction>('GET', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(orderNo)}?mchid=${encodeURIComponent(settings.merchant.mchId)}`);
+      return await this.call<WechatTransaction>(
+        'GET',
+        `/v3/pay/transactions/out-trade-no/${encodeURIComponent(orderNo)}?mchid=${encodeURIComponent(settings.merchant.mchId)}`,
+      );
     } catch (error) {
       if (error instanceof WechatPayRefusal && error.code === 'ORDER_NOT_EXIST') return null;
       throw error;
@@ -132,13 +135,19 @@ export class WechatPayClient {
       throw new AppError('PAYMENT_UNAVAILABLE', 'WeChat Pay is unavailable, try again shortly');
     }
     if (response.status >= 400) {
-      throw new WechatPayRefusal(response.status, typeof json?.code === 'string' ? json.code : 'UNKNOWN', typeof json?.message === 'string' ? json.message : '');
+      throw new WechatPayRefusal(
+        response.status,
+        typeof json?.code === 'string' ? json.code : 'UNKNOWN',
+        typeof json?.message === 'string' ? json.message : '',
+      );
     }
     return json as T;
   }
 
   private signedByWechatpay(headers: Headers, body: string): boolean {
-    const [timestamp, nonce, signature, serial] = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial'].map((name) => headers.get(name));
+    const [timestamp, nonce, signature, serial] = ['wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial'].map((name) =>
+      headers.get(name),
+    );
     if (!timestamp || !nonce || !signature || !serial) return false;
     if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > WECHATPAY_MAX_CLOCK_SKEW_SECONDS) return false;
     const key = this.settings?.keyring.find(serial);

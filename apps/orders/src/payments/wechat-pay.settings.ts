@@ -23,7 +23,11 @@ export function wechatPaySettings(config: OrdersEnv): WechatPaySettings | undefi
     apiV3Key: config.WECHATPAY_API_V3_KEY!,
     notifyUrl: config.WECHATPAY_NOTIFY_URL!,
     baseUrl: config.WECHATPAY_BASE_URL.replace(/\/+$/, ''),
-    keyring: new WechatpayKeyring({ publicKeyPem: config.WECHATPAY_PUBLIC_KEY, publicKeyId: config.WECHATPAY_PUBLIC_KEY_ID, certificatesPem: config.WECHATPAY_PLATFORM_CERTIFICATES }),
+    keyring: new WechatpayKeyring({
+      publicKeyPem: config.WECHATPAY_PUBLIC_KEY,
+      publicKeyId: config.WECHATPAY_PUBLIC_KEY_ID,
+      certificatesPem: config.WECHATPAY_PLATFORM_CERTIFICATES,
+    }),
     timeoutMs: config.WECHATPAY_TIMEOUT_MS,
   };
 }

@@ -29,7 +29,10 @@ export class AppointmentResourceRepository {
 
   /** A page of resources by id (newest first), `limit + 1` rows; only active ones unless `includeInactive`. */
   async list(options: { includeInactive: boolean; beforeId?: string; limit: number }): Promise<AppointmentResource[]> {
-    const query = this.resources.createQueryBuilder('r').orderBy('r.id', 'DESC').limit(options.limit + 1);
+    const query = this.resources
+      .createQueryBuilder('r')
+      .orderBy('r.id', 'DESC')
+      .limit(options.limit + 1);
     if (!options.includeInactive) query.andWhere('r.active = 1');
     if (options.beforeId) query.andWhere('r.id < :beforeId', { beforeId: options.beforeId });
     return query.getMany();

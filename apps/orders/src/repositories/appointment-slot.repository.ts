@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { isDuplicateKey } from '#libs/database';
+import { isDuplicateKey, WriteResult } from '#libs/database';
 import { AppointmentSlot } from '../entities/appointment-slot.entity';
 
 /** A slot to create. */
@@ -54,7 +54,15 @@ export class AppointmentSlotRepository {
     );
     if (!slot) return null;
     const [resource]: { active: number }[] = await manager.query('SELECT active FROM appointment_resources WHERE id = ?', [slot.resourceId]);
-    return { id, resourceId: slot.resourceId, resourceActive: Boolean(Number(resource?.active)), isOpen: Boolean(Number(slot.isOpen)), startsAt: slot.startsAt, capacity: Number(slot.capacity), booked: Number(slot.booked) };
+    return {
+      id,
+      resourceId: slot.resourceId,
+      resourceActive: Boolean(Number(resource?.active)),
+      isOpen: Boolean(Number(slot.isOpen)),
+      startsAt: slot.startsAt,
+      capacity: Number(slot.capacity),
+      booked: Number(slot.booked),
+    };
   }
 
   /** One more place of a locked slot is taken. */
@@ -96,7 +104,11 @@ export class AppointmentSlotRepository {
     }
     if (!sets.length) return (await this.slots.countBy({ id })) ? 'updated' : 'missing';
     const guard = changes.capacity !== undefined ? ' AND booked <= ?' : '';
-    const result = await this.dataSource.query(`UPDATE appointment_slots SET ${sets.join(', ')} WHERE id = ?${guard}`, [...params, id, ...(changes.capacity !== undefined ? [changes.capacity] : [])]);
+    const result = await this.dataSource.query<WriteResult>(`UPDATE appointment_slots SET ${sets.join(', ')} WHERE id = ?${guard}`, [
+      ...params,
+      id,
+      ...(changes.capacity !== undefined ? [changes.capacity] : []),
+    ]);
     if (result.affectedRows === 1) return 'updated';
     return (await this.slots.countBy({ id })) ? 'below_booked' : 'missing';
   }

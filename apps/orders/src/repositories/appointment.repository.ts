@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isDuplicateKey, sqlConditions } from '#libs/database';
+import { isDuplicateKey, sqlConditions, WriteResult } from '#libs/database';
 import { DataSource, EntityManager } from 'typeorm';
 import { Appointment, AppointmentStatus } from '../entities/appointment.entity';
 import type { ActorKind } from '../entities/order-event.entity';
@@ -56,7 +56,17 @@ export class AppointmentRepository {
       await manager.query(
         `INSERT INTO appointments (id, user_id, slot_id, resource_id, status, active_user_id, contact_name, contact_phone, remark, idempotency_key)
          VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?)`,
-        [booking.id, booking.userId, booking.slotId, booking.resourceId, booking.userId, booking.contactName, booking.contactPhone, booking.remark, booking.idempotencyKey],
+        [
+          booking.id,
+          booking.userId,
+          booking.slotId,
+          booking.resourceId,
+          booking.userId,
+          booking.contactName,
+          booking.contactPhone,
+          booking.remark,
+          booking.idempotencyKey,
+        ],
       );
     } catch (error) {
       if (isDuplicateKey(error, 'uq_appointments_live')) throw new BookingCollision('already_booked');
@@ -75,7 +85,7 @@ export class AppointmentRepository {
 
   /** Cancels a booking if it is still standing; returns whether it was. */
   async markCancelled(manager: EntityManager, id: string, by: { kind: ActorKind; id: string }, now: Date): Promise<boolean> {
-    const result = await manager.query(
+    const result = await manager.query<WriteResult>(
       `UPDATE appointments SET status = 'cancelled', active_user_id = NULL, cancelled_at = ?, cancelled_by_kind = ?, cancelled_by_id = ? WHERE id = ? AND status = 'booked'`,
       [now, by.kind, by.id, id],
     );
@@ -95,15 +105,18 @@ export class AppointmentRepository {
 
   /** A page of appointments, newest booking first, `limit + 1` rows. */
   list(filter: AppointmentFilter): Promise<AppointmentRow[]> {
-    const { where, params } = sqlConditions([], [
-      ['a.user_id = ?', filter.userId],
-      ['a.resource_id = ?', filter.resourceId],
-      ['a.slot_id = ?', filter.slotId],
-      ['a.status = ?', filter.status],
-      ['s.starts_at >= ?', filter.startsFrom],
-      ['s.starts_at < ?', filter.startsTo],
-      ['a.id < ?', filter.beforeId],
-    ]);
+    const { where, params } = sqlConditions(
+      [],
+      [
+        ['a.user_id = ?', filter.userId],
+        ['a.resource_id = ?', filter.resourceId],
+        ['a.slot_id = ?', filter.slotId],
+        ['a.status = ?', filter.status],
+        ['s.starts_at >= ?', filter.startsFrom],
+        ['s.starts_at < ?', filter.startsTo],
+        ['a.id < ?', filter.beforeId],
+      ],
+    );
     return this.dataSource.query(`${SELECT_ROWS} WHERE ${where} ORDER BY a.id DESC LIMIT ?`, [...params, filter.limit + 1]);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isDuplicateKey, sqlConditions } from '#libs/database';
+import { isDuplicateKey, sqlConditions, WriteResult } from '#libs/database';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { OrderEvent, ActorKind } from '../entities/order-event.entity';
 import { OrderItem } from '../entities/order-item.entity';
@@ -19,7 +19,21 @@ export interface Actor {
 }
 
 /** The fields of a new order; the rest start empty. */
-export type NewOrder = Pick<Order, 'id' | 'orderNo' | 'userId' | 'totalFen' | 'itemCount' | 'contactName' | 'contactPhone' | 'contactAddress' | 'remark' | 'idempotencyKey' | 'expiresAt' | 'createdAt'>;
+export type NewOrder = Pick<
+  Order,
+  | 'id'
+  | 'orderNo'
+  | 'userId'
+  | 'totalFen'
+  | 'itemCount'
+  | 'contactName'
+  | 'contactPhone'
+  | 'contactAddress'
+  | 'remark'
+  | 'idempotencyKey'
+  | 'expiresAt'
+  | 'createdAt'
+>;
 
 /** Filters of an order list. */
 export interface OrderFilter {
@@ -52,11 +66,36 @@ export class OrderRepository {
           await manager.query(
             `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, item_count, contact_name, contact_phone, contact_address, remark, idempotency_key, expires_at, created_at, updated_at)
              VALUES (?, ?, ?, 'pending_payment', 'reserving', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [order.id, order.orderNo, order.userId, order.totalFen, order.itemCount, order.contactName, order.contactPhone, order.contactAddress, order.remark, order.idempotencyKey, order.expiresAt, order.createdAt, order.createdAt],
+            [
+              order.id,
+              order.orderNo,
+              order.userId,
+              order.totalFen,
+              order.itemCount,
+              order.contactName,
+              order.contactPhone,
+              order.contactAddress,
+              order.remark,
+              order.idempotencyKey,
+              order.expiresAt,
+              order.createdAt,
+              order.createdAt,
+            ],
           );
           await manager.query(
             `INSERT INTO order_items (order_id, sku_id, line_no, product_id, product_title, sku_name, image_url, unit_price_fen, quantity, subtotal_fen) VALUES ${items.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-            items.flatMap((item) => [order.id, item.skuId, item.lineNo, item.productId, item.productTitle, item.skuName, item.imageUrl, item.unitPriceFen, item.quantity, item.subtotalFen]),
+            items.flatMap((item) => [
+              order.id,
+              item.skuId,
+              item.lineNo,
+              item.productId,
+              item.productTitle,
+              item.skuName,
+              item.imageUrl,
+              item.unitPriceFen,
+              item.quantity,
+              item.subtotalFen,
+            ]),
           );
           await this.recordEvent(manager, order.id, null, 'pending_payment', actor, null);
         });
@@ -74,7 +113,10 @@ export class OrderRepository {
 
   /** The catalog reserved the stock: the order now exists for its owner. False if it was no longer `reserving`. */
   async markPlaced(id: string): Promise<boolean> {
-    const result = await this.dataSource.query(`UPDATE orders SET placed_at = NOW(3), stock_state = 'reserved' WHERE id = ? AND stock_state = 'reserving' AND placed_at IS NULL`, [id]);
+    const result = await this.dataSource.query<WriteResult>(
+      `UPDATE orders SET placed_at = NOW(3), stock_state = 'reserved' WHERE id = ? AND stock_state = 'reserving' AND placed_at IS NULL`,
+      [id],
+    );
     return result.affectedRows === 1;
   }
 
@@ -97,7 +139,7 @@ export class OrderRepository {
    * failed), so that the client's retry with that key can place the order. False if it is not such a creation.
    */
   async releaseIdempotencyKeyOfFailedCreation(id: string): Promise<boolean> {
-    const result = await this.dataSource.query(
+    const result = await this.dataSource.query<WriteResult>(
       `UPDATE orders SET idempotency_key = NULL WHERE id = ? AND placed_at IS NULL AND cancel_reason = 'creation_failed' AND stock_state IN ('releasing', 'released')`,
       [id],
     );
@@ -127,14 +169,17 @@ export class OrderRepository {
 
   /** A page of placed orders, newest first, with their lines; `limit + 1` rows so the caller can tell if there is more. */
   async list(filter: OrderFilter): Promise<OrderWithItems[]> {
-    const { where, params } = sqlConditions(['placed_at IS NOT NULL'], [
-      ['user_id = ?', filter.userId],
-      ['status = ?', filter.status],
-      ['order_no = ?', filter.orderNo],
-      ['created_at >= ?', filter.createdFrom],
-      ['created_at < ?', filter.createdTo],
-      ['id < ?', filter.beforeId],
-    ]);
+    const { where, params } = sqlConditions(
+      ['placed_at IS NOT NULL'],
+      [
+        ['user_id = ?', filter.userId],
+        ['status = ?', filter.status],
+        ['order_no = ?', filter.orderNo],
+        ['created_at >= ?', filter.createdFrom],
+        ['created_at < ?', filter.createdTo],
+        ['id < ?', filter.beforeId],
+      ],
+    );
     const ids: { id: string }[] = await this.dataSource.query(`SELECT id FROM orders WHERE ${where} ORDER BY id DESC LIMIT ?`, [...params, filter.limit + 1]);
     if (!ids.length) return [];
     const orders = await this.dataSource.getRepository(Order).find({ where: { id: In(ids.map((row) => row.id)) }, order: { id: 'DESC' } });
@@ -154,19 +199,26 @@ export class OrderRepository {
 
   /** Writes `changes` to a locked order with the next version; returns the order as it now is. */
   async updateLockedOrder(manager: EntityManager, order: Order, changes: Partial<Order>): Promise<Order> {
-    const after = { ...order, ...changes, version: order.version + 1 } as Order;
+    const after = { ...order, ...changes, version: order.version + 1 };
     await manager.getRepository(Order).update({ id: order.id }, { ...changes, version: after.version });
     return after;
   }
 
   /** Adds a line to an order's history. */
   async recordEvent(manager: EntityManager, orderId: string, from: OrderStatus | null, to: OrderStatus, actor: Actor, reason: string | null): Promise<void> {
-    await manager.query('INSERT INTO order_events (order_id, from_status, to_status, actor_kind, actor_id, reason) VALUES (?, ?, ?, ?, ?, ?)', [orderId, from, to, actor.kind, actor.id, reason]);
+    await manager.query('INSERT INTO order_events (order_id, from_status, to_status, actor_kind, actor_id, reason) VALUES (?, ?, ?, ?, ?, ?)', [
+      orderId,
+      from,
+      to,
+      actor.kind,
+      actor.id,
+      reason,
+    ]);
   }
 
   /** Moves the stock state on if it is still one of `from`; returns whether it did. */
   async setStockState(id: string, from: StockState[], to: StockState): Promise<boolean> {
-    const result = await this.dataSource.query(`UPDATE orders SET stock_state = ? WHERE id = ? AND stock_state IN (?)`, [to, id, from]);
+    const result = await this.dataSource.query<WriteResult>(`UPDATE orders SET stock_state = ? WHERE id = ? AND stock_state IN (?)`, [to, id, from]);
     return result.affectedRows === 1;
   }
 
@@ -195,7 +247,7 @@ export class OrderRepository {
 
   /** Closes an abandoned creation once its stock has been given back: hidden, cancelled, released. */
   async closeAbandonedCreation(id: string): Promise<boolean> {
-    const result = await this.dataSource.query(
+    const result = await this.dataSource.query<WriteResult>(
       `UPDATE orders SET status = 'cancelled', stock_state = 'released', cancelled_at = COALESCE(cancelled_at, NOW(3)), cancel_reason = COALESCE(cancel_reason, 'creation_failed')
        WHERE id = ? AND placed_at IS NULL AND stock_state IN ('reserving', 'releasing')`,
       [id],

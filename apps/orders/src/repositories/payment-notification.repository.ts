@@ -21,7 +21,13 @@ export class PaymentNotificationRepository {
     await this.dataSource.query(
       `INSERT INTO payment_notifications (id, event_type, order_id, reference, outcome) VALUES (?, ?, ?, ?, ?)
        ON DUPLICATE KEY UPDATE deliveries = deliveries + 1, last_received_at = NOW(3)`,
-      [notification.id, notification.eventType.slice(0, 32), notification.orderId, notification.reference?.slice(0, 64) ?? null, notification.outcome.slice(0, 16)],
+      [
+        notification.id,
+        notification.eventType.slice(0, 32),
+        notification.orderId,
+        notification.reference?.slice(0, 64) ?? null,
+        notification.outcome.slice(0, 16),
+      ],
     );
   }
 }

@@ -4,7 +4,14 @@ import { cursorBeforeId, Page, PageQueryDto, singlePage, toPage } from '#libs/co
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
 import { OrdersEnv } from '../config/orders-env';
-import { AdminListAppointmentsQueryDto, AdminSlotsQueryDto, CreateResourceDto, CreateSlotsDto, UpdateResourceDto, UpdateSlotDto } from '../dtos/appointment-requests.dto';
+import {
+  AdminListAppointmentsQueryDto,
+  AdminSlotsQueryDto,
+  CreateResourceDto,
+  CreateSlotsDto,
+  UpdateResourceDto,
+  UpdateSlotDto,
+} from '../dtos/appointment-requests.dto';
 import { AdminSlotDto, AppointmentDto, ResourceDto } from '../dtos/appointment-views.dto';
 import { AppointmentResourceRepository } from '../repositories/appointment-resource.repository';
 import { AppointmentSlotRepository, DuplicateSlotError } from '../repositories/appointment-slot.repository';
@@ -52,7 +59,8 @@ export class AppointmentAdminService {
     const starts = new Set<number>();
     const slots = request.slots.map((slot, index) => {
       const [startsAt, endsAt] = [new Date(slot.startsAt), new Date(slot.endsAt)];
-      if (endsAt <= startsAt || endsAt.getTime() - startsAt.getTime() > MAX_SLOT_MS) throw invalid(`slots.${index}.endsAt`, 'endsAt must be after startsAt, at most 24 h later');
+      if (endsAt <= startsAt || endsAt.getTime() - startsAt.getTime() > MAX_SLOT_MS)
+        throw invalid(`slots.${index}.endsAt`, 'endsAt must be after startsAt, at most 24 h later');
       if (startsAt.getTime() <= Date.now()) throw invalid(`slots.${index}.startsAt`, 'startsAt must be in the future');
       if (starts.has(startsAt.getTime())) throw invalid(`slots.${index}.startsAt`, 'two slots start at the same time');
       starts.add(startsAt.getTime());

@@ -37,7 +37,12 @@ export class OrderLifecycleService {
 
   /** The owner cancels: stock goes back; a paid order gets a refund. */
   async cancelByOwner(userId: string, orderId: string): Promise<OrderDto> {
-    const result = await this.transitions.move(orderId, 'cancelled', { kind: 'user', id: userId }, { reason: 'user_cancelled', ownerId: userId, changes: (order) => this.cancellation(order, 'user_cancelled') });
+    const result = await this.transitions.move(
+      orderId,
+      'cancelled',
+      { kind: 'user', id: userId },
+      { reason: 'user_cancelled', ownerId: userId, changes: (order) => this.cancellation(order, 'user_cancelled') },
+    );
     await this.afterCancel(result);
     return this.queries.view(orderId);
   }
@@ -77,7 +82,11 @@ export class OrderLifecycleService {
       const paid = await this.reconciliation.reconcile(order);
       if (paid !== 'unpaid') return 'paid';
     } catch (error) {
-      this.logger.warn({ msg: 'could not ask WeChat Pay about an expiring order; cancelling it (a late payment is refunded)', orderId, error: (error as Error).message });
+      this.logger.warn({
+        msg: 'could not ask WeChat Pay about an expiring order; cancelling it (a late payment is refunded)',
+        orderId,
+        error: (error as Error).message,
+      });
     }
     const result = await this.transitions.apply(orderId, SYSTEM, (current) =>
       current.status === 'pending_payment' && current.expiresAt.getTime() <= Date.now() + EXPIRY_TOLERANCE_MS
@@ -91,7 +100,12 @@ export class OrderLifecycleService {
   }
 
   private async moveByStaff(staffId: string, orderId: string, to: 'shipped' | 'completed', changes: Partial<Order>): Promise<OrderDto> {
-    await this.transitions.move(orderId, to, { kind: 'staff', id: staffId }, { reason: `staff_${to === 'shipped' ? 'ship' : 'complete'}`, changes: () => changes });
+    await this.transitions.move(
+      orderId,
+      to,
+      { kind: 'staff', id: staffId },
+      { reason: `staff_${to === 'shipped' ? 'ship' : 'complete'}`, changes: () => changes },
+    );
     return this.queries.view(orderId);
   }
 

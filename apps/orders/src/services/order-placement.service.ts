@@ -89,12 +89,19 @@ export class OrderPlacementService {
     // Not awaited: a job that fails to be scheduled is covered by the sweep.
     void this.expiry.schedule(id, expiresAt);
     this.metrics.orderPlaced();
-    return OrderDto.from(placedOrder(order), items.map((item) => ({ ...item, orderId: id })));
+    return OrderDto.from(
+      placedOrder(order),
+      items.map((item) => ({ ...item, orderId: id })),
+    );
   }
 
   private async reserve(orderId: string, lines: CartLine[]): Promise<void> {
     try {
-      const reservation = await this.catalog.reserve(orderId, lines.map(({ skuId, quantity }) => ({ skuId, quantity })), this.config.ORDER_RESERVE_TIMEOUT_MS);
+      const reservation = await this.catalog.reserve(
+        orderId,
+        lines.map(({ skuId, quantity }) => ({ skuId, quantity })),
+        this.config.ORDER_RESERVE_TIMEOUT_MS,
+      );
       // Only a reservation released meanwhile (the sweeper, long after a stalled request) answers otherwise.
       if (reservation.status !== 'reserved') throw new AppError('DEPENDENCY_UNAVAILABLE', 'The order could not be placed, try again');
     } catch (error) {

@@ -28,7 +28,8 @@ export function mergeLines(items: readonly { skuId: string; quantity: number }[]
     lines.set(item.skuId, line);
   });
   const tooMany = [...lines.values()].filter((line) => line.quantity > MAX_LINE_QUANTITY);
-  if (tooMany.length) throw invalid(tooMany.map((line) => ({ field: `items.${line.index}.quantity`, message: `at most ${MAX_LINE_QUANTITY} of one SKU per order` })));
+  if (tooMany.length)
+    throw invalid(tooMany.map((line) => ({ field: `items.${line.index}.quantity`, message: `at most ${MAX_LINE_QUANTITY} of one SKU per order` })));
   return [...lines.values()];
 }
 
@@ -43,7 +44,8 @@ export function priceLines(lines: readonly CartLine[], snapshots: readonly SkuSn
     const field = `items.${line.index}.skuId`;
     if (!snapshot) missing.push({ field, message: `no SKU ${line.skuId}` });
     else if (!snapshot.onSale) offSale.push({ field, message: `SKU ${line.skuId} is not on sale` });
-    else if (snapshot.stock < line.quantity) short.push({ field: `items.${line.index}.quantity`, message: `only ${Math.max(snapshot.stock, 0)} left of SKU ${line.skuId}` });
+    else if (snapshot.stock < line.quantity)
+      short.push({ field: `items.${line.index}.quantity`, message: `only ${Math.max(snapshot.stock, 0)} left of SKU ${line.skuId}` });
   }
   if (missing.length) throw new AppError('SKU_NOT_FOUND', 'Some SKUs do not exist', missing);
   if (offSale.length) throw new AppError('SKU_NOT_ON_SALE', 'Some SKUs are not on sale', offSale);

@@ -26,7 +26,12 @@ export class OrderQueriesService {
 
   /** The caller's orders, newest first; staff get everyone's. */
   list(principal: Principal, query: ListOrdersQueryDto): Promise<Page<OrderDto>> {
-    return this.page({ userId: principal.kind === 'staff' ? undefined : principal.id, status: query.status, beforeId: cursorBeforeId(query.cursor), limit: query.limit });
+    return this.page({
+      userId: principal.kind === 'staff' ? undefined : principal.id,
+      status: query.status,
+      beforeId: cursorBeforeId(query.cursor),
+      limit: query.limit,
+    });
   }
 
   adminList(query: AdminListOrdersQueryDto): Promise<Page<OrderDto>> {
@@ -62,6 +67,11 @@ export class OrderQueriesService {
 
   private async page(filter: OrderFilter): Promise<Page<OrderDto>> {
     const rows = await this.orders.list(filter);
-    return toPage(rows, filter.limit, (row: OrderWithItems) => OrderDto.from(row.order, row.items), (row) => row.order.id);
+    return toPage(
+      rows,
+      filter.limit,
+      (row: OrderWithItems) => OrderDto.from(row.order, row.items),
+      (row) => row.order.id,
+    );
   }
 }

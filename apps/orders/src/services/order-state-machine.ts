@@ -21,6 +21,8 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 /** Throws 409 ORDER_STATE_CONFLICT unless `from → to` is allowed. */
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!canTransition(from, to)) {
-    throw new AppError('ORDER_STATE_CONFLICT', `An order that is ${from} cannot become ${to}`, [{ field: 'status', message: `${from} → ${to} is not allowed` }]);
+    throw new AppError('ORDER_STATE_CONFLICT', `An order that is ${from} cannot become ${to}`, [
+      { field: 'status', message: `${from} → ${to} is not allowed` },
+    ]);
   }
 }

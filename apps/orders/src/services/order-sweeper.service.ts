@@ -61,7 +61,7 @@ export class OrderSweeperService {
       await this.refunds.send(id);
       report.refundsSent++;
     }
-    for (const [kind, count] of Object.entries(report)) this.metrics.repaired(kind, count);
+    for (const [kind, count] of Object.entries(report) as [string, number][]) this.metrics.repaired(kind, count);
     if (report.expired + report.abandonedCreations + report.stockSettled + report.refundsSent > 0) this.logger.log({ msg: 'sweep repaired orders', ...report });
     return report;
   }

@@ -63,7 +63,12 @@ export class OrderTransitionsService {
   }
 
   /** Moves an order to `to` (409 ORDER_STATE_CONFLICT when the machine forbids it). */
-  move(id: string, to: OrderStatus, actor: Actor, options: { reason: string; ownerId?: string; changes?: (order: Order) => Partial<Order> }): Promise<AppliedDecision> {
+  move(
+    id: string,
+    to: OrderStatus,
+    actor: Actor,
+    options: { reason: string; ownerId?: string; changes?: (order: Order) => Partial<Order> },
+  ): Promise<AppliedDecision> {
     return this.apply(id, actor, (order) => ({ to, reason: options.reason, changes: options.changes?.(order) }), options.ownerId);
   }
 }

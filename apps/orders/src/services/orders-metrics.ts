@@ -15,7 +15,11 @@ export class OrdersMetrics {
     this.placed = metrics.counter({ name: 'orders_placed_total', help: 'Orders placed (stock reserved)' });
     this.refused = metrics.counter({ name: 'order_placements_refused_total', help: 'Order placements that failed, by error code', labelNames: ['code'] });
     this.cancelled = metrics.counter({ name: 'orders_cancelled_total', help: 'Orders cancelled, by reason', labelNames: ['reason'] });
-    this.notifications = metrics.counter({ name: 'payment_notifications_total', help: 'WeChat Pay notifications, by outcome (refused ones included)', labelNames: ['outcome'] });
+    this.notifications = metrics.counter({
+      name: 'payment_notifications_total',
+      help: 'WeChat Pay notifications, by outcome (refused ones included)',
+      labelNames: ['outcome'],
+    });
     this.repairs = metrics.counter({ name: 'order_repairs_total', help: 'What the sweeper repaired, by kind', labelNames: ['kind'] });
   }
 

@@ -31,7 +31,13 @@ export class PaymentNotificationService {
     } catch (error) {
       if (error instanceof AppError) {
         this.metrics.notification(error.code === 'PAYMENT_SIGNATURE_INVALID' ? 'refused_signature' : 'refused_invalid');
-        this.logger.warn({ msg: 'payment notification refused', requestId, code: error.code, reason: error.details?.[0]?.message, serial: headers['wechatpay-serial'] });
+        this.logger.warn({
+          msg: 'payment notification refused',
+          requestId,
+          code: error.code,
+          reason: error.details?.[0]?.message,
+          serial: headers['wechatpay-serial'],
+        });
         throw new AppError(error.code, error.message);
       }
       throw error;
@@ -43,7 +49,13 @@ export class PaymentNotificationService {
     } catch (error) {
       if (error instanceof AppError && error.code === 'PAYMENT_NOTIFICATION_INVALID') {
         this.metrics.notification('refused_mismatch');
-        this.logger.error({ msg: 'verified payment notification does not match our records; refused', requestId, notificationId: notification.id, eventType: notification.eventType, reason: error.details?.[0]?.message });
+        this.logger.error({
+          msg: 'verified payment notification does not match our records; refused',
+          requestId,
+          notificationId: notification.id,
+          eventType: notification.eventType,
+          reason: error.details?.[0]?.message,
+        });
         throw new AppError(error.code, error.message);
       }
       throw error;
@@ -64,6 +76,12 @@ export class PaymentNotificationService {
 
   private async recordNotification(notification: VerifiedNotification, orderId: string | null, outcome: string): Promise<void> {
     const reference = notification.resource.transaction_id ?? notification.resource.refund_id;
-    await this.notificationLog.record({ id: notification.id, eventType: notification.eventType, orderId, reference: typeof reference === 'string' ? reference : null, outcome });
+    await this.notificationLog.record({
+      id: notification.id,
+      eventType: notification.eventType,
+      orderId,
+      reference: typeof reference === 'string' ? reference : null,
+      outcome,
+    });
   }
 }

@@ -48,7 +48,11 @@ export class PaymentReconciliationService {
     }
 
     const paidAt = transaction.success_time ? new Date(transaction.success_time) : new Date();
-    const payment = { transactionId: transaction.transaction_id, paidFen: transaction.amount.total, paidAt: Number.isNaN(paidAt.getTime()) ? new Date() : paidAt };
+    const payment = {
+      transactionId: transaction.transaction_id,
+      paidFen: transaction.amount.total,
+      paidAt: Number.isNaN(paidAt.getTime()) ? new Date() : paidAt,
+    };
     let outcome = 'duplicate' as PaymentOutcome;
     const result = await this.transitions.apply(order.id, { kind: 'wechat', id: transaction.transaction_id }, (current: Order) => {
       if (current.transactionId === transaction.transaction_id) return null;
@@ -60,7 +64,11 @@ export class PaymentReconciliationService {
         outcome = 'refund_due';
         return { reason: 'paid_after_cancel', changes: { ...payment, ...refundDue({ ...current, ...payment }) } };
       }
-      this.logger.error({ msg: 'a second payment for an order that is already paid; refund it by hand', orderId: current.id, transactionId: transaction.transaction_id });
+      this.logger.error({
+        msg: 'a second payment for an order that is already paid; refund it by hand',
+        orderId: current.id,
+        transactionId: transaction.transaction_id,
+      });
       outcome = 'ignored';
       return null;
     });

@@ -38,7 +38,13 @@ export class PaymentStartService {
       const openid = await this.payer.openidOf(userId);
       const description = items.length === 1 ? items[0].productTitle : `${items[0].productTitle} 等${items.length}件商品`;
       try {
-        prepayId = await this.wechat.prepay({ orderNo: order.orderNo, description: description.slice(0, 40), totalFen: order.totalFen, expiresAt: order.expiresAt, openid });
+        prepayId = await this.wechat.prepay({
+          orderNo: order.orderNo,
+          description: description.slice(0, 40),
+          totalFen: order.totalFen,
+          expiresAt: order.expiresAt,
+          openid,
+        });
       } catch (error) {
         throw await this.prepayRefused(order, error);
       }

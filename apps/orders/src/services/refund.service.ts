@@ -35,17 +35,28 @@ export class RefundService {
       return;
     }
     try {
-      const answer = await this.wechat.refund({ orderNo: order.orderNo, refundNo: order.refundNo, refundFen: order.refundFen ?? order.totalFen, totalFen: order.paidFen ?? order.totalFen, reason: 'order cancelled' });
+      const answer = await this.wechat.refund({
+        orderNo: order.orderNo,
+        refundNo: order.refundNo,
+        refundFen: order.refundFen ?? order.totalFen,
+        totalFen: order.paidFen ?? order.totalFen,
+        reason: 'order cancelled',
+      });
       const succeeded = answer.status === 'SUCCESS';
       await this.transitions.apply(orderId, WECHAT, (current) =>
         current.refundStatus === 'pending'
-          ? { reason: 'refund_accepted', changes: { refundStatus: succeeded ? 'succeeded' : 'processing', refundId: answer.refund_id, refundedAt: succeeded ? new Date() : null } }
+          ? {
+              reason: 'refund_accepted',
+              changes: { refundStatus: succeeded ? 'succeeded' : 'processing', refundId: answer.refund_id, refundedAt: succeeded ? new Date() : null },
+            }
           : null,
       );
     } catch (error) {
       if (error instanceof WechatPayRefusal) {
         this.logger.error({ msg: 'WeChat Pay refused a refund', orderId, code: error.code, error: error.message });
-        await this.transitions.apply(orderId, WECHAT, (current) => (current.refundStatus === 'pending' ? { reason: `refund_refused:${error.code}`.slice(0, 64), changes: { refundStatus: 'failed' } } : null));
+        await this.transitions.apply(orderId, WECHAT, (current) =>
+          current.refundStatus === 'pending' ? { reason: `refund_refused:${error.code}`.slice(0, 64), changes: { refundStatus: 'failed' } } : null,
+        );
         return;
       }
       this.logger.warn({ msg: 'refund not sent; the sweeper will retry', orderId, error: (error as Error).message });
@@ -56,13 +67,21 @@ export class RefundService {
   async applyNotification(resource: Record<string, unknown>): Promise<{ orderId: string; applied: boolean }> {
     const refundNo = typeof resource.out_refund_no === 'string' ? resource.out_refund_no : '';
     const order = refundNo.startsWith('R') ? await this.orders.findByOrderNo(refundNo.slice(1)) : null;
-    if (!order || order.refundNo !== refundNo) throw new AppError('PAYMENT_NOTIFICATION_INVALID', 'Notification refused', [{ message: `unknown refund ${refundNo.slice(0, 64)}` }]);
+    if (!order || order.refundNo !== refundNo)
+      throw new AppError('PAYMENT_NOTIFICATION_INVALID', 'Notification refused', [{ message: `unknown refund ${refundNo.slice(0, 64)}` }]);
     const status = resource.refund_status;
     const successTime = typeof resource.success_time === 'string' ? new Date(resource.success_time) : new Date();
     const result = await this.transitions.apply(order.id, WECHAT, (current) => {
       if (current.refundStatus === 'succeeded' || current.refundStatus === 'failed') return null;
       if (status === 'SUCCESS') {
-        return { reason: 'refund_succeeded', changes: { refundStatus: 'succeeded', refundedAt: Number.isNaN(successTime.getTime()) ? new Date() : successTime, refundId: typeof resource.refund_id === 'string' ? resource.refund_id : current.refundId } };
+        return {
+          reason: 'refund_succeeded',
+          changes: {
+            refundStatus: 'succeeded',
+            refundedAt: Number.isNaN(successTime.getTime()) ? new Date() : successTime,
+            refundId: typeof resource.refund_id === 'string' ? resource.refund_id : current.refundId,
+          },
+        };
       }
       if (status === 'CLOSED' || status === 'ABNORMAL') return { reason: `refund_${String(status).toLowerCase()}`, changes: { refundStatus: 'failed' } };
       return null;

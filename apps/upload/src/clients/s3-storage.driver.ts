@@ -66,7 +66,13 @@ export class S3StorageDriver implements StorageDriver {
       await pipeline(source, createWriteStream(spool, { flags: 'wx' }));
       const { size } = await stat(spool);
       await this.client.send(
-        new PutObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key), Body: createReadStream(spool), ContentLength: size, ContentType: contentType() }),
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.objectKey(key),
+          Body: createReadStream(spool),
+          ContentLength: size,
+          ContentType: contentType(),
+        }),
       );
     } catch (error) {
       source.destroy();
@@ -131,7 +137,10 @@ export class S3StorageDriver implements StorageDriver {
     const post = await createPresignedPost(this.signer, {
       Bucket: this.options.bucket,
       Key: this.objectKey(key),
-      Conditions: [['content-length-range', size, size], ['eq', '$Content-Type', mime]],
+      Conditions: [
+        ['content-length-range', size, size],
+        ['eq', '$Content-Type', mime],
+      ],
       Fields: { 'Content-Type': mime },
       Expires: expiresInSeconds,
     });

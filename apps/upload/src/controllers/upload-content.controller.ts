@@ -34,7 +34,13 @@ export class UploadContentController {
   }
 
   @Get(':id/content')
-  async content(@Param() params: IdParamDto, @Query() query: ContentQueryDto, @CurrentAccess() access: ReadAccess, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async content(
+    @Param() params: IdParamDto,
+    @Query() query: ContentQueryDto,
+    @CurrentAccess() access: ReadAccess,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await send(reply, await this.contents.content(params.id, query.variant ?? 'original', access, request.headers));
   }
 }

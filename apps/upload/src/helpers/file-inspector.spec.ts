@@ -26,10 +26,38 @@ describe('FileInspector', () => {
       .toBuffer();
     const images: [Buffer, string, number, number][] = [
       [exif, 'image/jpeg', 120, 300],
-      [await sharp({ create: { width: 33, height: 44, channels: 4, background: '#0008' } }).png().toBuffer(), 'image/png', 33, 44],
-      [await sharp({ create: { width: 70, height: 20, channels: 3, background: '#123' } }).webp({ lossless: true }).toBuffer(), 'image/webp', 70, 20],
-      [await sharp({ create: { width: 70, height: 20, channels: 4, background: '#1234' } }).webp().toBuffer(), 'image/webp', 70, 20],
-      [await sharp({ create: { width: 5, height: 9, channels: 3, background: '#123' } }).gif().toBuffer(), 'image/gif', 5, 9],
+      [
+        await sharp({ create: { width: 33, height: 44, channels: 4, background: '#0008' } })
+          .png()
+          .toBuffer(),
+        'image/png',
+        33,
+        44,
+      ],
+      [
+        await sharp({ create: { width: 70, height: 20, channels: 3, background: '#123' } })
+          .webp({ lossless: true })
+          .toBuffer(),
+        'image/webp',
+        70,
+        20,
+      ],
+      [
+        await sharp({ create: { width: 70, height: 20, channels: 4, background: '#1234' } })
+          .webp()
+          .toBuffer(),
+        'image/webp',
+        70,
+        20,
+      ],
+      [
+        await sharp({ create: { width: 5, height: 9, channels: 3, background: '#123' } })
+          .gif()
+          .toBuffer(),
+        'image/gif',
+        5,
+        9,
+      ],
     ];
     for (const [data, mime, width, height] of images) {
       for (const chunkSize of [1, 7, 64, 4096, data.length]) {

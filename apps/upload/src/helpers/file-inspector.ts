@@ -51,7 +51,8 @@ export class FileInspector extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.rules.maxBytes) return callback(this.fail(new AppError('UPLOAD_TOO_LARGE', `The file is larger than the limit of ${this.rules.maxBytes} bytes`)));
+    if (this.bytes > this.rules.maxBytes)
+      return callback(this.fail(new AppError('UPLOAD_TOO_LARGE', `The file is larger than the limit of ${this.rules.maxBytes} bytes`)));
     this.hash.update(chunk);
     if (this.mime) {
       this.probe?.feed(chunk);
@@ -93,7 +94,10 @@ export class FileInspector extends Transform {
     }
     const claimed = typeClaimedByName(this.rules.filename);
     if (claimed !== undefined && claimed !== mime) {
-      return new AppError('UPLOAD_TYPE_MISMATCH', `The file's name says ${claimed === 'dangerous' ? 'an executable or page' : claimed} but its bytes are ${mime}`);
+      return new AppError(
+        'UPLOAD_TYPE_MISMATCH',
+        `The file's name says ${claimed === 'dangerous' ? 'an executable or page' : claimed} but its bytes are ${mime}`,
+      );
     }
     if (this.rules.expectedMime !== undefined && this.rules.expectedMime !== mime) {
       return new AppError('UPLOAD_TYPE_MISMATCH', `The file was declared ${this.rules.expectedMime} but its bytes are ${mime}`);

@@ -30,12 +30,46 @@ export const MEASURED_IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/g
 export const THUMBNAILED_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif']);
 
 const EXTENSIONS: Record<string, string> = {
-  jpg: 'image/jpeg', jpeg: 'image/jpeg', jpe: 'image/jpeg', jfif: 'image/jpeg',
-  png: 'image/png', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif', heic: 'image/heic', heif: 'image/heic',
-  pdf: 'application/pdf', mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', mp3: 'audio/mpeg',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  jpe: 'image/jpeg',
+  jfif: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  heic: 'image/heic',
+  heif: 'image/heic',
+  pdf: 'application/pdf',
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  mov: 'video/quicktime',
+  mp3: 'audio/mpeg',
 };
 /** Extensions that name something executable or renderable as a page: never accepted whatever the bytes are. */
-const DANGEROUS_EXTENSIONS = new Set(['exe', 'dll', 'com', 'bat', 'cmd', 'scr', 'msi', 'jar', 'apk', 'js', 'mjs', 'vbs', 'ps1', 'sh', 'php', 'html', 'htm', 'xhtml', 'svg', 'svgz', 'xml']);
+const DANGEROUS_EXTENSIONS = new Set([
+  'exe',
+  'dll',
+  'com',
+  'bat',
+  'cmd',
+  'scr',
+  'msi',
+  'jar',
+  'apk',
+  'js',
+  'mjs',
+  'vbs',
+  'ps1',
+  'sh',
+  'php',
+  'html',
+  'htm',
+  'xhtml',
+  'svg',
+  'svgz',
+  'xml',
+]);
 
 function startsWith(head: Buffer, bytes: number[]): boolean {
   return head.length >= bytes.length && bytes.every((byte, i) => head[i] === byte);
@@ -72,7 +106,7 @@ export function describeUnknownType(head: Buffer): string | undefined {
 }
 
 /** What a filename's extension claims, for comparing with the bytes: a type, `dangerous`, or undefined when it claims nothing we know. */
-export function typeClaimedByName(filename: string | undefined): string | 'dangerous' | undefined {
+export function typeClaimedByName(filename: string | undefined): string | undefined {
   const match = /\.([A-Za-z0-9]{1,10})$/.exec(filename ?? '');
   if (!match) return undefined;
   const extension = match[1].toLowerCase();

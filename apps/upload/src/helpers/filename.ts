@@ -4,6 +4,7 @@ import { AppError } from '#libs/errors';
 export const MAX_FILENAME_BYTES = 255;
 // Control characters (NUL included), path separators, and the bidirectional overrides that make
 // "photo\u202Egpj.exe" display as "photoexe.jpg".
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN = /[\u0000-\u001f\u007f/\\\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /**

@@ -77,7 +77,8 @@ export class ImageDimensionsProbe {
         return size(head.readUInt16LE(6), head.readUInt16LE(8));
       case 'image/webp': {
         const chunk = head.toString('latin1', 12, 16);
-        if (chunk === 'VP8 ' && head[23] === 0x9d && head[24] === 0x01 && head[25] === 0x2a) return size(head.readUInt16LE(26) & 0x3fff, head.readUInt16LE(28) & 0x3fff);
+        if (chunk === 'VP8 ' && head[23] === 0x9d && head[24] === 0x01 && head[25] === 0x2a)
+          return size(head.readUInt16LE(26) & 0x3fff, head.readUInt16LE(28) & 0x3fff);
         if (chunk === 'VP8L' && head[20] === 0x2f) {
           const [b1, b2, b3, b4] = [head[21], head[22], head[23], head[24]];
           return size(1 + (((b2 & 0x3f) << 8) | b1), 1 + (((b4 & 0x0f) << 10) | (b3 << 2) | ((b2 & 0xc0) >> 6)));

@@ -34,7 +34,9 @@ export class ThumbnailJobs implements OnModuleInit, OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    const worker = this.queues.worker<ThumbnailJob>(QUEUE, (job) => this.thumbnails.make(job.data.uploadId), { concurrency: this.config.UPLOAD_THUMB_CONCURRENCY });
+    const worker = this.queues.worker<ThumbnailJob>(QUEUE, (job) => this.thumbnails.make(job.data.uploadId), {
+      concurrency: this.config.UPLOAD_THUMB_CONCURRENCY,
+    });
     worker.on('failed', (job, error) => {
       if (job && job.attemptsMade >= ATTEMPTS) void this.thumbnails.giveUp(job.data.uploadId, error).catch(() => undefined);
     });

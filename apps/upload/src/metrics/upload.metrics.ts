@@ -13,7 +13,11 @@ export class UploadMetrics {
   private readonly bytes: Counter<'method'>;
 
   constructor(metrics: MetricsRegistry) {
-    this.uploads = metrics.counter({ name: 'uploads_total', help: 'Uploads by method (multipart, presigned) and result (stored or the error code)', labelNames: ['method', 'result'] });
+    this.uploads = metrics.counter({
+      name: 'uploads_total',
+      help: 'Uploads by method (multipart, presigned) and result (stored or the error code)',
+      labelNames: ['method', 'result'],
+    });
     this.bytes = metrics.counter({ name: 'upload_bytes_total', help: 'Bytes of the uploads stored, by method', labelNames: ['method'] });
   }
 

@@ -36,7 +36,7 @@ export class UploadIntentRepository {
    */
   async sweep(id: string, now: Date, clean: (intent: UploadIntent) => Promise<void>): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query('SELECT id FROM upload_intents WHERE id = ? AND expires_at < ? FOR UPDATE SKIP LOCKED', [id, now])) as { id: string }[];
+      const rows = await manager.query<{ id: string }[]>('SELECT id FROM upload_intents WHERE id = ? AND expires_at < ? FOR UPDATE SKIP LOCKED', [id, now]);
       if (!rows.length) return false;
       const intent = await manager.getRepository(UploadIntent).findOneByOrFail({ id });
       await clean(intent);

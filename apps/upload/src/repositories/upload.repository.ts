@@ -5,6 +5,7 @@ import { AppError } from '#libs/errors';
 import { UploadIntent } from '../entities/upload-intent.entity';
 import { UploadUsage } from '../entities/upload-usage.entity';
 import { Upload } from '../entities/upload.entity';
+import { WriteResult } from '#libs/database';
 
 /** A checked file about to get its row. */
 export type NewUpload = Omit<Upload, 'createdAt' | 'thumbKey' | 'thumbMime' | 'thumbSize' | 'thumbSha256'>;
@@ -15,10 +16,6 @@ export interface ThumbnailRecord {
   mime: string;
   size: number;
   sha256: string;
-}
-
-interface WriteResult {
-  affectedRows?: number;
 }
 
 /** Storage of stored files and per-owner usage. */
@@ -49,13 +46,16 @@ export class UploadRepository {
    */
   async addFromIntent(upload: NewUpload, quotaBytes: number): Promise<Upload> {
     await this.dataSource.transaction(async (manager) => {
-      const taken = (await manager.query('DELETE FROM upload_intents WHERE id = ?', [upload.id])) as WriteResult;
+      const taken = await manager.query<WriteResult>('DELETE FROM upload_intents WHERE id = ?', [upload.id]);
       if (taken.affectedRows !== 1) throw new AppError('UPLOAD_NOT_RECEIVED', 'The upload expired before it completed; send it again');
-      await manager.query('INSERT INTO upload_usage (owner_kind, owner_id, bytes, files) VALUES (?, ?, 0, 0) ON DUPLICATE KEY UPDATE files = files', [upload.ownerKind, upload.ownerId]);
-      const counted = (await manager.query(
+      await manager.query('INSERT INTO upload_usage (owner_kind, owner_id, bytes, files) VALUES (?, ?, 0, 0) ON DUPLICATE KEY UPDATE files = files', [
+        upload.ownerKind,
+        upload.ownerId,
+      ]);
+      const counted = await manager.query<WriteResult>(
         'UPDATE upload_usage SET bytes = bytes + ?, files = files + 1 WHERE owner_kind = ? AND owner_id = ? AND (? = 0 OR bytes + ? <= ?)',
         [upload.size, upload.ownerKind, upload.ownerId, quotaBytes, upload.size, quotaBytes],
-      )) as WriteResult;
+      );
       if (counted.affectedRows !== 1) throw new AppError('UPLOAD_QUOTA_EXCEEDED', `Storing this file would go over your quota of ${quotaBytes} bytes`);
       await manager.getRepository(Upload).insert({ ...upload, thumbKey: null, thumbMime: null, thumbSize: null, thumbSha256: null });
     });
@@ -68,13 +68,12 @@ export class UploadRepository {
    */
   async removeToIntent(upload: Upload, keys: string[]): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const removed = (await manager.query('DELETE FROM uploads WHERE id = ?', [upload.id])) as WriteResult;
+      const removed = await manager.query<WriteResult>('DELETE FROM uploads WHERE id = ?', [upload.id]);
       if (removed.affectedRows !== 1) return false;
-      await manager.query('UPDATE upload_usage SET bytes = GREATEST(0, CAST(bytes AS SIGNED) - ?), files = GREATEST(0, CAST(files AS SIGNED) - 1) WHERE owner_kind = ? AND owner_id = ?', [
-        upload.size,
-        upload.ownerKind,
-        upload.ownerId,
-      ]);
+      await manager.query(
+        'UPDATE upload_usage SET bytes = GREATEST(0, CAST(bytes AS SIGNED) - ?), files = GREATEST(0, CAST(files AS SIGNED) - 1) WHERE owner_kind = ? AND owner_id = ?',
+        [upload.size, upload.ownerKind, upload.ownerId],
+      );
       await manager.getRepository(UploadIntent).insert({
         id: upload.id,
         kind: 'delete',

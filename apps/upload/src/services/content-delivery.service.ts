@@ -77,7 +77,11 @@ export class ContentDeliveryService {
     const common = { ...headers, 'content-type': representation.mime, 'content-disposition': disposition };
     if (range.kind === 'partial') {
       const { start, end } = range.range;
-      return { status: 206, headers: { ...common, 'content-range': `bytes ${start}-${end}/${representation.size}`, 'content-length': String(end - start + 1) }, body };
+      return {
+        status: 206,
+        headers: { ...common, 'content-range': `bytes ${start}-${end}/${representation.size}`, 'content-length': String(end - start + 1) },
+        body,
+      };
     }
     return { status: 200, headers: { ...common, 'content-length': String(representation.size) }, body };
   }

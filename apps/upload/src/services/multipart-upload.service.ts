@@ -78,7 +78,8 @@ export class MultipartUploadService {
     }
     if (!part) throw new AppError('UPLOAD_FILE_MISSING', 'No file in the request: send it in the multipart field "file"');
     try {
-      if (part.fieldname !== 'file') throw new AppError('UPLOAD_FILE_MISSING', 'The file must be sent in the multipart field "file"', [{ field: 'file', message: 'missing' }]);
+      if (part.fieldname !== 'file')
+        throw new AppError('UPLOAD_FILE_MISSING', 'The file must be sent in the multipart field "file"', [{ field: 'file', message: 'missing' }]);
       const filename = checkFilename(part.filename);
       const isPublic = publicQuery ?? fieldFlag(part.fields.public) ?? false;
       this.policy.assertMayPublish(principal, isPublic);

@@ -85,9 +85,11 @@ export class PresignedUploadService {
     if (size === undefined) throw new AppError('UPLOAD_NOT_RECEIVED', 'The file has not arrived in storage yet: upload it first, then confirm');
     if (size !== intent.declaredSize) {
       await this.store.abandon(id);
-      throw new AppError('UPLOAD_PRESIGN_MISMATCH', `${size} bytes arrived where ${intent.declaredSize} were declared; nothing was stored`, [{ field: 'size', message: 'does not match' }]);
+      throw new AppError('UPLOAD_PRESIGN_MISMATCH', `${size} bytes arrived where ${intent.declaredSize} were declared; nothing was stored`, [
+        { field: 'size', message: 'does not match' },
+      ]);
     }
-    const inspector = new FileInspector({ ...this.policy.rules(intent.filename, intent.declaredMime ?? undefined), maxBytes: intent.declaredSize! });
+    const inspector = new FileInspector({ ...this.policy.rules(intent.filename, intent.declaredMime ?? undefined), maxBytes: intent.declaredSize });
     const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
     try {
       await pipeline(await this.storage.read(originalKey(id)), inspector, discard);

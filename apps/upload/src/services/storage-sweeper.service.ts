@@ -42,7 +42,8 @@ export class StorageSweeperService {
     // A scratch file older than any upload may last belongs to a replica that died while writing it.
     const scratchFiles = await this.storage.sweepScratch(this.config.UPLOAD_STREAM_TIMEOUT_MS + this.config.UPLOAD_INTENT_GRACE_MS);
     const thumbnailsRequeued = await this.uploads.findStalePendingThumbnails(new Date(now.getTime() - 10 * 60_000), BATCH);
-    if (intents || scratchFiles || thumbnailsRequeued.length) this.logger.log({ msg: 'storage swept', intents, scratchFiles, thumbnailsRequeued: thumbnailsRequeued.length });
+    if (intents || scratchFiles || thumbnailsRequeued.length)
+      this.logger.log({ msg: 'storage swept', intents, scratchFiles, thumbnailsRequeued: thumbnailsRequeued.length });
     return { intents, scratchFiles, thumbnailsRequeued };
   }
 }

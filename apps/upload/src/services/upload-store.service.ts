@@ -134,7 +134,8 @@ export class UploadStoreService {
   private explain(error: unknown, failure: AppError | undefined, sourceError: Error | undefined): AppError {
     if (failure) return failure;
     if (error instanceof AppError) return error;
-    if (sourceError instanceof UploadTimedOut) return new AppError('UPLOAD_TIMEOUT', `The upload did not finish within ${this.config.UPLOAD_STREAM_TIMEOUT_MS} ms`);
+    if (sourceError instanceof UploadTimedOut)
+      return new AppError('UPLOAD_TIMEOUT', `The upload did not finish within ${this.config.UPLOAD_STREAM_TIMEOUT_MS} ms`);
     if (sourceError) return new AppError('VALIDATION_FAILED', 'The multipart body ended before the file did');
     this.logger.error({ msg: 'storage failed while storing an upload', error: (error as Error)?.message });
     return new AppError('STORAGE_UNAVAILABLE', 'File storage is unavailable, try again shortly');
