@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { signTestToken } from '../../libs/testing/src/test-tokens';
 import { LocalCluster } from '../stack/local-cluster';
 import { throwawayClusterOptions } from '../stack/throwaway-cluster';
+import { noiseJpeg } from './noise-jpeg';
 
 // npm run bench:upload: one upload replica (local driver) behind HAProxy. Throughput and latency of 100 KB and
 // 5 MB JPEG uploads through HAProxy, then the replica's RSS while 20 clients upload 5 MB each at once
@@ -15,19 +15,6 @@ const LARGE_COUNT = Number(process.env.BENCH_LARGE_COUNT ?? 40);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const RSS_CLIENTS = 20;
 const RSS_ROUNDS = Number(process.env.BENCH_RSS_ROUNDS ?? 3);
-
-/** A real JPEG of random pixels close to `targetBytes` (noise does not compress). */
-async function noiseJpeg(targetBytes: number): Promise<Buffer> {
-  let side = Math.round(Math.sqrt(targetBytes / 2.4));
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const image = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } })
-      .jpeg({ quality: 92 })
-      .toBuffer();
-    if (Math.abs(image.length - targetBytes) / targetBytes < 0.05) return image;
-    side = Math.round(side * Math.sqrt(targetBytes / image.length));
-  }
-  throw new Error(`could not make a ${targetBytes}-byte JPEG`);
-}
 
 function multipart(file: Buffer, name: string): { body: Buffer; contentType: string } {
   const boundary = `----bench${randomBytes(8).toString('hex')}`;

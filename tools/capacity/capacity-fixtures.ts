@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import sharp from 'sharp';
 import { parseMysqlUrl } from '#libs/database';
 import { MixFixtures } from './traffic-mix';
+import { noiseJpeg } from '../bench/noise-jpeg';
 
 const USERS = 40;
 
@@ -12,19 +12,6 @@ async function json<T = unknown>(url: string, init: RequestInit = {}): Promise<{
   const response = await fetch(url, init);
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-/** A real JPEG of random pixels close to `targetBytes` (noise does not compress). */
-async function noiseJpeg(targetBytes: number): Promise<Buffer> {
-  let side = Math.round(Math.sqrt(targetBytes / 2.4));
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const image = await sharp(randomBytes(side * side * 3), { raw: { width: side, height: side, channels: 3 } })
-      .jpeg({ quality: 92 })
-      .toBuffer();
-    if (Math.abs(image.length - targetBytes) / targetBytes < 0.1) return image;
-    side = Math.round(side * Math.sqrt(targetBytes / image.length));
-  }
-  throw new Error(`could not make a ${targetBytes}-byte JPEG`);
 }
 
 function collectIds(value: unknown, into: string[]): void {

@@ -23,6 +23,7 @@ import { PaymentNotificationRepository } from './repositories/payment-notificati
 import { AppointmentAdminService } from './services/appointment-admin.service';
 import { AppointmentBookingService } from './services/appointment-booking.service';
 import { AppointmentCancellationService } from './services/appointment-cancellation.service';
+import { AppointmentResourcesService } from './services/appointment-resources.service';
 import { OrderLifecycleService } from './services/order-lifecycle.service';
 import { OrderPlacementService } from './services/order-placement.service';
 import { OrderQueriesService } from './services/order-queries.service';
@@ -75,6 +76,7 @@ export class OrdersModule {
         OrderExpiryScheduler,
         OrderJobsWorker,
         AppointmentCancellationService,
+        AppointmentResourcesService,
         AppointmentBookingService,
         AppointmentAdminService,
       ],

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsOptional, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsOptional, IsString, Length, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 
 /**
  * The field may be left out, but `null` is refused like any other wrong value: class-validator's own
@@ -44,4 +45,9 @@ export function IsUserText(options: { multiline?: boolean } = {}, validationOpti
     },
     validationOptions,
   );
+}
+
+/** A string field of text a person typed, `min` (default 1) to `max` characters long: `@IsString()`, `@IsUserText()` and `@Length()` in one. */
+export function UserText(options: { max: number; min?: number; multiline?: boolean }): PropertyDecorator {
+  return applyDecorators(IsString(), IsUserText({ multiline: options.multiline }), Length(options.min ?? 1, options.max));
 }

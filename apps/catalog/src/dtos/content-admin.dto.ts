@@ -1,15 +1,13 @@
 import { PartialType } from '@nestjs/mapped-types';
-import { IsBoolean, IsInt, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ID_PATTERN, IsUserText, Optional, OptionalOrNull } from '#libs/contracts';
+import { IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
+import { ID_PATTERN, Optional, OptionalOrNull, UserText } from '#libs/contracts';
 import { IsImageReference } from './image-reference';
 
 const LINK = /^(https?:\/\/[^\s"'<>]{1,500}|\/[^\s"'<>]{0,500})$/;
 
 /** POST /api/catalog/admin/categories */
 export class CreateCategoryDto {
-  @IsString()
-  @IsUserText()
-  @Length(1, 64)
+  @UserText({ max: 64 })
   name: string;
 
   @Optional()
@@ -26,9 +24,7 @@ export class CreateCategoryDto {
 /** PATCH /api/catalog/admin/categories/:id (parentId null moves it to the top). */
 export class UpdateCategoryDto {
   @Optional()
-  @IsString()
-  @IsUserText()
-  @Length(1, 64)
+  @UserText({ max: 64 })
   name?: string;
 
   @OptionalOrNull()
@@ -44,20 +40,14 @@ export class UpdateCategoryDto {
 
 /** POST /api/catalog/admin/articles */
 export class CreateArticleDto {
-  @IsString()
-  @IsUserText()
-  @Length(1, 120)
+  @UserText({ max: 120 })
   title: string;
 
   @Optional()
-  @IsString()
-  @IsUserText({ multiline: true })
-  @MaxLength(300)
+  @UserText({ min: 0, max: 300, multiline: true })
   summary?: string;
 
-  @IsString()
-  @IsUserText({ multiline: true })
-  @Length(1, 100000)
+  @UserText({ max: 100000, multiline: true })
   body: string;
 
   @Optional()
@@ -74,9 +64,7 @@ export class UpdateArticleDto extends PartialType(CreateArticleDto, { skipNullPr
 
 /** POST /api/catalog/admin/banners */
 export class CreateBannerDto {
-  @IsString()
-  @IsUserText()
-  @Length(1, 120)
+  @UserText({ max: 120 })
   title: string;
 
   @IsImageReference()

@@ -1,5 +1,5 @@
-import { IsString, Length, Matches } from 'class-validator';
-import { ID_PATTERN, IsUserText, Optional, PageQueryDto } from '#libs/contracts';
+import { Matches } from 'class-validator';
+import { ID_PATTERN, Optional, PageQueryDto, UserText } from '#libs/contracts';
 
 /** GET /api/catalog/products */
 export class ListProductsQueryDto extends PageQueryDto {
@@ -8,8 +8,6 @@ export class ListProductsQueryDto extends PageQueryDto {
   categoryId?: string;
 
   @Optional()
-  @IsString()
-  @IsUserText()
-  @Length(1, 50)
+  @UserText({ max: 50 })
   q?: string;
 }

@@ -1,7 +1,7 @@
 import { OmitType, PartialType } from '@nestjs/mapped-types';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsString, Length, Matches, Max, MaxLength, Min, NotEquals, ValidateNested } from 'class-validator';
-import { ID_PATTERN, IsUserText, Optional } from '#libs/contracts';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, Matches, Max, Min, NotEquals, ValidateNested } from 'class-validator';
+import { ID_PATTERN, Optional, UserText } from '#libs/contracts';
 import { IsImageReference } from './image-reference';
 
 const MAX_PRICE_FEN = 100_000_000;
@@ -9,9 +9,7 @@ const MAX_STOCK = 10_000_000;
 
 /** A SKU as staff create it. */
 export class CreateSkuDto {
-  @IsString()
-  @IsUserText()
-  @Length(1, 64)
+  @UserText({ max: 64 })
   name: string;
 
   @IsInt()
@@ -48,21 +46,15 @@ export class CreateProductDto {
   @Matches(ID_PATTERN, { message: 'categoryId must be a category id' })
   categoryId: string;
 
-  @IsString()
-  @IsUserText()
-  @Length(1, 120)
+  @UserText({ max: 120 })
   title: string;
 
   @Optional()
-  @IsString()
-  @IsUserText()
-  @MaxLength(200)
+  @UserText({ min: 0, max: 200 })
   subtitle?: string;
 
   @Optional()
-  @IsString()
-  @IsUserText({ multiline: true })
-  @MaxLength(10000)
+  @UserText({ min: 0, max: 10000, multiline: true })
   description?: string;
 
   @Optional()

@@ -2,19 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Sku } from '../entities/sku.entity';
+import type { SkuSnapshot } from '#libs/contracts';
 import { WriteResult } from '#libs/database';
 
-/** A SKU with what an order snapshots of its product. */
-export interface SkuWithProduct {
-  skuId: string;
-  productId: string;
-  productTitle: string;
-  skuName: string;
-  priceFen: number;
-  stock: number;
-  onSale: number;
-  images: string;
-}
+/** A SKU with what an order snapshots of its product, as the row comes from MySQL (TINYINT flag, JSON image list). */
+export type SkuWithProduct = Omit<SkuSnapshot, 'onSale' | 'imageUrl'> & { onSale: number; images: string };
 
 /** SKUs: their prices and stock as staff set them. */
 @Injectable()

@@ -12,15 +12,19 @@ import {
 } from '../dtos/appointment-requests.dto';
 import { AdminSlotDto, AppointmentDto, ResourceDto } from '../dtos/appointment-views.dto';
 import { AppointmentAdminService } from '../services/appointment-admin.service';
+import { AppointmentResourcesService } from '../services/appointment-resources.service';
 
 @Roles('admin', 'staff')
 @Controller('api/appointments/admin')
 export class AppointmentAdminController {
-  constructor(private readonly admin: AppointmentAdminService) {}
+  constructor(
+    private readonly admin: AppointmentAdminService,
+    private readonly resourceList: AppointmentResourcesService,
+  ) {}
 
   @Get('resources')
   resources(@Query() query: PageQueryDto): Promise<Page<ResourceDto>> {
-    return this.admin.listResources(query);
+    return this.resourceList.list(query, { includeInactive: true });
   }
 
   @Post('resources')

@@ -6,15 +6,19 @@ import { Idempotent } from '#libs/idempotency';
 import { CreateAppointmentDto, ListAppointmentsQueryDto, SlotsQueryDto } from '../dtos/appointment-requests.dto';
 import { AppointmentDto, ResourceDto, SlotDto } from '../dtos/appointment-views.dto';
 import { AppointmentBookingService } from '../services/appointment-booking.service';
+import { AppointmentResourcesService } from '../services/appointment-resources.service';
 
 @Controller('api/appointments')
 export class AppointmentController {
-  constructor(private readonly booking: AppointmentBookingService) {}
+  constructor(
+    private readonly booking: AppointmentBookingService,
+    private readonly resourceList: AppointmentResourcesService,
+  ) {}
 
   @Public()
   @Get('resources')
   resources(@Query() query: PageQueryDto): Promise<Page<ResourceDto>> {
-    return this.booking.listResources(query);
+    return this.resourceList.list(query, { includeInactive: false });
   }
 
   @Public()

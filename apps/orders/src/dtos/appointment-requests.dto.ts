@@ -1,22 +1,6 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsObject,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { ID_PATTERN, IsUserText, Optional, OptionalOrNull, PageQueryDto } from '#libs/contracts';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ID_PATTERN, Optional, OptionalOrNull, PageQueryDto, UserText } from '#libs/contracts';
 import type { AppointmentStatus } from '../entities/appointment.entity';
 import { AppointmentContactDto } from './contact.dto';
 
@@ -34,9 +18,7 @@ export class CreateAppointmentDto {
   contact: AppointmentContactDto;
 
   @Optional()
-  @IsString()
-  @IsUserText({ multiline: true })
-  @MaxLength(255)
+  @UserText({ min: 0, max: 255, multiline: true })
   remark?: string;
 }
 
@@ -81,9 +63,7 @@ export class AdminSlotsQueryDto extends SlotsQueryDto {}
 
 /** POST /api/appointments/admin/resources */
 export class CreateResourceDto {
-  @IsString()
-  @IsUserText()
-  @Length(1, 64)
+  @UserText({ max: 64 })
   name: string;
 
   /** What it is: `service`, `room`, `doctor`... */
@@ -91,18 +71,14 @@ export class CreateResourceDto {
   kind: string;
 
   @Optional()
-  @IsString()
-  @IsUserText({ multiline: true })
-  @Length(1, 500)
+  @UserText({ max: 500, multiline: true })
   description?: string;
 }
 
 /** PATCH /api/appointments/admin/resources/:id */
 export class UpdateResourceDto {
   @Optional()
-  @IsString()
-  @IsUserText()
-  @Length(1, 64)
+  @UserText({ max: 64 })
   name?: string;
 
   @Optional()
@@ -111,9 +87,7 @@ export class UpdateResourceDto {
 
   /** null removes the description. */
   @OptionalOrNull()
-  @IsString()
-  @IsUserText({ multiline: true })
-  @Length(1, 500)
+  @UserText({ max: 500, multiline: true })
   description?: string | null;
 
   /** false: no new bookings, and its slots are no longer listed. */

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ID_PATTERN, IsUserText, Optional } from '#libs/contracts';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ID_PATTERN, Optional, UserText } from '#libs/contracts';
 import { OrderContactDto } from './contact.dto';
 
 /** Most lines and units per line an order may have (the catalog's reservation limits). */
@@ -33,8 +33,6 @@ export class CreateOrderDto {
   contact: OrderContactDto;
 
   @Optional()
-  @IsString()
-  @IsUserText({ multiline: true })
-  @MaxLength(255)
+  @UserText({ min: 0, max: 255, multiline: true })
   remark?: string;
 }

@@ -1,26 +1,19 @@
-import { IsString, Length } from 'class-validator';
-import { IsUserText, Optional } from '#libs/contracts';
+import { Optional, UserText } from '#libs/contracts';
 
 /** POST /api/orders/admin/:id/ship */
 export class ShipOrderDto {
   @Optional()
-  @IsString()
-  @IsUserText()
-  @Length(1, 32)
+  @UserText({ max: 32 })
   carrier?: string;
 
   @Optional()
-  @IsString()
-  @IsUserText()
-  @Length(1, 64)
+  @UserText({ max: 64 })
   trackingNo?: string;
 }
 
 /** POST /api/orders/admin/:id/refund */
 export class RefundOrderDto {
   @Optional()
-  @IsString()
-  @IsUserText()
-  @Length(1, 80)
+  @UserText({ max: 80 })
   reason?: string;
 }

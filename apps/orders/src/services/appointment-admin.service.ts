@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '#libs/config';
-import { cursorBeforeId, Page, PageQueryDto, singlePage, toPage } from '#libs/contracts';
+import { cursorBeforeId, Page, singlePage, toPage } from '#libs/contracts';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
 import { OrdersEnv } from '../config/orders-env';
@@ -17,7 +17,7 @@ import { AppointmentResourceRepository } from '../repositories/appointment-resou
 import { AppointmentSlotRepository, DuplicateSlotError } from '../repositories/appointment-slot.repository';
 import { AppointmentRepository } from '../repositories/appointment.repository';
 import { AppointmentCancellationService } from './appointment-cancellation.service';
-import { businessDay } from './business-time';
+import { requestedBusinessDay } from './business-time';
 
 /** Longest a slot may last. */
 const MAX_SLOT_MS = 24 * 3600 * 1000;
@@ -36,11 +36,6 @@ export class AppointmentAdminService {
     private readonly appointments: AppointmentRepository,
     private readonly cancellation: AppointmentCancellationService,
   ) {}
-
-  async listResources(query: PageQueryDto): Promise<Page<ResourceDto>> {
-    const rows = await this.resources.list({ includeInactive: true, beforeId: cursorBeforeId(query.cursor), limit: query.limit });
-    return toPage(rows, query.limit, ResourceDto.from);
-  }
 
   async createResource(request: CreateResourceDto): Promise<ResourceDto> {
     return ResourceDto.from(await this.resources.insert({ id: newId(), name: request.name, kind: request.kind, description: request.description ?? null }));
@@ -76,7 +71,7 @@ export class AppointmentAdminService {
 
   /** All slots of a resource on a business day, closed and past ones included. */
   async listSlots(query: AdminSlotsQueryDto): Promise<Page<AdminSlotDto>> {
-    const day = this.day(query.date);
+    const day = requestedBusinessDay(query.date, this.config.BUSINESS_UTC_OFFSET);
     if (!(await this.resources.findById(query.resourceId))) throw new AppError('RESOURCE_NOT_FOUND', 'No such resource');
     return singlePage((await this.slots.findStarting(query.resourceId, day.from, day.to)).map(AdminSlotDto.from));
   }
@@ -89,7 +84,7 @@ export class AppointmentAdminService {
   }
 
   async listBookings(query: AdminListAppointmentsQueryDto): Promise<Page<AppointmentDto>> {
-    const day = query.date ? this.day(query.date) : undefined;
+    const day = query.date ? requestedBusinessDay(query.date, this.config.BUSINESS_UTC_OFFSET) : undefined;
     const rows = await this.appointments.list({
       userId: query.userId,
       resourceId: query.resourceId,
@@ -110,13 +105,5 @@ export class AppointmentAdminService {
     });
     if (!row) throw new AppError('APPOINTMENT_NOT_FOUND', 'Appointment not found');
     return AppointmentDto.from(row);
-  }
-
-  private day(date: string): { from: Date; to: Date } {
-    try {
-      return businessDay(date, this.config.BUSINESS_UTC_OFFSET);
-    } catch {
-      throw invalid('date', 'date must be a real calendar day');
-    }
   }
 }

@@ -3,17 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '#libs/config';
-import { cursorBeforeId, Page, PageQueryDto, singlePage, toPage } from '#libs/contracts';
+import { cursorBeforeId, Page, singlePage, toPage } from '#libs/contracts';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
 import { OrdersEnv } from '../config/orders-env';
 import { CreateAppointmentDto, ListAppointmentsQueryDto, SlotsQueryDto } from '../dtos/appointment-requests.dto';
-import { AppointmentDto, ResourceDto, SlotDto } from '../dtos/appointment-views.dto';
+import { AppointmentDto, SlotDto } from '../dtos/appointment-views.dto';
 import { AppointmentResourceRepository } from '../repositories/appointment-resource.repository';
 import { AppointmentSlotRepository, BookableSlot } from '../repositories/appointment-slot.repository';
 import { AppointmentRepository, AppointmentRow, BookingCollision } from '../repositories/appointment.repository';
 import { AppointmentCancellationService } from './appointment-cancellation.service';
-import { businessDay } from './business-time';
+import { requestedBusinessDay } from './business-time';
 
 /** Why a booking is refused. */
 type BookingRefusal = 'missing' | 'closed' | 'past' | 'full' | 'already_booked';
@@ -46,14 +46,9 @@ export class AppointmentBookingService {
     private readonly cancellation: AppointmentCancellationService,
   ) {}
 
-  async listResources(query: PageQueryDto): Promise<Page<ResourceDto>> {
-    const rows = await this.resources.list({ includeInactive: false, beforeId: cursorBeforeId(query.cursor), limit: query.limit });
-    return toPage(rows, query.limit, ResourceDto.from);
-  }
-
   /** The open slots of an active resource on a business day that have not started yet, with the places left. */
   async bookableSlots(query: SlotsQueryDto): Promise<Page<SlotDto>> {
-    const day = this.day(query.date);
+    const day = requestedBusinessDay(query.date, this.config.BUSINESS_UTC_OFFSET);
     const resource = await this.resources.findById(query.resourceId);
     if (!resource?.active) throw new AppError('RESOURCE_NOT_FOUND', 'No such resource');
     const slots = await this.slots.findStarting(resource.id, day.from, day.to, new Date());
@@ -117,14 +112,6 @@ export class AppointmentBookingService {
     });
     if (!row) throw new AppError('APPOINTMENT_NOT_FOUND', 'Appointment not found');
     return AppointmentDto.from(row);
-  }
-
-  private day(date: string): { from: Date; to: Date } {
-    try {
-      return businessDay(date, this.config.BUSINESS_UTC_OFFSET);
-    } catch {
-      throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'date', message: 'date must be a real calendar day' }]);
-    }
   }
 
   private async existingForKey(userId: string, keyHash: string): Promise<AppointmentDto> {

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { AppError } from '#libs/errors';
 
 /** Minutes east of UTC of an offset such as `+08:00`. */
 export function offsetMinutes(offset: string): number {
@@ -23,4 +24,13 @@ export function businessDay(date: string, offset: string): { from: Date; to: Dat
     throw new Error(`bad date ${date}`);
   }
   return { from, to: new Date(from.getTime() + 24 * 3600 * 1000) };
+}
+
+/** businessDay() of a date a request named: a date that is no calendar day (2026-02-30) is a 400 on the `date` field. */
+export function requestedBusinessDay(date: string, offset: string): { from: Date; to: Date } {
+  try {
+    return businessDay(date, offset);
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'Request validation failed', [{ field: 'date', message: 'date must be a real calendar day' }]);
+  }
 }
