@@ -13,8 +13,8 @@ import { PaymentNotifyController } from './controllers/payment-notify.controller
 import { OrderExpiryScheduler } from './jobs/order-expiry.scheduler';
 import { OrderJobsWorker } from './jobs/order-jobs.worker';
 import { ORDERS_SCHEMA } from './orders-schema';
-import { WechatPayNotifications } from './payments/wechat-pay-notifications';
-import { WechatPayClient } from './payments/wechat-pay.client';
+import { WechatPayNotifications } from './clients/wechat-pay-notifications';
+import { WechatPayClient } from './clients/wechat-pay.client';
 import { AppointmentResourceRepository } from './repositories/appointment-resource.repository';
 import { AppointmentSlotRepository } from './repositories/appointment-slot.repository';
 import { AppointmentRepository } from './repositories/appointment.repository';

@@ -9,7 +9,7 @@ import { createWechatSandbox, WechatSandbox } from '../../../tools/wechat-sandbo
 import { OrdersEnv } from '../src/config/orders-env';
 import { ORDERS_SCHEMA } from '../src/orders-schema';
 import { OrdersModule } from '../src/orders.module';
-import { captureRawBodies } from '../src/payments/raw-body.hook';
+import { captureRawBodies } from '../src/orders-fastify';
 import { NotifyRelay } from './notify-relay';
 
 /** The WeChat Pay merchant the sandbox and the orders service share in tests. */

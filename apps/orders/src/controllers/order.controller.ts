@@ -6,7 +6,7 @@ import { Idempotent } from '#libs/idempotency';
 import { CreateOrderDto } from '../dtos/create-order.dto';
 import { ListOrdersQueryDto } from '../dtos/list-orders-query.dto';
 import { OrderDto } from '../dtos/order.dto';
-import { RequestPaymentParams } from '../payments/wechat-pay-crypto';
+import { RequestPaymentParams } from '../helpers/wechat-pay-crypto';
 import { OrderLifecycleService } from '../services/order-lifecycle.service';
 import { OrderPlacementService } from '../services/order-placement.service';
 import { OrderQueriesService } from '../services/order-queries.service';

@@ -1,8 +1,8 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '#libs/auth';
-import { KeepRawBody } from '../payments/raw-body.hook';
-import type { RawBodyRequest } from '../payments/raw-body.hook';
+import { KeepRawBody } from '../orders-fastify';
+import type { RawBodyRequest } from '../orders-fastify';
 import { PaymentNotificationService } from '../services/payment-notification.service';
 
 /** WeChat Pay's notifications: no token (WeChat Pay signs them instead), never throttled (WeChat Pay retries are normal). */

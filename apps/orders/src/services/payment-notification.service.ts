@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '#libs/errors';
 import { PaymentNotificationRepository } from '../repositories/payment-notification.repository';
-import { WechatTransaction } from '../payments/wechat-pay.client';
-import { VerifiedNotification, WechatPayNotifications } from '../payments/wechat-pay-notifications';
+import { WechatTransaction } from '../clients/wechat-pay.client';
+import { VerifiedNotification, WechatPayNotifications } from '../clients/wechat-pay-notifications';
 import { OrdersMetrics } from './orders-metrics';
 import { PaymentReconciliationService } from './payment-reconciliation.service';
 import { RefundService } from './refund.service';

@@ -3,7 +3,7 @@ import { AppError } from '#libs/errors';
 import { Order } from '../entities/order.entity';
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { OrderRepository } from '../repositories/order.repository';
-import { WechatPayClient, WechatTransaction } from '../payments/wechat-pay.client';
+import { WechatPayClient, WechatTransaction } from '../clients/wechat-pay.client';
 import { OrderTransitionsService } from './order-transitions.service';
 import { refundDue, RefundService } from './refund.service';
 import { StockSettlementService } from './stock-settlement.service';

@@ -3,8 +3,8 @@ import { AppError } from '#libs/errors';
 import { PayerClient } from '../clients/payer.client';
 import { Order } from '../entities/order.entity';
 import { OrderRepository } from '../repositories/order.repository';
-import { requestPaymentParams, RequestPaymentParams } from '../payments/wechat-pay-crypto';
-import { WechatPayClient, WechatPayRefusal } from '../payments/wechat-pay.client';
+import { requestPaymentParams, RequestPaymentParams } from '../helpers/wechat-pay-crypto';
+import { WechatPayClient, WechatPayRefusal } from '../clients/wechat-pay.client';
 import { PaymentReconciliationService } from './payment-reconciliation.service';
 
 /** A prepay_id is valid for 2 hours; one older than this is asked for again. */

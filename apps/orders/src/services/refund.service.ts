@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '#libs/errors';
 import { Order } from '../entities/order.entity';
 import { OrderRepository } from '../repositories/order.repository';
-import { WechatPayClient, WechatPayRefusal } from '../payments/wechat-pay.client';
+import { WechatPayClient, WechatPayRefusal } from '../clients/wechat-pay.client';
 import { OrderTransitionsService } from './order-transitions.service';
 
 const WECHAT: { kind: 'wechat'; id: null } = { kind: 'wechat', id: null };

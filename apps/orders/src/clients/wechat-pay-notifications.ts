@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '#libs/errors';
-import { decryptResource, EncryptedResource, verifyWechatpaySignature } from './wechat-pay-crypto';
+import { decryptResource, EncryptedResource, verifyWechatpaySignature } from '../helpers/wechat-pay-crypto';
 import { WECHATPAY_MAX_CLOCK_SKEW_SECONDS, WechatPayClient } from './wechat-pay.client';
 
 /** A notification that passed every check, with its decrypted resource. */

@@ -1,6 +1,6 @@
 import { KeyObject } from 'node:crypto';
 import { OrdersEnv } from '../config/orders-env';
-import { MerchantKey, merchantPrivateKey, WechatpayKeyring } from './wechat-pay-crypto';
+import { MerchantKey, merchantPrivateKey, WechatpayKeyring } from '../helpers/wechat-pay-crypto';
 
 /** WeChat Pay as configured: the merchant, its keys and where WeChat Pay and our notify endpoint are. */
 export interface WechatPaySettings {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '#libs/config';
 import { AppError } from '#libs/errors';
 import { OrdersEnv } from '../config/orders-env';
-import { authorizationHeader, verifyWechatpaySignature } from './wechat-pay-crypto';
+import { authorizationHeader, verifyWechatpaySignature } from '../helpers/wechat-pay-crypto';
 import { WechatPaySettings, wechatPaySettings } from './wechat-pay.settings';
 
 /** Signed answers older or newer than this are refused (WeChat Pay's own rule for both directions). */
