@@ -6,6 +6,7 @@ import { findRepoRoot } from '../haproxy/find-repo-root';
 import { renderHaproxyConfig } from '../haproxy/render-haproxy-config';
 import { APP_ENVS, AppName, missingVariables, unknownVariables } from './app-variables';
 import { readComposeFile, validateCompose } from './compose-schema';
+import { writeSelfSignedPem } from './self-signed-pem';
 
 const root = findRepoRoot(__dirname);
 const APPS = APP_ENVS;
@@ -123,25 +124,7 @@ describe('deploy/haproxy/haproxy.compose.cfg', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'compose-haproxy-'));
     mkdirSync(join(dir, 'certs'));
-    const made = spawnSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
-    expect(made.status).toBe(0);
-    writeFileSync(join(dir, 'certs', 'localhost.pem'), readFileSync(join(dir, 'cert.pem'), 'utf8') + readFileSync(join(dir, 'key.pem'), 'utf8'));
+    writeSelfSignedPem(join(dir, 'certs', 'localhost.pem'), 'localhost');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeSelfSignedPem } from './self-signed-pem';
 import { HaproxyConfigInput, HaproxyTlsInput, renderHaproxyConfig } from '../haproxy/render-haproxy-config';
 
 function input(tls?: HaproxyTlsInput): HaproxyConfigInput {
@@ -19,25 +20,7 @@ describe('renderHaproxyConfig with TLS', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'haproxy-tls-spec-'));
     // "crt" must name a loadable certificate for `haproxy -c` to pass.
-    const made = spawnSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=spec',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
-    expect(made.status).toBe(0);
-    spawnSync('sh', ['-c', `cat cert.pem key.pem > spec.pem`], { cwd: dir });
+    writeSelfSignedPem(join(dir, 'spec.pem'), 'spec');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

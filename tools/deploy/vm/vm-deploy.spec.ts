@@ -6,6 +6,7 @@ import { findRepoRoot } from '../../haproxy/find-repo-root';
 import { AppName, missingVariables, unknownVariables } from '../app-variables';
 import { shellQuote, SshRunner } from './host-runner';
 import { parseInventory, readInventory, replicasOf } from './inventory';
+import { writeSelfSignedPem } from '../self-signed-pem';
 import { VmDeployer } from './vm-deployer';
 
 const root = findRepoRoot(__dirname);
@@ -15,24 +16,7 @@ describe('deploy/vm inventory', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'vm-deploy-spec-'));
-    spawnSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=spec',
-      '-keyout',
-      join(dir, 'k.pem'),
-      '-out',
-      join(dir, 'c.pem'),
-    ]);
-    writeFileSync(join(dir, 'api.pem'), readFileSync(join(dir, 'c.pem'), 'utf8') + readFileSync(join(dir, 'k.pem'), 'utf8'));
+    writeSelfSignedPem(join(dir, 'api.pem'), 'spec');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
