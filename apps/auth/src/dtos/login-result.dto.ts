@@ -1,7 +1,7 @@
-import { TokenPair } from '../services/session.service';
+import { TokenPairDto } from './token-pair.dto';
 import { UserProfileDto } from './user-profile.dto';
 
 /** Reply to a WeChat login. */
-export interface LoginResultDto extends TokenPair {
+export class LoginResultDto extends TokenPairDto {
   user: UserProfileDto;
 }

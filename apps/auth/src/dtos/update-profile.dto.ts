@@ -3,12 +3,15 @@ import { ID_PATTERN, Optional, OptionalOrNull, UserText } from '#libs/contracts'
 
 /** PATCH /api/auth/me */
 export class UpdateProfileDto {
-  /** May be left out, but not null: there is no "no nickname" to set. */
+  /**
+   * Checked by WeChat's content security (CONTENT_REJECTED when refused). May be left out, but not null: there is no "no nickname" to set.
+   * @example "小明"
+   */
   @Optional()
   @UserText({ max: 32 })
   nickname?: string;
 
-  /** An upload id, or null to remove the avatar. */
+  /** An image you uploaded (POST /api/uploads), or null to remove the avatar. */
   @OptionalOrNull()
   @Matches(ID_PATTERN, { message: 'avatarUploadId must be an upload id' })
   avatarUploadId?: string | null;

@@ -4,18 +4,12 @@ import { APP_CONFIG } from '#libs/config';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
 import { AuthEnv } from '../config/auth-env';
+import { TokenPairDto } from '../dtos/token-pair.dto';
 import { AuthMetrics } from '../metrics/auth.metrics';
 import { SessionRepository } from '../repositories/session.repository';
 import { StaffAccountRepository } from '../repositories/staff-account.repository';
 import { AccessTokenSigner } from './access-token.signer';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
-
-/** The tokens a client holds for one session. */
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  expiresIn: number;
-}
 
 /** Sessions: opening them, rotating their refresh tokens, and revoking them everywhere. */
 @Injectable()
@@ -32,7 +26,7 @@ export class SessionService {
   ) {}
 
   /** Opens a session for a user or staff account and returns its first token pair. */
-  async open(kind: Principal['kind'], subjectId: string, roles: StaffRole[]): Promise<TokenPair> {
+  async open(kind: Principal['kind'], subjectId: string, roles: StaffRole[]): Promise<TokenPairDto> {
     const sessionId = newId();
     const refreshToken = newRefreshToken();
     await this.sessions.createWithToken(
@@ -43,7 +37,7 @@ export class SessionService {
   }
 
   /** Trades a refresh token for a new pair; a token presented twice revokes its whole session. */
-  async refresh(refreshToken: string): Promise<TokenPair> {
+  async refresh(refreshToken: string): Promise<TokenPairDto> {
     try {
       const pair = await this.rotate(refreshToken);
       this.metrics.refresh();
@@ -61,7 +55,7 @@ export class SessionService {
     this.metrics.revoked(reason);
   }
 
-  private async rotate(refreshToken: string): Promise<TokenPair> {
+  private async rotate(refreshToken: string): Promise<TokenPairDto> {
     const usedHash = hashRefreshToken(refreshToken);
     const record = await this.sessions.findToken(usedHash);
     const now = new Date();
@@ -103,7 +97,7 @@ export class SessionService {
     return [account.role];
   }
 
-  private async pair(principal: Principal, refreshToken: string): Promise<TokenPair> {
+  private async pair(principal: Principal, refreshToken: string): Promise<TokenPairDto> {
     return { accessToken: await this.signer.sign(principal), refreshToken, expiresIn: this.signer.ttlSeconds };
   }
 

@@ -2,17 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '#libs/errors';
 import { CreateStaffDto } from '../dtos/create-staff.dto';
 import { StaffAccountDto } from '../dtos/staff-account.dto';
+import { StaffLoginResultDto } from '../dtos/staff-login-result.dto';
 import { AuthMetrics } from '../metrics/auth.metrics';
 import { StaffAccountRepository } from '../repositories/staff-account.repository';
 import { PasswordHasher } from './password-hasher';
-import { SessionService, TokenPair } from './session.service';
+import { SessionService } from './session.service';
 import { StaffAccountService } from './staff-account.service';
 import { StaffLoginAttemptsService } from './staff-login-attempts.service';
-
-/** Reply to a staff login. */
-export interface StaffLoginResult extends TokenPair {
-  staff: StaffAccountDto;
-}
 
 /** Staff accounts: password login, creation by an admin, disabling. */
 @Injectable()
@@ -27,7 +23,7 @@ export class StaffService {
   ) {}
 
   /** Same answer for an unknown name, a wrong password or a disabled account; a name under backoff is 429 LOGIN_LOCKED. */
-  async login(username: string, password: string): Promise<StaffLoginResult> {
+  async login(username: string, password: string): Promise<StaffLoginResultDto> {
     try {
       const result = await this.checkAndOpen(username, password);
       this.metrics.login('staff');
@@ -38,7 +34,7 @@ export class StaffService {
     }
   }
 
-  private async checkAndOpen(username: string, password: string): Promise<StaffLoginResult> {
+  private async checkAndOpen(username: string, password: string): Promise<StaffLoginResultDto> {
     const account = await this.accounts.findForLogin(username);
     // Counted under the stored name when it matches one (MySQL ignores case and accents), so no spelling escapes
     // the count; an unknown name is counted the same way. A locked name is refused before the costly hash check.
