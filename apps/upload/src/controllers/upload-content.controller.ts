@@ -1,5 +1,6 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiErrors } from '#libs/api-docs';
 import { Authenticated, CurrentAccess } from '#libs/auth';
 import { IdParamDto } from '#libs/contracts';
 import { AppError } from '#libs/errors';
@@ -9,6 +10,7 @@ import { ContentReply } from '../services/content-delivery.service';
 import { UploadContentService } from '../services/upload-content.service';
 import { UploadFilesService } from '../services/upload-files.service';
 import type { ReadAccess } from '../services/upload-files.service';
+import { ApiUploadContentResponses } from './content-responses.decorator';
 
 async function send(reply: FastifyReply, content: ContentReply): Promise<void> {
   if (content.status === 416) {
@@ -27,13 +29,18 @@ export class UploadContentController {
     private readonly contents: UploadContentService,
   ) {}
 
+  /** An upload's metadata and links: public files to anyone, private ones to their owner, staff, or a signed link's holder. */
   // The query (exp, sig) is validated here though only the guard's signed-link check reads it.
   @Get(':id')
+  @ApiErrors('UPLOAD_NOT_FOUND')
   describe(@Param() params: IdParamDto, @Query() _query: ContentQueryDto, @CurrentAccess() access: ReadAccess): Promise<UploadDto> {
     return this.files.describe(params.id, access);
   }
 
+  /** An upload's bytes or its thumbnail, with ranges and validators (or a redirect to storage), to whoever may read it. */
   @Get(':id/content')
+  @ApiUploadContentResponses()
+  @ApiErrors('UPLOAD_NOT_FOUND', 'UPLOAD_RANGE_NOT_SATISFIABLE', 'STORAGE_UNAVAILABLE')
   async content(
     @Param() params: IdParamDto,
     @Query() query: ContentQueryDto,
