@@ -86,6 +86,14 @@ describe('catalog staff API and cache coherence across replicas', () => {
   it('keeps the category tree sound: no cycles, no deleting a category in use', async () => {
     const parent = await requestJson(at(first, '/admin/categories'), { token: catalog.staffToken, body: { name: 'A' } });
     const child = await requestJson(at(first, '/admin/categories'), { token: catalog.staffToken, body: { name: 'B', parentId: parent.body.id } });
+    expect(child.body).toEqual({
+      id: expect.any(String),
+      parentId: parent.body.id,
+      name: 'B',
+      sortOrder: 0,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/),
+    });
     const cycle = await requestJson(at(first, `/admin/categories/${parent.body.id}`), {
       method: 'PATCH',
       token: catalog.staffToken,

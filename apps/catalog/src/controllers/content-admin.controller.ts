@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiErrors } from '#libs/api-docs';
 import { Roles } from '#libs/auth';
 import { IdParamDto } from '#libs/contracts';
-import { ArticleDetailView, BannerView } from '../dtos/catalog-views';
+import { ArticleDetailView, BannerView, CategoryView } from '../dtos/catalog-views.dto';
 import { CreateArticleDto, CreateBannerDto, CreateCategoryDto, UpdateArticleDto, UpdateBannerDto, UpdateCategoryDto } from '../dtos/content-admin.dto';
-import { Category } from '../entities/category.entity';
 import { ContentAdminService } from '../services/content-admin.service';
 
 @Roles('admin', 'staff')
@@ -11,50 +11,68 @@ import { ContentAdminService } from '../services/content-admin.service';
 export class ContentAdminController {
   constructor(private readonly content: ContentAdminService) {}
 
+  /** Adds a category, at the top of the tree or under `parentId`. */
   @Post('categories')
-  createCategory(@Body() body: CreateCategoryDto): Promise<Category> {
+  @ApiErrors('CATEGORY_NOT_FOUND')
+  createCategory(@Body() body: CreateCategoryDto): Promise<CategoryView> {
     return this.content.createCategory(body);
   }
 
+  /** Renames, reorders or moves a category (never under itself or one of its descendants: 409 CONFLICT). */
   @Patch('categories/:id')
-  updateCategory(@Param() params: IdParamDto, @Body() body: UpdateCategoryDto): Promise<Category> {
+  @ApiErrors('CATEGORY_NOT_FOUND', 'CONFLICT')
+  updateCategory(@Param() params: IdParamDto, @Body() body: UpdateCategoryDto): Promise<CategoryView> {
     return this.content.updateCategory(params.id, body);
   }
 
+  /** Deletes an empty category; one with subcategories or products is 409 CONFLICT. */
   @Delete('categories/:id')
   @HttpCode(204)
+  @ApiErrors('CATEGORY_NOT_FOUND', 'CONFLICT')
   deleteCategory(@Param() params: IdParamDto): Promise<void> {
     return this.content.deleteCategory(params.id);
   }
 
+  /** Writes an article (published unless `published: false`). */
   @Post('articles')
+  @ApiErrors('UPLOAD_NOT_FOUND')
   createArticle(@Body() body: CreateArticleDto): Promise<ArticleDetailView> {
     return this.content.createArticle(body);
   }
 
+  /** Changes an article, published or not. */
   @Patch('articles/:id')
+  @ApiErrors('ARTICLE_NOT_FOUND', 'UPLOAD_NOT_FOUND')
   updateArticle(@Param() params: IdParamDto, @Body() body: UpdateArticleDto): Promise<ArticleDetailView> {
     return this.content.updateArticle(params.id, body);
   }
 
+  /** Deletes an article. */
   @Delete('articles/:id')
   @HttpCode(204)
+  @ApiErrors('ARTICLE_NOT_FOUND')
   deleteArticle(@Param() params: IdParamDto): Promise<void> {
     return this.content.deleteArticle(params.id);
   }
 
+  /** Adds a home page banner (active unless `active: false`). */
   @Post('banners')
+  @ApiErrors('UPLOAD_NOT_FOUND')
   createBanner(@Body() body: CreateBannerDto): Promise<BannerView> {
     return this.content.createBanner(body);
   }
 
+  /** Changes a banner: its image, link, order or whether it shows. */
   @Patch('banners/:id')
+  @ApiErrors('BANNER_NOT_FOUND', 'UPLOAD_NOT_FOUND')
   updateBanner(@Param() params: IdParamDto, @Body() body: UpdateBannerDto): Promise<BannerView> {
     return this.content.updateBanner(params.id, body);
   }
 
+  /** Deletes a banner. */
   @Delete('banners/:id')
   @HttpCode(204)
+  @ApiErrors('BANNER_NOT_FOUND')
   deleteBanner(@Param() params: IdParamDto): Promise<void> {
     return this.content.deleteBanner(params.id);
   }

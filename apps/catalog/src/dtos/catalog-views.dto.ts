@@ -12,10 +12,18 @@ export function imageUrl(reference: string): string {
 }
 
 /** A product in a list. */
-export interface ProductSummaryView {
+export class ProductSummaryView {
   id: string;
   title: string;
+  /**
+   * URL of the first image (`/api/uploads/{id}/content` for an upload), null without one.
+   * @example "/api/uploads/01JD3QZ7X9V2W8K4M6N0P1R5ST/content"
+   */
   coverImage: string | null;
+  /**
+   * The lowest SKU price, in fen.
+   * @example 1990
+   */
   priceFen: number;
   categoryId: string;
 }
@@ -25,17 +33,34 @@ export function productSummaryView(row: ProductSummaryRow): ProductSummaryView {
   return { id: row.id, title: row.title, coverImage: images.length ? imageUrl(images[0]) : null, priceFen: row.minPriceFen, categoryId: row.categoryId };
 }
 
+/** A SKU of a product, with its stock. */
+export class ProductSkuView {
+  id: string;
+  /** @example "500 g" */
+  name: string;
+  /**
+   * Price in fen.
+   * @example 1990
+   */
+  priceFen: number;
+  /** Units that can still be ordered. */
+  stock: number;
+}
+
 /** A product's page: everything but the stock of other products. */
-export interface ProductDetailView {
+export class ProductDetailView {
   id: string;
   title: string;
   subtitle: string | null;
   description: string | null;
   categoryId: string;
+  /** Image URLs (`/api/uploads/{id}/content` for uploads), in display order. */
   images: string[];
+  /** The lowest SKU price, in fen. */
   priceFen: number;
   onSale: boolean;
-  skus: { id: string; name: string; priceFen: number; stock: number }[];
+  skus: ProductSkuView[];
+  /** ISO 8601. */
   createdAt: string;
 }
 
@@ -55,9 +80,10 @@ export function productDetailView(product: Product, skus: Sku[]): ProductDetailV
 }
 
 /** A node of the category tree. */
-export interface CategoryNode {
+export class CategoryNode {
   id: string;
   name: string;
+  /** Subcategories, in display order. */
   children: CategoryNode[];
 }
 
@@ -72,12 +98,38 @@ export function categoryTree(categories: Category[]): CategoryNode[] {
   return roots;
 }
 
+/** A category as staff manage it. */
+export class CategoryView {
+  id: string;
+  /** The parent category, null at the top of the tree. */
+  parentId: string | null;
+  name: string;
+  sortOrder: number;
+  /** ISO 8601. */
+  createdAt: string;
+  /** ISO 8601. */
+  updatedAt: string;
+}
+
+export function categoryView(category: Category): CategoryView {
+  return {
+    id: category.id,
+    parentId: category.parentId,
+    name: category.name,
+    sortOrder: category.sortOrder,
+    createdAt: category.createdAt.toISOString(),
+    updatedAt: category.updatedAt.toISOString(),
+  };
+}
+
 /** An article in a list. */
-export interface ArticleSummaryView {
+export class ArticleSummaryView {
   id: string;
   title: string;
   summary: string | null;
+  /** Image URL (`/api/uploads/{id}/content` for an upload), null without one. */
   coverImage: string | null;
+  /** ISO 8601. */
   createdAt: string;
 }
 
@@ -92,20 +144,36 @@ export function articleSummaryView(article: Pick<Article, 'id' | 'title' | 'summ
 }
 
 /** An article's page. */
-export type ArticleDetailView = ArticleSummaryView & { body: string };
+export class ArticleDetailView extends ArticleSummaryView {
+  body: string;
+}
 
 export function articleDetailView(article: Article): ArticleDetailView {
   return { ...articleSummaryView(article), body: article.body };
 }
 
 /** A home page slide. */
-export interface BannerView {
+export class BannerView {
   id: string;
   title: string;
+  /** Image URL (`/api/uploads/{id}/content` for an upload). */
   image: string;
+  /** Where a tap goes: an http(s) URL or a mini-program page path; null: nowhere. */
   linkUrl: string | null;
 }
 
 export function bannerView(banner: Banner): BannerView {
   return { id: banner.id, title: banner.title, image: imageUrl(banner.image), linkUrl: banner.linkUrl };
+}
+
+/** The home page in one answer. */
+export class HomeView {
+  /** Active banners, in display order. */
+  banners: BannerView[];
+  /** The whole category tree. */
+  categories: CategoryNode[];
+  /** Featured products on sale, newest first (at most 10). */
+  featured: ProductSummaryView[];
+  /** The latest published articles (at most 5). */
+  articles: ArticleSummaryView[];
 }

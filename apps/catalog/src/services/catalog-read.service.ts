@@ -11,7 +11,7 @@ import {
   productDetailView,
   ProductSummaryView,
   productSummaryView,
-} from '../dtos/catalog-views';
+} from '../dtos/catalog-views.dto';
 import { ListProductsQueryDto } from '../dtos/list-products-query.dto';
 import { CategoryRepository } from '../repositories/category.repository';
 import { ContentRepository } from '../repositories/content.repository';

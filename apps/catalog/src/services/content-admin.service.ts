@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JsonCache } from '#libs/cache';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
-import { articleDetailView, ArticleDetailView, bannerView, BannerView } from '../dtos/catalog-views';
+import { articleDetailView, ArticleDetailView, bannerView, BannerView, categoryView, CategoryView } from '../dtos/catalog-views.dto';
 import { CreateArticleDto, CreateBannerDto, CreateCategoryDto, UpdateArticleDto, UpdateBannerDto, UpdateCategoryDto } from '../dtos/content-admin.dto';
 import { Category } from '../entities/category.entity';
 import { UploadClient } from '../clients/upload.client';
@@ -22,20 +22,20 @@ export class ContentAdminService {
     private readonly uploads: UploadClient,
   ) {}
 
-  async createCategory(request: CreateCategoryDto): Promise<Category> {
+  async createCategory(request: CreateCategoryDto): Promise<CategoryView> {
     if (request.parentId) await this.requireCategory(request.parentId);
     const id = newId();
     await this.categories.insert({ id, name: request.name, parentId: request.parentId ?? null, sortOrder: request.sortOrder ?? 0 });
     await this.cache.invalidate(NS.categories, NS.home);
-    return this.requireCategory(id);
+    return categoryView(await this.requireCategory(id));
   }
 
-  async updateCategory(id: string, changes: UpdateCategoryDto): Promise<Category> {
+  async updateCategory(id: string, changes: UpdateCategoryDto): Promise<CategoryView> {
     await this.requireCategory(id);
     if (changes.parentId) await this.refuseCycle(id, changes.parentId);
     await this.categories.update(id, changes);
     await this.cache.invalidate(NS.categories, NS.home, NS.productLists);
-    return this.requireCategory(id);
+    return categoryView(await this.requireCategory(id));
   }
 
   /** Only an empty category (no subcategories, no products) can be deleted. */

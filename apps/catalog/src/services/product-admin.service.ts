@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JsonCache } from '#libs/cache';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
-import { productDetailView, ProductDetailView } from '../dtos/catalog-views';
+import { productDetailView, ProductDetailView } from '../dtos/catalog-views.dto';
 import { AdjustStockDto, CreateProductDto, CreateSkuDto, UpdateProductDto, UpdateSkuDto } from '../dtos/product-admin.dto';
 import { UploadClient } from '../clients/upload.client';
 import { CategoryRepository } from '../repositories/category.repository';

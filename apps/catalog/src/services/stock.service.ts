@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { JsonCache } from '#libs/cache';
 import { ReserveStockRequest, SkuSnapshot, StockReservation } from '#libs/contracts';
 import { AppError } from '#libs/errors';
-import { imageUrl } from '../dtos/catalog-views';
+import { imageUrl } from '../dtos/catalog-views.dto';
 import { StockReservationLine } from '../entities/stock-reservation.entity';
 import { SkuRepository } from '../repositories/sku.repository';
 import { ReservationExists, SkuStock, StockDemand, StockReservationRepository } from '../repositories/stock-reservation.repository';
