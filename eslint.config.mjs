@@ -10,7 +10,7 @@ const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.cluster-spec.ts', '**/t
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'reports/**', '.stack/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'reports/**', '.stack/**', 'tools/api-docs/generated/**', 'sdk/miniprogram/dist/**', 'sdk/miniprogram/src/api-types.ts', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

@@ -10,7 +10,7 @@ import { ServiceName, SERVICES } from '../../tools/stack/cluster-options';
 import { freePort } from '#libs/testing';
 import { LocalCluster } from '../../tools/stack/local-cluster';
 import { runtimeCommand } from '../../tools/haproxy/haproxy-runtime';
-import { findRepoRoot } from '../../tools/haproxy/find-repo-root';
+import { findRepoRoot } from '#libs/config';
 import { createTestCluster, loopRequests, LoopResult } from './cluster-fixture';
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { findRepoRoot } from '../haproxy/find-repo-root';
+import { findRepoRoot } from '#libs/config';
 
 /** One problem found in a document: where (JSON pointer) and what. */
 export interface SchemaProblem {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findRepoRoot } from '../haproxy/find-repo-root';
+import { findRepoRoot } from '#libs/config';
 import { renderHaproxyConfig } from '../haproxy/render-haproxy-config';
 import { APP_ENVS, AppName, missingVariables, unknownVariables } from './app-variables';
 import { readComposeFile, validateCompose } from './compose-schema';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
-import { findRepoRoot } from '../haproxy/find-repo-root';
+import { findRepoRoot } from '#libs/config';
 import { serverStates } from '../haproxy/haproxy-runtime';
 import { renderHaproxyConfig } from '../haproxy/render-haproxy-config';
 

@@ -4,7 +4,7 @@ import { ERROR_STATUS } from '#libs/errors';
 import { readInventory } from '../deploy/vm/inventory';
 import { SshRunner } from '../deploy/vm/host-runner';
 import { VmDeployer } from '../deploy/vm/vm-deployer';
-import { findRepoRoot } from './find-repo-root';
+import { findRepoRoot } from '#libs/config';
 import { envelopeLogFormat, HAPROXY_ERROR_REPLIES } from './haproxy-error-replies';
 import { HaproxyConfigInput, renderHaproxyConfig } from './render-haproxy-config';
 

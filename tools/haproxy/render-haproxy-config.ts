@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findRepoRoot } from './find-repo-root';
+import { findRepoRoot } from '#libs/config';
 import { httpErrorLines, routeNotFoundLine } from './haproxy-error-replies';
 import { HAPROXY_BACKENDS, HaproxyConfigInput, HaproxyServer, HaproxyTlsInput, validateHaproxyConfigInput } from './haproxy-config-input';
 

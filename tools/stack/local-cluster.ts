@@ -7,7 +7,7 @@ import { createDataSourceOptions, dropServiceDatabase, provisionServiceDatabase,
 import { generateSigningKey } from '#libs/keys';
 import { freePort } from '#libs/testing';
 import { seedCatalog } from '../../apps/catalog/src/catalog-seed';
-import { findRepoRoot } from '../haproxy/find-repo-root';
+import { findRepoRoot } from '#libs/config';
 import { runtimeCommand, setServerState, waitForServerStatus } from '../haproxy/haproxy-runtime';
 import { HaproxyServer, renderHaproxyConfig } from '../haproxy/render-haproxy-config';
 import { SERVICE_SCHEMAS } from '../migrate/service-schemas';

@@ -46,6 +46,7 @@ export async function createServiceApp(definition: ServiceDefinition): Promise<S
   definition.configureFastify?.(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(ErrorTracker, { strict: false })));
+  definition.configureApp?.(app);
 
   if (definition.answersMessages) {
     app.connectMicroservice<MicroserviceOptions>(natsServerOptions(config, name), { inheritAppConfig: true });

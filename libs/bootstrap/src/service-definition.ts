@@ -1,4 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { ServiceEnv } from '#libs/config';
 
@@ -10,4 +11,6 @@ export interface ServiceDefinition {
   answersMessages: boolean;
   /** Optional: app-specific Fastify set-up (hooks, parsers), run once the shared hooks are installed and before routes are registered. */
   configureFastify?: (fastify: FastifyInstance) => void;
+  /** Optional: app-specific routes outside Nest's controllers (the API document), added once the app is built. */
+  configureApp?: (app: NestFastifyApplication) => void;
 }

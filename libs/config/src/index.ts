@@ -2,3 +2,4 @@ export * from './load-config';
 export * from './service-env';
 export * from './config.module';
 export * from './boolean-from-env';
+export * from './repo-root';

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, HttpStatus, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
@@ -15,6 +16,8 @@ import { ShutdownState } from './shutdown-state';
  */
 @Public()
 @SkipThrottle()
+// Operations routes: not routed publicly, so not in the public API document.
+@ApiExcludeController()
 @Controller('health')
 export class HealthController {
   private readonly dependencyUp: Gauge<'dependency'>;

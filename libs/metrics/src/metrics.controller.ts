@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Header } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '#libs/auth';
@@ -6,6 +7,8 @@ import { MetricsRegistry } from './metrics-registry';
 /** GET /metrics in the Prometheus text format (not routed publicly). */
 @Public()
 @SkipThrottle()
+// Operations routes: not routed publicly, so not in the public API document.
+@ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}

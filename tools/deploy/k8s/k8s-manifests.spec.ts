@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { findRepoRoot } from '../../haproxy/find-repo-root';
+import { findRepoRoot } from '#libs/config';
 import { AppName, missingVariables, unknownVariables } from '../app-variables';
 import { KubernetesResource, KubernetesValidator, kustomizeBuild } from './k8s-validate';
 
@@ -95,6 +95,7 @@ describe('deploy/k8s', () => {
       const paths = (ingress.spec as { rules: { http: { paths: { path: string; backend: { service: { name: string } } }[] } }[] }).rules[0].http.paths;
       expect(Object.fromEntries(paths.map((p) => [p.path, p.backend.service.name]))).toEqual({
         '/api/auth': 'auth',
+        '/api/docs': 'auth',
         '/api/catalog': 'catalog',
         '/api/orders': 'orders',
         '/api/appointments': 'orders',

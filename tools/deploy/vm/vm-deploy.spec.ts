@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findRepoRoot } from '../../haproxy/find-repo-root';
+import { findRepoRoot } from '#libs/config';
 import { AppName, missingVariables, unknownVariables } from '../app-variables';
 import { shellQuote, SshRunner } from './host-runner';
 import { parseInventory, readInventory, replicasOf } from './inventory';
