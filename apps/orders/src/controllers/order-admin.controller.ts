@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiErrors, ApiPageResponse } from '#libs/api-docs';
 import { CurrentPrincipal, Roles } from '#libs/auth';
 import type { Principal } from '#libs/auth';
 import { IdParamDto, Page } from '#libs/contracts';
@@ -16,30 +17,40 @@ export class OrderAdminController {
     private readonly lifecycle: OrderLifecycleService,
   ) {}
 
+  /** Lists everyone's orders, newest first, filtered by user, status, order number or creation time. */
   @Get()
+  @ApiPageResponse(OrderDto)
   list(@Query() query: AdminListOrdersQueryDto): Promise<Page<OrderDto>> {
     return this.queries.adminList(query);
   }
 
+  /** Shows an order with its stock state, WeChat Pay transaction and full history. */
   @Get(':id')
+  @ApiErrors('ORDER_NOT_FOUND')
   get(@Param() params: IdParamDto): Promise<AdminOrderDto> {
     return this.queries.adminGet(params.id);
   }
 
+  /** Marks a paid order shipped, with the carrier and tracking number. */
   @Post(':id/ship')
   @HttpCode(200)
+  @ApiErrors('ORDER_NOT_FOUND', 'ORDER_STATE_CONFLICT')
   ship(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto, @Body() body: ShipOrderDto): Promise<OrderDto> {
     return this.lifecycle.ship(principal.id, params.id, body);
   }
 
+  /** Marks a shipped order completed. */
   @Post(':id/complete')
   @HttpCode(200)
+  @ApiErrors('ORDER_NOT_FOUND', 'ORDER_STATE_CONFLICT')
   complete(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto): Promise<OrderDto> {
     return this.lifecycle.complete(principal.id, params.id);
   }
 
+  /** Cancels a paid order and refunds it through WeChat Pay, or sends again a refund WeChat Pay refused. */
   @Post(':id/refund')
   @HttpCode(200)
+  @ApiErrors('ORDER_NOT_FOUND', 'ORDER_STATE_CONFLICT')
   refund(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto, @Body() body: RefundOrderDto): Promise<OrderDto> {
     return this.lifecycle.refundByStaff(principal.id, params.id, body);
   }

@@ -1,13 +1,17 @@
 import { AppointmentResource } from '../entities/appointment-resource.entity';
 import { AppointmentSlot } from '../entities/appointment-slot.entity';
+import type { AppointmentStatus } from '../entities/appointment.entity';
+import type { ActorKind } from '../entities/order-event.entity';
 import type { AppointmentRow } from '../repositories/appointment.repository';
 
 /** A bookable resource. */
 export class ResourceDto {
   id: string;
   name: string;
+  /** What it is: `service`, `room`, `doctor`... */
   kind: string;
   description: string | null;
+  /** false: no new bookings, and its slots are not listed to users. */
   active: boolean;
 
   static from(resource: AppointmentResource): ResourceDto {
@@ -21,7 +25,9 @@ export class SlotDto {
   resourceId: string;
   startsAt: string;
   endsAt: string;
+  /** Places in all. */
   capacity: number;
+  /** Places still free. */
   remaining: number;
 
   static from(slot: AppointmentSlot): SlotDto {
@@ -38,12 +44,26 @@ export class SlotDto {
 
 /** A slot as staff see it. */
 export class AdminSlotDto extends SlotDto {
+  /** Places taken by bookings still standing. */
   booked: number;
+  /** false: closed to new bookings. */
   open: boolean;
 
   static override from(slot: AppointmentSlot): AdminSlotDto {
     return { ...SlotDto.from(slot), booked: slot.booked, open: Boolean(slot.isOpen) };
   }
+}
+
+/** The slots just created, in the shape of a page (`nextCursor` is always null). */
+export class AdminSlotPageDto {
+  items: AdminSlotDto[];
+  nextCursor: string | null;
+}
+
+/** Who comes to an appointment. */
+export class AppointmentContactViewDto {
+  name: string;
+  phone: string;
 }
 
 /** A booking, with the slot and resource it is for. */
@@ -55,12 +75,13 @@ export class AppointmentDto {
   resourceName: string;
   startsAt: string;
   endsAt: string;
-  status: string;
-  contact: { name: string; phone: string };
+  status: AppointmentStatus;
+  contact: AppointmentContactViewDto;
   remark: string | null;
   createdAt: string;
   cancelledAt: string | null;
-  cancelledBy: string | null;
+  /** Who cancelled it: its owner (`user`) or `staff`; null while it stands. */
+  cancelledBy: ActorKind | null;
 
   static from(row: AppointmentRow): AppointmentDto {
     return {

@@ -1,37 +1,66 @@
 import { OrderItem } from '../entities/order-item.entity';
-import { Order, OrderStatus, RefundStatus } from '../entities/order.entity';
+import type { ActorKind } from '../entities/order-event.entity';
+import { Order, OrderStatus, RefundStatus, StockState } from '../entities/order.entity';
 
-/** An order line as clients see it. */
-export interface OrderItemDto {
+/** An order line as clients see it: the catalog's name and price when the order was placed. */
+export class OrderItemDto {
   skuId: string;
   productId: string;
   productTitle: string;
   skuName: string;
   imageUrl: string | null;
+  /** Price of one unit, in fen. */
   priceFen: number;
   quantity: number;
   subtotalFen: number;
 }
 
+/** Who receives an order. */
+export class OrderContactViewDto {
+  name: string;
+  phone: string;
+  address: string | null;
+}
+
+/** How an order was shipped. */
+export class OrderShipmentDto {
+  carrier: string | null;
+  trackingNo: string | null;
+}
+
+/** The refund of a cancelled paid order. */
+export class OrderRefundDto {
+  /** `pending` until WeChat Pay accepts it; `failed` when WeChat Pay refused it (staff can send it again). */
+  status: RefundStatus;
+  amountFen: number | null;
+  refundedAt: string | null;
+}
+
 /** An order as its owner (and staff) see it. */
 export class OrderDto {
   id: string;
+  /** The number shown to people and sent to WeChat Pay as `out_trade_no`. */
   orderNo: string;
   userId: string;
   status: OrderStatus;
+  /** What the user pays, in fen, priced by the server from the catalog. */
   totalFen: number;
   items: OrderItemDto[];
-  contact: { name: string; phone: string; address: string | null };
+  contact: OrderContactViewDto;
   remark: string | null;
   createdAt: string;
+  /** An order still unpaid at this instant is cancelled and its stock released. */
   expiresAt: string;
   paidAt: string | null;
   shippedAt: string | null;
-  shipment: { carrier: string | null; trackingNo: string | null } | null;
+  /** null until the order is shipped. */
+  shipment: OrderShipmentDto | null;
   completedAt: string | null;
   cancelledAt: string | null;
+  /** `user_cancelled`, `payment_timeout`, `refunded_by_staff`... */
   cancelReason: string | null;
-  refund: { status: RefundStatus; amountFen: number | null; refundedAt: string | null } | null;
+  /** null unless a refund is due or made. */
+  refund: OrderRefundDto | null;
 
   static from(order: Order, items: OrderItem[]): OrderDto {
     const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -66,18 +95,28 @@ export class OrderDto {
   }
 }
 
+/** Who made a change of an order. */
+export class OrderEventActorDto {
+  kind: ActorKind;
+  /** The user's or staff account's id, WeChat Pay's transaction id, or null (the system). */
+  id: string | null;
+}
+
 /** One line of an order's history, as staff see it. */
-export interface OrderEventDto {
-  from: string | null;
-  to: string;
-  actor: { kind: string; id: string | null };
+export class OrderEventDto {
+  /** null for the order's creation. */
+  from: OrderStatus | null;
+  to: OrderStatus;
+  actor: OrderEventActorDto;
   reason: string | null;
   at: string;
 }
 
-/** An order with its history, for staff. */
-export interface AdminOrderDto extends OrderDto {
-  stockState: string;
+/** An order with its stock state, payment reference and history, for staff. */
+export class AdminOrderDto extends OrderDto {
+  /** What the catalog holds for the order: `reserved` units, `confirmed` (sold) or `released` (back in stock). */
+  stockState: StockState;
+  /** WeChat Pay's transaction id, once paid. */
   transactionId: string | null;
   history: OrderEventDto[];
 }

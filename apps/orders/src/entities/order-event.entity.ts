@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { CreatedAtColumn } from '#libs/database';
+import type { OrderStatus } from './order.entity';
 
 /** Who moves an order: its owner, staff, the system (expiry, sweeper) or WeChat Pay (a notification). */
 export type ActorKind = 'user' | 'staff' | 'system' | 'wechat';
@@ -14,10 +15,10 @@ export class OrderEvent {
   orderId: string;
 
   @Column({ name: 'from_status', type: 'varchar', length: 20, nullable: true })
-  fromStatus: string | null;
+  fromStatus: OrderStatus | null;
 
   @Column({ name: 'to_status', type: 'varchar', length: 20 })
-  toStatus: string;
+  toStatus: OrderStatus;
 
   @Column({ name: 'actor_kind', type: 'varchar', length: 8 })
   actorKind: ActorKind;

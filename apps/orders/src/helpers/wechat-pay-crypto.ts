@@ -1,3 +1,4 @@
+import type { RequestPaymentParamsDto } from '../dtos/request-payment-params.dto';
 import { createDecipheriv, createPrivateKey, createPublicKey, KeyObject, randomBytes, sign, verify, X509Certificate } from 'node:crypto';
 
 /** The scheme of WeChat Pay v3 request signatures. */
@@ -60,15 +61,6 @@ export function decryptResource(apiV3Key: string, resource: EncryptedResource): 
   return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
 }
 
-/** What `wx.requestPayment` takes, signed for the mini-program by the merchant key. */
-export interface RequestPaymentParams {
-  timeStamp: string;
-  nonceStr: string;
-  package: string;
-  signType: 'RSA';
-  paySign: string;
-}
-
 /** Signs `appId\ntimeStamp\nnonceStr\nprepay_id=...\n` with the merchant key, as the JSAPI / mini-program payment requires. */
 export function requestPaymentParams(
   appId: string,
@@ -76,7 +68,7 @@ export function requestPaymentParams(
   privateKey: KeyObject,
   timestamp = Math.floor(Date.now() / 1000),
   nonce = newNonce(),
-): RequestPaymentParams {
+): RequestPaymentParamsDto {
   const pkg = `prepay_id=${prepayId}`;
   const paySign = sign('sha256', Buffer.from(`${appId}\n${timestamp}\n${nonce}\n${pkg}\n`, 'utf8'), privateKey).toString('base64');
   return { timeStamp: String(timestamp), nonceStr: nonce, package: pkg, signType: 'RSA', paySign };

@@ -12,7 +12,7 @@ import {
   UpdateResourceDto,
   UpdateSlotDto,
 } from '../dtos/appointment-requests.dto';
-import { AdminSlotDto, AppointmentDto, ResourceDto } from '../dtos/appointment-views.dto';
+import { AdminSlotDto, AdminSlotPageDto, AppointmentDto, ResourceDto } from '../dtos/appointment-views.dto';
 import { AppointmentResourceRepository } from '../repositories/appointment-resource.repository';
 import { AppointmentSlotRepository, DuplicateSlotError } from '../repositories/appointment-slot.repository';
 import { AppointmentRepository } from '../repositories/appointment.repository';
@@ -48,7 +48,7 @@ export class AppointmentAdminService {
   }
 
   /** Creates slots for a resource, all or none; a start time the resource already has is 409 SLOT_EXISTS. */
-  async createSlots(request: CreateSlotsDto): Promise<Page<AdminSlotDto>> {
+  async createSlots(request: CreateSlotsDto): Promise<AdminSlotPageDto> {
     const resource = await this.resources.findById(request.resourceId);
     if (!resource) throw new AppError('RESOURCE_NOT_FOUND', 'No such resource');
     const starts = new Set<number>();

@@ -3,7 +3,8 @@ import { AppError } from '#libs/errors';
 import { PayerClient } from '../clients/payer.client';
 import { Order } from '../entities/order.entity';
 import { OrderRepository } from '../repositories/order.repository';
-import { requestPaymentParams, RequestPaymentParams } from '../helpers/wechat-pay-crypto';
+import { RequestPaymentParamsDto } from '../dtos/request-payment-params.dto';
+import { requestPaymentParams } from '../helpers/wechat-pay-crypto';
 import { WechatPayClient, WechatPayRefusal } from '../clients/wechat-pay.client';
 import { PaymentReconciliationService } from './payment-reconciliation.service';
 
@@ -25,7 +26,7 @@ export class PaymentStartService {
   ) {}
 
   /** Opens the WeChat Pay order (once; the prepay_id is reused) and signs the parameters for wx.requestPayment. */
-  async prepare(userId: string, orderId: string): Promise<RequestPaymentParams> {
+  async prepare(userId: string, orderId: string): Promise<RequestPaymentParamsDto> {
     const settings = this.wechat.require();
     const found = await this.orders.findPlaced(orderId);
     if (!found || found.order.userId !== userId) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
