@@ -1,14 +1,15 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ID_PATTERN, Optional, OptionalOrNull, PageQueryDto, UserText } from '#libs/contracts';
 import type { AppointmentStatus } from '../entities/appointment.entity';
 import { AppointmentContactDto } from './contact.dto';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const APPOINTMENT_STATUSES: AppointmentStatus[] = ['booked', 'cancelled'];
 
 /** POST /api/appointments */
 export class CreateAppointmentDto {
+  /** @example 01JD3Q8Y5M7T2K9X4C6V8B0N1P */
   @Matches(ID_PATTERN, { message: 'slotId must be a slot id' })
   slotId: string;
 
@@ -17,6 +18,7 @@ export class CreateAppointmentDto {
   @Type(() => AppointmentContactDto)
   contact: AppointmentContactDto;
 
+  /** @example 第一次来，想咨询一下 */
   @Optional()
   @UserText({ min: 0, max: 255, multiline: true })
   remark?: string;
@@ -24,10 +26,15 @@ export class CreateAppointmentDto {
 
 /** GET /api/appointments/slots?resourceId=&date= (a day of the business's calendar). */
 export class SlotsQueryDto {
+  /** @example 01JD3Q8Y5M7T2K9X4C6V8B0N1P */
   @Matches(ID_PATTERN, { message: 'resourceId must be a resource id' })
   resourceId: string;
 
-  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  /**
+   * A day of the business's calendar (YYYY-MM-DD).
+   * @example 2026-12-03
+   */
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
   date: string;
 }
 
@@ -52,9 +59,12 @@ export class AdminListAppointmentsQueryDto extends ListAppointmentsQueryDto {
   @Matches(ID_PATTERN, { message: 'userId must be a user id' })
   userId?: string;
 
-  /** Bookings of slots starting on this day of the business's calendar. */
+  /**
+   * Bookings of slots starting on this day of the business's calendar (YYYY-MM-DD).
+   * @example 2026-12-03
+   */
   @Optional()
-  @Matches(DATE, { message: 'date must be YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
   date?: string;
 }
 
@@ -63,10 +73,14 @@ export class AdminSlotsQueryDto extends SlotsQueryDto {}
 
 /** POST /api/appointments/admin/resources */
 export class CreateResourceDto {
+  /** @example 王医生 */
   @UserText({ max: 64 })
   name: string;
 
-  /** What it is: `service`, `room`, `doctor`... */
+  /**
+   * What it is: `service`, `room`, `doctor`...
+   * @example doctor
+   */
   @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { message: 'kind must be a short lower-case word such as service, room or doctor' })
   kind: string;
 
@@ -98,12 +112,26 @@ export class UpdateResourceDto {
 
 /** One slot to create. */
 export class SlotInputDto {
+  /**
+   * In the future.
+   * @example 2026-12-03T02:00:00.000Z
+   */
   @IsISO8601({ strict: true })
+  @ApiProperty({ format: 'date-time' })
   startsAt: string;
 
+  /**
+   * After `startsAt`, at most 24 h later.
+   * @example 2026-12-03T02:30:00.000Z
+   */
   @IsISO8601({ strict: true })
+  @ApiProperty({ format: 'date-time' })
   endsAt: string;
 
+  /**
+   * How many bookings the slot takes.
+   * @example 4
+   */
   @IsInt()
   @Min(1)
   @Max(10000)
@@ -125,7 +153,10 @@ export class CreateSlotsDto {
 
 /** PATCH /api/appointments/admin/slots/:id */
 export class UpdateSlotDto {
-  /** Not below the places already booked. */
+  /**
+   * Not below the places already booked.
+   * @example 6
+   */
   @Optional()
   @IsInt()
   @Min(1)

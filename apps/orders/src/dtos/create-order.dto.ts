@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ID_PATTERN, Optional, UserText } from '#libs/contracts';
@@ -9,12 +10,18 @@ export const MAX_LINE_QUANTITY = 999;
 
 /** One line of a cart: which SKU and how many. Prices are never taken from the client. */
 export class OrderLineDto {
+  /** @example 01JD3Q8Y5M7T2K9X4C6V8B0N1P */
   @Matches(ID_PATTERN, { message: 'skuId must be a SKU id' })
   skuId: string;
 
+  /**
+   * Lines of the same SKU are added up, and their sum has the same maximum.
+   * @example 2
+   */
   @IsInt()
   @Min(1)
   @Max(MAX_LINE_QUANTITY)
+  @ApiProperty({ maximum: MAX_LINE_QUANTITY })
   quantity: number;
 }
 
@@ -25,6 +32,7 @@ export class CreateOrderDto {
   @ArrayMaxSize(MAX_ORDER_LINES)
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
+  @ApiProperty({ type: [OrderLineDto], maxItems: MAX_ORDER_LINES })
   items: OrderLineDto[];
 
   @IsObject()
@@ -32,6 +40,7 @@ export class CreateOrderDto {
   @Type(() => OrderContactDto)
   contact: OrderContactDto;
 
+  /** @example 请下午送货 */
   @Optional()
   @UserText({ min: 0, max: 255, multiline: true })
   remark?: string;
