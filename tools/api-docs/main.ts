@@ -1,7 +1,6 @@
-import { SwaggerModule } from '@nestjs/swagger';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildServiceDocument, mergeServiceDocuments } from '#libs/api-docs';
+import { buildServiceDocument, loadPluginMetadata, mergeServiceDocuments } from '#libs/api-docs';
 import { loadConfig } from '#libs/config';
 import { AuthModule } from '../../apps/auth/src/auth.module';
 import { AuthEnv } from '../../apps/auth/src/config/auth-env';
@@ -20,13 +19,13 @@ const ROOT = join(__dirname, '../../..');
 const DOCUMENT_FILE = join(ROOT, 'docs/openapi.json');
 
 async function generateDocument(): Promise<string> {
-  await SwaggerModule.loadPluginMetadata(metadata);
+  const models = await loadPluginMetadata(metadata);
   const env = await documentationEnv();
   const documents = {
-    auth: await buildServiceDocument('auth', AuthModule.register(loadConfig(AuthEnv, env))),
-    catalog: await buildServiceDocument('catalog', CatalogModule.register(loadConfig(CatalogEnv, env))),
-    orders: await buildServiceDocument('orders', OrdersModule.register(loadConfig(OrdersEnv, env))),
-    upload: await buildServiceDocument('upload', UploadModule.register(loadConfig(UploadEnv, env))),
+    auth: await buildServiceDocument('auth', AuthModule.register(loadConfig(AuthEnv, env)), models),
+    catalog: await buildServiceDocument('catalog', CatalogModule.register(loadConfig(CatalogEnv, env)), models),
+    orders: await buildServiceDocument('orders', OrdersModule.register(loadConfig(OrdersEnv, env)), models),
+    upload: await buildServiceDocument('upload', UploadModule.register(loadConfig(UploadEnv, env)), models),
   };
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   return JSON.stringify(mergeServiceDocuments(documents, version), null, 2) + '\n';

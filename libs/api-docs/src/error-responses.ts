@@ -71,10 +71,16 @@ export function errorExamples(): Record<string, ExampleObject> {
   );
 }
 
+/** Headers that come with an error status whatever the route. */
+const STATUS_HEADERS: Record<number, ResponseObject['headers']> = {
+  429: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer', minimum: 0 } } },
+};
+
 /** One error response: the envelope narrowed to `codes` (all of one status), one example each. */
-function errorResponse(codes: readonly ErrorCode[]): ResponseObject {
+function errorResponse(status: number, codes: readonly ErrorCode[]): ResponseObject {
   return {
     description: codes.join(', '),
+    ...(STATUS_HEADERS[status] && { headers: STATUS_HEADERS[status] }),
     content: {
       'application/json': {
         schema: { allOf: [{ $ref: `#/components/schemas/${ERROR_ENVELOPE}` }, { type: 'object', properties: { code: { type: 'string', enum: [...codes] } } }] },
@@ -98,7 +104,7 @@ export function errorResponses(codes: readonly ErrorCode[], shared: Record<strin
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const sorted = [...statusCodes].sort();
     const name = `${status}.${sorted.join('.')}`;
-    shared[name] ??= errorResponse(sorted);
+    shared[name] ??= errorResponse(status, sorted);
     responses[String(status)] = { $ref: `#/components/responses/${name}` };
   }
   return responses;

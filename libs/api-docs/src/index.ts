@@ -5,3 +5,5 @@ export * from './error-responses';
 export * from './service-document';
 export * from './api-document';
 export * from './api-docs.routes';
+export * from './validation-constraints';
+export * from './plugin-metadata';

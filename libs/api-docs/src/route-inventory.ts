@@ -23,6 +23,9 @@ export interface RegisteredRoute {
   takesBody: boolean;
   takesQuery: boolean;
   takesParams: boolean;
+  /** The classes of a whole `@Query()` and `@Param()` argument, whose validation rules the parameters follow. */
+  queryDto?: Type<unknown>;
+  paramsDto?: Type<unknown>;
   idempotent: boolean;
   sensitive: boolean;
   declaredErrors: ErrorCode[];
@@ -32,6 +35,8 @@ interface RouteArgument {
   index: number;
   data?: unknown;
 }
+
+type ArgumentType = { type: RouteParamtypes; index: number; data?: unknown };
 
 const joinPath = (...parts: string[]) =>
   '/' +
@@ -47,9 +52,16 @@ function pathsOf(target: object): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function argumentTypes(controller: Type<unknown>, handlerName: string): { type: RouteParamtypes; data?: unknown }[] {
+function argumentTypes(controller: Type<unknown>, handlerName: string): ArgumentType[] {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handlerName) as Record<string, RouteArgument> | undefined) ?? {};
-  return Object.entries(args).map(([key, argument]) => ({ type: Number(key.split(':')[0]), data: argument.data }));
+  return Object.entries(args).map(([key, argument]) => ({ type: Number(key.split(':')[0]), index: argument.index, data: argument.data }));
+}
+
+function wholeArgumentClass(controller: Type<unknown>, handlerName: string, args: ArgumentType[], type: RouteParamtypes): Type<unknown> | undefined {
+  const argument = args.find((candidate) => candidate.type === type && candidate.data === undefined);
+  if (!argument) return undefined;
+  const parameterTypes = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, handlerName) as Type<unknown>[] | undefined) ?? [];
+  return parameterTypes[argument.index];
 }
 
 function usesInterceptor(controller: Type<unknown>, handler: object, interceptor: Type<unknown>): boolean {
@@ -82,6 +94,8 @@ export function routesOfController(controller: Type<unknown>): RegisteredRoute[]
           takesBody: takes(RouteParamtypes.BODY) || takes(RouteParamtypes.RAW_BODY),
           takesQuery: takes(RouteParamtypes.QUERY),
           takesParams: takes(RouteParamtypes.PARAM),
+          queryDto: wholeArgumentClass(controller, handlerName, args, RouteParamtypes.QUERY),
+          paramsDto: wholeArgumentClass(controller, handlerName, args, RouteParamtypes.PARAM),
           idempotent:
             usesInterceptor(controller, handler, IdempotencyInterceptor) ||
             args.some((argument) => argument.type === RouteParamtypes.HEADERS && argument.data === 'idempotency-key'),

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 
 /**
@@ -49,5 +50,12 @@ export function IsUserText(options: { multiline?: boolean } = {}, validationOpti
 
 /** A string field of text a person typed, `min` (default 1) to `max` characters long: `@IsString()`, `@IsUserText()` and `@Length()` in one. */
 export function UserText(options: { max: number; min?: number; multiline?: boolean }): PropertyDecorator {
-  return applyDecorators(IsString(), IsUserText({ multiline: options.multiline }), Length(options.min ?? 1, options.max));
+  const min = options.min ?? 1;
+  return applyDecorators(
+    IsString(),
+    IsUserText({ multiline: options.multiline }),
+    Length(min, options.max),
+    // The API document's swagger plugin reads only class-validator's own decorators, not this one.
+    ApiProperty({ type: String, minLength: min, maxLength: options.max }),
+  );
 }
