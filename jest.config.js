@@ -1,6 +1,6 @@
 // NestJS 12 ships ESM only; Jest on Node 20 cannot require ESM, so those packages are
 // transformed to CommonJS by swc (see docs/decisions/nestjs12-jest.md).
-const esmPackages = ['@nestjs', 'cookie', '@nats-io', 'jose'];
+const esmPackages = ['@nestjs', 'cookie', '@nats-io', 'jose', '@apidevtools'];
 const swc = [
   '@swc/jest',
   {
