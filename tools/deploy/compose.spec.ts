@@ -115,6 +115,8 @@ describe('docker-compose.yml', () => {
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/NODE_ENV=production/);
     expect(dockerfile).toMatch(/^USER node$/m);
+    // auth serves the committed API document from the image.
+    expect(dockerfile).toMatch(/^COPY docs\/openapi.json .\/docs\/openapi.json$/m);
   });
 });
 
