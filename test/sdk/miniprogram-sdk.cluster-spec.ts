@@ -187,6 +187,32 @@ describe('mini-program SDK: its client over a wx shim of real HTTP, against auth
     expect(wx.callsTo('POST', '/api/orders')[3].headers['idempotency-key']).not.toBe(posts[0].headers['idempotency-key']);
   });
 
+  it('a booking whose answer is lost is retried with the same key: one place of the slot taken', async () => {
+    const resource = await requestJson(api('/api/appointments/admin/resources'), { token: staffToken, body: { name: 'Dr. SDK', kind: 'doctor' } });
+    const start = new Date(Date.now() + 2 * 86400000);
+    const slots = await requestJson(api('/api/appointments/admin/slots'), {
+      token: staffToken,
+      body: {
+        resourceId: resource.body.id,
+        slots: [{ startsAt: start.toISOString(), endsAt: new Date(start.getTime() + 1800000).toISOString(), capacity: 3 }],
+      },
+    });
+    expect(slots.status).toBe(201);
+    const slotId = slots.body.items[0].id as string;
+    const { wx, client } = app('patient');
+    await client.login();
+    wx.faults.push({ match: (method, path) => method === 'POST' && path === '/api/appointments', kind: 'lost-answer' });
+    const booking = await client.appointments.book({ slotId, contact: { name: 'Alice', phone: '13800138000' } });
+    expect(booking).toMatchObject({ slotId, status: expect.any(String) });
+    const posts = wx.callsTo('POST', '/api/appointments');
+    expect(posts).toHaveLength(2);
+    expect(posts[0].headers['idempotency-key']).toBe(posts[1].headers['idempotency-key']);
+    expect((await client.appointments.list()).items.map((item) => item.id)).toEqual([booking.id]);
+    const day = start.toISOString().slice(0, 10);
+    const open = await client.appointments.slots({ resourceId: resource.body.id, date: day });
+    expect(open.items.find((slot) => slot.id === slotId)?.remaining).toBe(2);
+  });
+
   it('requestPayment(): POST /api/orders/:id/pay, wx.requestPayment, and the order shown paid; a closed payment sheet is PAYMENT_CANCELLED', async () => {
     const { skuId } = await seedSku(5, 1288);
     const { wx, client } = app('payer');
