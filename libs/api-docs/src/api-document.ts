@@ -12,7 +12,8 @@ The product contract is \`api-contract.md\`; this document is its detailed refer
 - Every error is the envelope \`{statusCode, code, message, requestId, details?}\`; switch on \`code\`. Each operation lists the codes it can answer.
 - Every response carries \`X-Request-Id\` (yours echoed if you sent one).
 - Writes a user can double-tap take an \`Idempotency-Key\` header.
-- Unknown JSON fields are refused (400 \`VALIDATION_FAILED\`).`;
+- Unknown JSON fields are refused (400 \`VALIDATION_FAILED\`).
+- \`wx.request\` cannot send PATCH: send \`POST\` with \`X-HTTP-Method-Override: PATCH\` instead (only POST, only into PATCH).`;
 
 function mergeInto<T>(target: Record<string, T>, source: Record<string, T> | undefined, what: string): void {
   for (const [name, value] of Object.entries(source ?? {})) {

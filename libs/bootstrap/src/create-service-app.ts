@@ -11,6 +11,7 @@ import { MetricsRegistry } from '#libs/metrics';
 import { answerClientError, answerFrameworkError } from './framework-errors';
 import { installHttpHooks } from './install-http-hooks';
 import { installJsonBodyParser } from './json-body-parser';
+import { httpServerWithMethodOverride } from './method-override';
 import { ServiceDefinition } from './service-definition';
 import { createValidationPipe } from './validation-pipe';
 
@@ -31,6 +32,7 @@ export async function createServiceApp(definition: ServiceDefinition): Promise<S
     return503OnClosing: false,
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
+    serverFactory: httpServerWithMethodOverride,
   });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module, adapter, {
     logger: new PinoNestLogger(logger),

@@ -4,3 +4,4 @@ export * from './install-http-hooks';
 export * from './create-service-app';
 export * from './run-service';
 export * from './platform.module';
+export * from './method-override';

@@ -212,4 +212,16 @@ describe('bad input answers a 4xx in the envelope (real platform wiring)', () =>
     }
     expectEnvelope(await send('/things/mine', { headers: { authorization: `Basic ${token}` } }), 401, 'UNAUTHENTICATED');
   });
+
+  it('routes a POST with X-HTTP-Method-Override: PATCH as the PATCH (wx.request has no PATCH), and nothing else', async () => {
+    const override = (method: string, value: string, path = '/things/a') =>
+      send(path, { method, body: { rank: 3 }, headers: { 'x-http-method-override': value } });
+    const patched = await override('POST', 'PATCH');
+    expect({ status: patched.status, body: patched.body }).toEqual({ status: 200, body: { rank: 3 } });
+    expect((await override('POST', ' patch ')).status).toBe(200);
+    // POST /things/a is no route: the header turns POST into PATCH only.
+    for (const value of ['DELETE', 'GET', 'PUT']) expectEnvelope(await override('POST', value), 404, 'ROUTE_NOT_FOUND');
+    // Only a POST can be overridden: a GET stays a GET.
+    expect((await send('/things', { headers: { 'x-http-method-override': 'PATCH' } })).status).toBe(200);
+  });
 });
