@@ -86,7 +86,7 @@ describe('the API document (docs/openapi.json)', () => {
       const success = statuses.filter((status) => /^[23]/.test(status));
       expect({ where, success: success.length > 0 }).toEqual({ where, success: true });
       for (const status of success) {
-        const response = resolveResponse(document, operation.responses[status]);
+        const response = resolveResponse(document, operation.responses[status]!);
         for (const media of Object.values(response.content ?? {})) {
           const schema = media.schema as SchemaObject | ReferenceObject;
           const described = '$ref' in schema || schema.type !== 'object' || schema.properties !== undefined;
@@ -106,7 +106,7 @@ describe('the API document (docs/openapi.json)', () => {
     expect(operation('/api/orders/admin', 'get').responses['403']).toBeDefined();
     for (const path of ['/api/orders', '/api/appointments']) {
       expect(operation(path, 'post').parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]));
-      const codes = (resolveResponse(document, operation(path, 'post').responses['422']).content!['application/json'].schema as SchemaObject).allOf!;
+      const codes = (resolveResponse(document, operation(path, 'post').responses['422']!).content!['application/json'].schema as SchemaObject).allOf!;
       expect(JSON.stringify(codes)).toContain('IDEMPOTENCY_KEY_REUSED');
     }
   });

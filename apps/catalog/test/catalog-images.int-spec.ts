@@ -50,6 +50,8 @@ describe('catalog images are checked with the upload service over the bus', () =
       body: { title: 'b', image: '01J0000000000000000000000A' },
     });
     expect([unknown.status, unknown.body.code]).toEqual([404, 'UPLOAD_NOT_FOUND']);
+    // The detail names the field the client sent.
+    expect(unknown.body.details).toEqual([{ field: 'image', message: '01J0000000000000000000000A not found' }]);
     const privateImage = await store(await upload.userToken(), PNG, 'mine.png');
     const refused = await requestJson(`${catalog.url}/api/catalog/admin/products`, {
       token: catalog.staffToken,
@@ -61,6 +63,7 @@ describe('catalog images are checked with the upload service over the bus', () =
       },
     });
     expect([refused.status, refused.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(refused.body.details).toEqual([{ field: 'images', message: `${privateImage} is private` }]);
     expect((await requestJson(`${catalog.url}/api/catalog/products?limit=100`)).body.items.length).toBe(before);
   });
 });

@@ -61,13 +61,20 @@ export function errorCodesOf(route: RegisteredRoute): ErrorCode[] {
 }
 
 const sentence = (code: string) => code.charAt(0) + code.slice(1).toLowerCase().replaceAll('_', ' ');
+/** Example messages where the real one reads differently from the code. */
+const EXAMPLE_MESSAGES: Partial<Record<ErrorCode, string>> = { ROUTE_NOT_FOUND: 'No such route', VALIDATION_FAILED: 'Request validation failed' };
 
 /** `components.examples`: one error envelope per code, which the error responses refer to. */
 export function errorExamples(): Record<string, ExampleObject> {
   return Object.fromEntries(
     (Object.keys(ERROR_STATUS) as ErrorCode[])
       .sort()
-      .map((code) => [code, { value: { statusCode: ERROR_STATUS[code], code, message: sentence(code), requestId: '0d3c5f7e-8a1b-4c2d-9e6f-1a2b3c4d5e6f' } }]),
+      .map((code) => [
+        code,
+        {
+          value: { statusCode: ERROR_STATUS[code], code, message: EXAMPLE_MESSAGES[code] ?? sentence(code), requestId: '0d3c5f7e-8a1b-4c2d-9e6f-1a2b3c4d5e6f' },
+        },
+      ]),
   );
 }
 

@@ -44,8 +44,8 @@ export class UploadClient {
     return deleted;
   }
 
-  /** Every upload id among `references` must be a public image; URLs are taken as they are. */
-  async requirePublicImages(references: (string | null | undefined)[]): Promise<void> {
+  /** Every upload id among `references` (the request's field `field`) must be a public image; URLs are taken as they are. */
+  async requirePublicImages(field: string, references: (string | null | undefined)[]): Promise<void> {
     const ids = uploadIdsOf(references);
     if (!ids.length) return;
     const found = await this.bus.request<UploadSummary[], GetUploadsRequest>(UPLOAD_MESSAGES.getFiles, { ids });
@@ -55,14 +55,14 @@ export class UploadClient {
       throw new AppError(
         'UPLOAD_NOT_FOUND',
         'An image refers to an upload that does not exist',
-        missing.map((id) => ({ field: 'images', message: `${id} not found` })),
+        missing.map((id) => ({ field, message: `${id} not found` })),
       );
     const unusable = found.filter((upload) => !upload.public || !upload.mime.startsWith('image/'));
     if (unusable.length) {
       throw new AppError(
         'VALIDATION_FAILED',
         'Catalog images must be public image uploads',
-        unusable.map((upload) => ({ field: 'images', message: `${upload.id} is ${upload.public ? 'not an image' : 'private'}` })),
+        unusable.map((upload) => ({ field, message: `${upload.id} is ${upload.public ? 'not an image' : 'private'}` })),
       );
     }
   }

@@ -49,7 +49,7 @@ export class ContentAdminService {
   }
 
   async createArticle(request: CreateArticleDto): Promise<ArticleDetailView> {
-    await this.uploads.requirePublicImages([request.coverImage]);
+    await this.uploads.requirePublicImages('coverImage', [request.coverImage]);
     const id = newId();
     await this.content.insertArticle({
       id,
@@ -65,7 +65,7 @@ export class ContentAdminService {
 
   async updateArticle(id: string, changes: UpdateArticleDto): Promise<ArticleDetailView> {
     await this.article(id);
-    await this.uploads.requirePublicImages([changes.coverImage]);
+    await this.uploads.requirePublicImages('coverImage', [changes.coverImage]);
     await this.content.updateArticle(id, changes);
     await this.cache.invalidate(NS.article(id), NS.articleLists, NS.home);
     return this.article(id);
@@ -77,7 +77,7 @@ export class ContentAdminService {
   }
 
   async createBanner(request: CreateBannerDto): Promise<BannerView> {
-    await this.uploads.requirePublicImages([request.image]);
+    await this.uploads.requirePublicImages('image', [request.image]);
     const id = newId();
     await this.content.insertBanner({
       id,
@@ -93,7 +93,7 @@ export class ContentAdminService {
 
   async updateBanner(id: string, changes: UpdateBannerDto): Promise<BannerView> {
     await this.banner(id);
-    await this.uploads.requirePublicImages([changes.image]);
+    await this.uploads.requirePublicImages('image', [changes.image]);
     await this.content.updateBanner(id, changes);
     await this.cache.invalidate(NS.home);
     return this.banner(id);

@@ -30,7 +30,7 @@ export class ProductAdminService {
 
   async create(request: CreateProductDto): Promise<ProductDetailView> {
     await this.requireCategory(request.categoryId);
-    await this.uploads.requirePublicImages(request.images ?? []);
+    await this.uploads.requirePublicImages('images', request.images ?? []);
     const id = newId();
     const skus = request.skus.map((sku, index) => ({
       id: newId(),
@@ -62,7 +62,7 @@ export class ProductAdminService {
   async update(id: string, changes: UpdateProductDto): Promise<ProductDetailView> {
     await this.get(id);
     if (changes.categoryId) await this.requireCategory(changes.categoryId);
-    await this.uploads.requirePublicImages(changes.images ?? []);
+    await this.uploads.requirePublicImages('images', changes.images ?? []);
     await this.products.update(id, changes, changes.title !== undefined ? titleSearchTerms(changes.title) : undefined);
     await this.cache.invalidate(NS.product(id), NS.productLists, NS.home);
     return this.get(id);
