@@ -255,6 +255,77 @@ describe('mini-program SDK: its client over a wx shim of real HTTP, against auth
     expect(file.status).toBe(200);
   });
 
+  it('auth.updateProfile(): PATCH /api/auth/me goes as POST + X-HTTP-Method-Override (wx.request has no PATCH); GET /api/auth/me shows the nickname', async () => {
+    const { wx, client } = app('renamer');
+    const login = await client.login();
+    const profile = await client.auth.updateProfile({ nickname: '小明' });
+    expect(profile).toMatchObject({ id: login.user.id, nickname: '小明' });
+    const [sent] = wx.callsTo('POST', '/api/auth/me');
+    expect(sent).toMatchObject({ status: 200, body: { nickname: '小明' } });
+    expect(sent.headers['x-http-method-override']).toBe('PATCH');
+    expect(sent.headers.authorization).toBe(`Bearer ${login.accessToken}`);
+    // Read back by a relaunched mini-program, and by plain HTTP with the same token.
+    expect((await relaunch(wx).auth.me()).nickname).toBe('小明');
+    const me = await requestJson(api('/api/auth/me'), { token: login.accessToken });
+    expect(me).toMatchObject({ status: 200, body: { id: login.user.id, nickname: '小明' } });
+    // The stored session's user follows.
+    expect(client.user?.nickname).toBe('小明');
+    expect(stored(wx).user?.nickname).toBe('小明');
+
+    // The typed request() sends every PATCH route the same way.
+    const renamed = await client.request('patch', '/api/auth/me', { body: { nickname: '小红' } });
+    expect(renamed.nickname).toBe('小红');
+    expect((await client.auth.me()).nickname).toBe('小红');
+    expect(wx.callsTo('POST', '/api/auth/me').map((call) => [call.status, call.headers['x-http-method-override']])).toEqual([
+      [200, 'PATCH'],
+      [200, 'PATCH'],
+    ]);
+
+    // The shim refuses a PATCH as WeChat does, so none of the calls above was one.
+    const refused = await new Promise<string>((resolve) =>
+      wx.request({ url: api('/api/auth/me'), method: 'PATCH' as never, success: () => resolve('sent'), fail: (failure) => resolve(failure.errMsg) }),
+    );
+    expect(refused).toMatch(/^request:fail parameter error/);
+    expect(wx.calls.filter((call) => call.method === 'PATCH').map((call) => call.status)).toEqual([0]);
+  });
+
+  it('auth.updateProfile({avatarUploadId}): an uploaded image becomes the avatar, null removes it; another user cannot take it', async () => {
+    const { wx, client } = app('portrait');
+    await client.login();
+    const path = join(files, 'tmp_sdk_avatar.jpg');
+    writeFileSync(path, await jpeg(128, 128));
+    const uploaded = await client.uploadFile(path);
+    const profile = await client.auth.updateProfile({ avatarUploadId: uploaded.id });
+    expect(profile.avatarUploadId).toBe(uploaded.id);
+    expect((await client.auth.me()).avatarUploadId).toBe(uploaded.id);
+    expect(wx.callsTo('POST', '/api/auth/me')[0].body).toEqual({ avatarUploadId: uploaded.id });
+
+    const other = app('portrait-thief');
+    await other.client.login();
+    const taken = await rejectionOf(other.client.auth.updateProfile({ avatarUploadId: uploaded.id }));
+    expect(taken).toMatchObject({ statusCode: 404, code: 'UPLOAD_NOT_FOUND' });
+
+    const removed = await client.auth.updateProfile({ avatarUploadId: null });
+    expect(removed.avatarUploadId).toBeNull();
+    expect((await client.auth.me()).avatarUploadId).toBeNull();
+  });
+
+  it('a bad nickname is a typed error: VALIDATION_FAILED (too long), CONTENT_REJECTED (WeChat content check); the profile unchanged', async () => {
+    const { wx, client } = app('misnamed');
+    await client.login();
+    await client.auth.updateProfile({ nickname: 'Tea fan' });
+    const tooLong = await rejectionOf(client.auth.updateProfile({ nickname: '茶'.repeat(33) }));
+    expect(tooLong).toBeInstanceOf(ApiError);
+    expect(tooLong).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', message: expect.any(String) });
+    expect(tooLong.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'nickname' })]));
+    expect(tooLong.requestId).toBe(wx.callsTo('POST', '/api/auth/me')[1].headers['x-request-id']);
+    const risky = await rejectionOf(client.auth.updateProfile({ nickname: 'a forbidden-word' }));
+    expect(risky).toMatchObject({ statusCode: 422, code: 'CONTENT_REJECTED' });
+    expect((await client.auth.me()).nickname).toBe('Tea fan');
+    // Not retried: a refused write is answered, and other writes than keyed ones are sent once.
+    expect(wx.callsTo('POST', '/api/auth/me')).toHaveLength(3);
+  });
+
   it('typed errors: the envelope {statusCode, code, message, requestId} for refusals, NETWORK_ERROR and TIMEOUT with the request id sent', async () => {
     const { wx, client } = app('erring');
     await client.login();

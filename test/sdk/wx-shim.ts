@@ -37,13 +37,17 @@ export interface ShimFault {
 // wx.uploadFile labels the file by its extension; the server types it by its bytes.
 const mimeOf = (path: string) => ({ jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' })[path.split('.').pop() ?? ''] ?? 'application/octet-stream';
 
+// The methods wx.request takes; anything else (PATCH) fails without leaving the phone.
+const WX_REQUEST_METHODS = new Set(['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT']);
+
 const lowerCase = (headers: Record<string, string> = {}) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 
 /**
  * The `wx` calls the SDK makes, over real HTTP from Node: `wx.request` with fetch, `wx.uploadFile` as a multipart
  * body written in chunks (with WeChat's progress events), storage in a Map (JSON copies, as WeChat stores them),
  * `wx.login` codes the WeChat sandbox maps to one openid, and `wx.requestPayment` playing the user paying in the
- * WeChat Pay sandbox. Every exchange is logged; faults drop answers or refuse connections on demand.
+ * WeChat Pay sandbox. Like WeChat's, `wx.request` refuses a method it does not have (PATCH). Every exchange is logged
+ * (a refused one with status 0); faults drop answers or refuse connections on demand.
  */
 export class WxShim implements WxApi {
   readonly storage = new Map<string, string>();
@@ -78,6 +82,10 @@ export class WxShim implements WxApi {
     const call: ShimCall = { api: 'request', method, path: `${url.pathname}${url.search}`, headers, status: 0 };
     if (body !== undefined) call.body = JSON.parse(body);
     this.calls.push(call);
+    if (!WX_REQUEST_METHODS.has(method)) {
+      setImmediate(() => option.fail?.({ errMsg: `request:fail parameter error: parameter.method should be one of ${[...WX_REQUEST_METHODS].join(', ')}` }));
+      return;
+    }
     const fault = this.takeFault(method, call.path);
     if (fault?.kind === 'refused') {
       setImmediate(() => option.fail?.({ errMsg: 'request:fail net::ERR_CONNECTION_REFUSED' }));

@@ -2,8 +2,8 @@ import type { LoginResult, Upload, UserProfile } from './contract';
 import { ApiError, errorFromReply } from './errors';
 import type { ApiPath, BodyOf, MethodOf, PathParamsOf, QueryOf, ReplyOf, TakesIdempotencyKey } from './operations';
 import { LoggedOutEvent, SessionKeeper, StoredSession, loggedOut } from './session';
-import { HttpReply, delay, newId, queryString, send, upload } from './transport';
-import { WxApi, WxMethod, WxUploadProgress, globalWx } from './wx';
+import { HttpMethod, HttpReply, delay, newId, queryString, send, upload } from './transport';
+import { WxApi, WxUploadProgress, globalWx } from './wx';
 
 /** How a client is set up. Only `baseUrl` is required. */
 export interface ClientOptions {
@@ -29,7 +29,8 @@ export interface ClientOptions {
 
 /** One API call. */
 export interface CallOptions {
-  method?: WxMethod;
+  /** Default GET, or POST with a body. PATCH is sent as POST with `X-HTTP-Method-Override: PATCH` (`wx.request` has no PATCH). */
+  method?: HttpMethod;
   query?: object;
   body?: object;
   /** Send the session's token (default true; the call still goes without one when logged out). */
@@ -135,7 +136,7 @@ export class ApiClient {
     return this.session.current !== null;
   }
 
-  /** The user of the stored session (as of login), or null. */
+  /** The user of the stored session, as login, `auth.me()` or `auth.updateProfile()` last answered it, or null. */
   get user(): UserProfile | null {
     return this.session.current?.user ?? null;
   }
@@ -163,6 +164,7 @@ export class ApiClient {
   /**
    * Any route of the OpenAPI document, typed by it: `request('post', '/api/orders/{id}/cancel', { params: { id } })`.
    * Routes that take an Idempotency-Key need `idempotencyKey` (one per user action: `newIdempotencyKey()`).
+   * `patch` routes are sent as POST with `X-HTTP-Method-Override: PATCH`.
    */
   request<P extends ApiPath, M extends MethodOf<P>>(method: M, path: P, ...args: RouteArgs<P, M>): Promise<ReplyOf<P, M>> {
     const init: RouteInit<P, M> | undefined = args[0];
@@ -172,7 +174,7 @@ export class ApiClient {
       return encodeURIComponent(String(params[name]));
     });
     return this.call<ReplyOf<P, M>>(url, {
-      method: method.toUpperCase() as WxMethod,
+      method: method.toUpperCase() as HttpMethod,
       ...(init?.query === undefined ? {} : { query: init.query }),
       ...(init?.body === undefined ? {} : { body: init.body }),
       ...(init?.auth === undefined ? {} : { auth: init.auth }),
@@ -238,7 +240,7 @@ export class ApiClient {
     }
   }
 
-  private httpRequest(method: WxMethod, path: string, body: object | undefined, headers: Record<string, string>) {
+  private httpRequest(method: HttpMethod, path: string, body: object | undefined, headers: Record<string, string>) {
     return {
       method,
       url: `${this.baseUrl}${path}`,

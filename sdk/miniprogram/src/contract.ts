@@ -22,6 +22,8 @@ export interface PageQuery {
 export type UserProfile = Schemas['UserProfileDto'];
 export type TokenPair = Schemas['TokenPairDto'];
 export type LoginResult = Schemas['LoginResultDto'];
+/** `PATCH /api/auth/me`: the fields to change (`avatarUploadId: null` removes the avatar). */
+export type UpdateProfileBody = BodyOf<'/api/auth/me', 'patch'>;
 
 export type Order = Schemas['OrderDto'];
 export type OrderItem = Schemas['OrderItemDto'];

@@ -7,5 +7,6 @@ export { ApiError, isApiError } from './errors';
 export type { ApiErrorShape, ClientErrorCode, ErrorCode } from './errors';
 export type { LoggedOutEvent, LoggedOutReason, StoredSession } from './session';
 export type { PaymentOptions, PaymentResult, SubscribeResult } from './wechat';
+export type { HttpMethod } from './transport';
 export type * from './contract';
 export type * from './wx';

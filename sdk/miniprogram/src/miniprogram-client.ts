@@ -18,6 +18,7 @@ import type {
   ProductsQuery,
   Slot,
   SlotsQuery,
+  UpdateProfileBody,
   UserProfile,
 } from './contract';
 import { PaymentOptions, PaymentResult, SubscribeResult, requestPayment, requestSubscribeMessage } from './wechat';
@@ -32,9 +33,20 @@ const id = (value: string) => encodeURIComponent(value);
 
 /** The API as a mini-program uses it. Make one per app (`createClient`) and share it between pages. */
 export class MiniProgramClient extends ApiClient {
-  /** /api/auth: the user's profile. */
+  /** /api/auth: the user's profile (kept as `user` too). */
   readonly auth = {
-    me: (): Promise<UserProfile> => this.call('/api/auth/me'),
+    me: (): Promise<UserProfile> => this.call<UserProfile>('/api/auth/me').then(this.keepUser),
+    /**
+     * PATCH /api/auth/me (sent as POST + X-HTTP-Method-Override): changes only the fields given; answers the profile.
+     * A nickname WeChat's content check refuses is CONTENT_REJECTED; `avatarUploadId` is an image of `uploadFile()`, or null.
+     */
+    updateProfile: (changes: UpdateProfileBody): Promise<UserProfile> =>
+      this.call<UserProfile>('/api/auth/me', { method: 'PATCH', body: changes }).then(this.keepUser),
+  };
+
+  private readonly keepUser = (user: UserProfile): UserProfile => {
+    this.session.saveUser(user);
+    return user;
   };
 
   /** /api/catalog: what anyone can read. */

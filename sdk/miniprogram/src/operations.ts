@@ -6,8 +6,8 @@ import type { paths } from './api-types';
 
 /** Every path of the API, with `{id}` placeholders. */
 export type ApiPath = keyof paths;
-/** The methods `wx.request` can send (it has no PATCH). */
-export type ApiMethod = 'get' | 'post' | 'put' | 'delete';
+/** The methods of the API's routes; `patch` goes as `POST` with `X-HTTP-Method-Override: PATCH` (`wx.request` has no PATCH). */
+export type ApiMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** The methods `path` has. */
 export type MethodOf<P extends ApiPath> = { [M in ApiMethod]: [NonNullable<paths[P][M]>] extends [never] ? never : M }[ApiMethod];
 

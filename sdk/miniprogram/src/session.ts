@@ -76,6 +76,14 @@ export class SessionKeeper {
     return session;
   }
 
+  /** Keeps the profile the server just answered as the session's user (only when it is that session's user). */
+  saveUser(user: UserProfile): void {
+    const session = this.session;
+    if (!session || (session.user !== null && session.user.id !== user.id)) return;
+    this.session = { ...session, user };
+    this.wx.setStorageSync(this.storageKey, this.session);
+  }
+
   /** Forgets the tokens; tells the listeners why. */
   end(event: LoggedOutEvent): void {
     const had = this.session !== null;

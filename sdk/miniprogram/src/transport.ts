@@ -9,9 +9,15 @@ export interface HttpReply {
   requestId: string;
 }
 
+/** The methods of the API's routes: what `wx.request` sends, and PATCH, which it cannot (see `send`). */
+export type HttpMethod = WxMethod | 'PATCH';
+
+/** The header that makes the server route a POST as the PATCH it stands for. */
+export const METHOD_OVERRIDE_HEADER = 'x-http-method-override';
+
 /** One HTTP exchange as the SDK sends it. */
 export interface HttpRequest {
-  method: WxMethod;
+  method: HttpMethod;
   url: string;
   headers: Record<string, string>;
   body?: Record<string, unknown>;
@@ -47,14 +53,19 @@ const headerValue = (headers: Record<string, string> | undefined, name: string):
   return undefined;
 };
 
-/** `wx.request` as a promise: resolves with every HTTP answer, rejects with an ApiError (NETWORK_ERROR / TIMEOUT) when none came. */
+/**
+ * `wx.request` as a promise: resolves with every HTTP answer, rejects with an ApiError (NETWORK_ERROR / TIMEOUT) when
+ * none came. `wx.request` has no PATCH: a PATCH goes as `POST` with `X-HTTP-Method-Override: PATCH`, which every
+ * service routes as the PATCH.
+ */
 export function send(wx: WxApi, request: HttpRequest): Promise<HttpReply> {
   const requestId = request.headers['x-request-id'];
+  const method = request.method;
   return new Promise((resolve, reject) => {
     wx.request({
       url: request.url,
-      method: request.method,
-      header: request.headers,
+      method: method === 'PATCH' ? 'POST' : method,
+      header: method === 'PATCH' ? { ...request.headers, [METHOD_OVERRIDE_HEADER]: 'PATCH' } : request.headers,
       ...(request.body === undefined ? {} : { data: request.body }),
       timeout: request.timeoutMs,
       dataType: 'json',

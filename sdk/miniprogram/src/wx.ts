@@ -10,7 +10,7 @@ export interface WxFailure {
   errno?: number;
 }
 
-/** The HTTP methods `wx.request` sends (it has no PATCH). */
+/** The HTTP methods of `wx.request` the SDK sends (it has no PATCH: the SDK sends POST + X-HTTP-Method-Override). */
 export type WxMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** `wx.request`'s success result. */
