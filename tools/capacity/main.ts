@@ -78,7 +78,8 @@ function clock(): string {
 function findProcesses(cluster: LocalCluster): Map<keyof CpuBreakdown, number[]> {
   const found = new Map<keyof CpuBreakdown, number[]>();
   const add = (key: keyof CpuBreakdown, pid: number) => found.set(key, [...(found.get(key) ?? []), pid]);
-  for (const replica of cluster.replicas.values()) if (replica.process.pid) add(replica.service, replica.process.pid);
+  // The capacity run splits the services; a one-process replica would have no column of its own.
+  for (const replica of cluster.replicas.values()) if (replica.service !== 'all' && replica.process.pid) add(replica.service, replica.process.pid);
   for (const proc of listProcesses()) {
     if (proc.ppid === process.pid && proc.comm === 'haproxy') add('haproxy', proc.pid);
     else if (proc.ppid === process.pid && proc.comm === 'nats-server') add('nats', proc.pid);
@@ -132,7 +133,9 @@ async function snapshot(cluster: LocalCluster, processes: Map<keyof CpuBreakdown
 
 function replicaRss(cluster: LocalCluster): Record<ServiceName, number> {
   const rss = Object.fromEntries(SERVICES.map((service) => [service, 0])) as Record<ServiceName, number>;
-  for (const replica of cluster.replicas.values()) rss[replica.service] = Math.max(rss[replica.service], sampleProcess(replica.process.pid!)?.rssMb ?? 0);
+  for (const replica of cluster.replicas.values()) {
+    if (replica.service !== 'all') rss[replica.service] = Math.max(rss[replica.service], sampleProcess(replica.process.pid!)?.rssMb ?? 0);
+  }
   return rss;
 }
 

@@ -3,9 +3,14 @@ export const SERVICES = ['auth', 'catalog', 'orders', 'upload'] as const;
 /** One of the services. */
 export type ServiceName = (typeof SERVICES)[number];
 
+/** What a replica runs: one service, or every service in one process (`all`, stage 2). */
+export type ReplicaKind = ServiceName | 'all';
+
 /** How a local cluster is laid out. */
 export interface LocalClusterOptions {
   replicas: Record<ServiceName, number>;
+  /** Processes running all four services each (`npm run stack -- --one-process`), started besides `replicas` (usually all 0). */
+  oneProcessReplicas?: number;
   /** HAProxy's public port (0: any free port). */
   publicPort: number;
   /** HAProxy's stats and Prometheus port (0: any free port). */

@@ -12,14 +12,15 @@ import { runtimeCommand, setServerState, waitForServerStatus } from '../haproxy/
 import { HaproxyServer, renderHaproxyConfig } from '../haproxy/render-haproxy-config';
 import { SERVICE_SCHEMAS } from '../migrate/service-schemas';
 import { ProgressBar } from '../terminal/progress-bar';
-import { LocalClusterOptions, ServiceName, SERVICES } from './cluster-options';
+import { LocalClusterOptions, ReplicaKind, ServiceName, SERVICES } from './cluster-options';
 import { ManagedProcess } from './managed-process';
 import { answers200, waitFor, waitForStart } from './wait-for';
 
 /** One app replica: an OS process on its own port. */
 export interface Replica {
   name: string;
-  service: ServiceName;
+  /** The service it runs, or `all` for a process running every service (in every HAProxy backend). */
+  service: ReplicaKind;
   port: number;
   process: ManagedProcess;
   /** How long its last start took, from spawn to a 200 from /health/ready (ms; 0 while starting). */
@@ -51,7 +52,7 @@ export class LocalCluster {
   private natsUrl = '';
   private databaseUrls = {} as Record<ServiceName, string>;
   private secretsDir = '';
-  private nextReplicaIndex = {} as Record<ServiceName, number>;
+  private nextReplicaIndex = {} as Record<ReplicaKind, number>;
   /** Chosen before the replicas start: orders tells WeChat Pay its notify URL behind HAProxy. */
   private publicPort = 0;
 
@@ -87,16 +88,18 @@ export class LocalCluster {
     log('starting replicas');
     const starting: Promise<Replica>[] = [];
     for (const service of SERVICES) for (let i = 0; i < this.options.replicas[service]; i++) starting.push(this.startReplica(service));
+    for (let i = 0; i < (this.options.oneProcessReplicas ?? 0); i++) starting.push(this.startReplica('all'));
     for (const replica of await Promise.all(starting)) log(`${replica.name} ready ${replica.startupMs} ms after it was started`);
     log('starting HAProxy');
     await this.startHaproxy();
   }
 
   /** Starts one more replica of `service` (HAProxy must be restarted to route to it, see startHaproxy). */
-  async startReplica(service: ServiceName): Promise<Replica> {
+  async startReplica(service: ReplicaKind): Promise<Replica> {
     const index = (this.nextReplicaIndex[service] = (this.nextReplicaIndex[service] ?? 0) + 1);
     const name = `${service}-${index}`;
-    const port = this.options.replicaBasePort ? this.options.replicaBasePort + SERVICES.indexOf(service) * 100 + index : await freePort();
+    const slot = service === 'all' ? SERVICES.length : SERVICES.indexOf(service);
+    const port = this.options.replicaBasePort ? this.options.replicaBasePort + slot * 100 + index : await freePort();
     const replica: Replica = { name, service, port, process: this.spawnReplica(service, name, port), startupMs: 0 };
     this.replicas.set(name, replica);
     await this.waitUntilReady(replica);
@@ -107,9 +110,9 @@ export class LocalCluster {
    * Adds a replica of `service` while traffic flows: starts it, then adds it to HAProxy through the runtime
    * API (its ready pool and its alive-only fallback pool) and waits until HAProxy sends it traffic.
    */
-  async scaleOut(service: ServiceName): Promise<Replica> {
+  async scaleOut(service: ReplicaKind): Promise<Replica> {
     const replica = await this.startReplica(service);
-    for (const backend of [service, `${service}_live`]) {
+    for (const backend of backendsOf(service)) {
       await this.runtime(`add server ${backend}/${replica.name} 127.0.0.1:${replica.port} check inter 1s fastinter 500ms downinter 1s fall 2 rise 2`);
       await this.runtime(`enable health ${backend}/${replica.name}`);
       await this.runtime(`enable server ${backend}/${replica.name}`);
@@ -121,7 +124,7 @@ export class LocalCluster {
   /** Removes a replica while traffic flows: drain in HAProxy, graceful stop (SIGTERM), then out of the config. */
   async scaleIn(name: string): Promise<void> {
     const replica = this.requireReplica(name);
-    const backends = [replica.service, `${replica.service}_live`];
+    const backends = backendsOf(replica.service);
     for (const backend of backends) await setServerState(this.runtimeSocket, backend, name, 'drain');
     await replica.process.stop();
     for (const backend of backends) {
@@ -160,7 +163,8 @@ export class LocalCluster {
   /** Waits until HAProxy reports `name` in `status` (UP, DOWN, MAINT...). */
   waitForBalancerStatus(name: string, status: string, timeoutMs = 10000): Promise<void> {
     const replica = this.requireReplica(name);
-    return waitForServerStatus(this.runtimeSocket, replica.service, name, status, timeoutMs).then(() => undefined);
+    const backends = backendsOf(replica.service).filter((backend) => !backend.endsWith('_live'));
+    return Promise.all(backends.map((backend) => waitForServerStatus(this.runtimeSocket, backend, name, status, timeoutMs))).then(() => undefined);
   }
 
   private runtime(command: string): Promise<string> {
@@ -182,14 +186,23 @@ export class LocalCluster {
     return join(this.options.workDir, 'logs', `${name}.log`);
   }
 
-  private spawnReplica(service: ServiceName, name: string, port: number): ManagedProcess {
+  private spawnReplica(service: ReplicaKind, name: string, port: number): ManagedProcess {
     return new ManagedProcess({
       name,
       command: process.execPath,
       args: [join(this.root, 'dist/apps', service, 'src/main.js'), `--replica=${name}`],
-      env: this.replicaEnv(service, name, port),
+      env: service === 'all' ? this.oneProcessEnv(name, port) : this.replicaEnv(service, name, port),
       logFile: this.logFile(name),
     });
+  }
+
+  /** Every service's variables at once, each as `<SERVICE>_<NAME>` (see scopedEnv), for a process that runs them all. */
+  private oneProcessEnv(name: string, port: number): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...this.replicaEnv('auth', name, port), SERVICES: SERVICES.join(',') };
+    for (const service of SERVICES) {
+      for (const [variable, value] of Object.entries(this.replicaEnv(service, name, port))) env[`${service.toUpperCase()}_${variable}`] = value;
+    }
+    return env;
   }
 
   private replicaEnv(service: ServiceName, name: string, port: number): NodeJS.ProcessEnv {
@@ -332,7 +345,10 @@ export class LocalCluster {
     const statsPort = this.options.statsPort || (await freePort());
     this.runtimeSocket = join(this.options.workDir, 'haproxy.sock');
     const backends = Object.fromEntries(SERVICES.map((service) => [service, [] as HaproxyServer[]])) as Record<ServiceName, HaproxyServer[]>;
-    for (const replica of this.replicas.values()) backends[replica.service].push({ name: replica.name, host: '127.0.0.1', port: replica.port });
+    for (const replica of this.replicas.values()) {
+      for (const service of replica.service === 'all' ? SERVICES : [replica.service])
+        backends[service].push({ name: replica.name, host: '127.0.0.1', port: replica.port });
+    }
     const configFile = join(this.options.workDir, 'haproxy.cfg');
     writeFileSync(
       configFile,
@@ -350,6 +366,11 @@ export class LocalCluster {
     await waitForStart(this.haproxy, () => answers200(`${this.publicUrl}/health`));
     await Promise.all([...this.replicas.values()].map((replica) => this.waitForBalancerStatus(replica.name, 'UP', 15000)));
   }
+}
+
+/** The HAProxy backends a replica serves in: its service's ready pool and alive-only fallback, or every service's. */
+function backendsOf(service: ReplicaKind): string[] {
+  return (service === 'all' ? SERVICES : [service]).flatMap((name) => [name, `${name}_live`]);
 }
 
 function tcpOpen(port: number): Promise<boolean> {

@@ -2,12 +2,13 @@ import { resolve } from 'node:path';
 import { LocalCluster } from './local-cluster';
 import { parseStackArguments } from './stack-arguments';
 
-// npm run stack -- [--replicas 2] [--auth 3] [--port 8080]: the whole backend on this machine behind HAProxy.
+// npm run stack -- [--replicas 2] [--auth 3] [--port 8080] | --one-process: the whole backend on this machine behind HAProxy.
 async function main(): Promise<void> {
-  const { replicas, port } = parseStackArguments(process.argv.slice(2));
+  const { replicas, oneProcessReplicas, port } = parseStackArguments(process.argv.slice(2));
   const workDir = resolve('.stack');
   const cluster = new LocalCluster({
     replicas,
+    oneProcessReplicas,
     publicPort: port,
     statsPort: 8404,
     replicaBasePort: 3100,

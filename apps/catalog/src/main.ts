@@ -1,7 +1,4 @@
 import { runService } from '#libs/bootstrap';
-import { loadConfigOrExit } from '#libs/config';
-import { CatalogModule } from './catalog.module';
-import { CatalogEnv } from './config/catalog-env';
+import { catalogService } from './catalog-service';
 
-const config = loadConfigOrExit(CatalogEnv);
-void runService({ name: 'catalog', module: CatalogModule.register(config), config, answersMessages: true });
+void runService(catalogService());

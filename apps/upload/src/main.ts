@@ -1,8 +1,4 @@
 import { runService } from '#libs/bootstrap';
-import { loadConfigOrExit } from '#libs/config';
-import { UploadEnv } from './config/upload-env';
-import { configureUploadFastify } from './upload-fastify';
-import { UploadModule } from './upload.module';
+import { uploadService } from './upload-service';
 
-const config = loadConfigOrExit(UploadEnv);
-void runService({ name: 'upload', module: UploadModule.register(config), config, answersMessages: true, configureFastify: configureUploadFastify });
+void runService(uploadService());

@@ -5,3 +5,5 @@ export * from './create-service-app';
 export * from './run-service';
 export * from './platform.module';
 export * from './method-override';
+export * from './run-services';
+export * from './response-compression';

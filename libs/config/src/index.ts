@@ -3,3 +3,4 @@ export * from './service-env';
 export * from './config.module';
 export * from './boolean-from-env';
 export * from './repo-root';
+export * from './scoped-env';

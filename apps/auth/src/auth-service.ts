@@ -1,0 +1,19 @@
+import { serveApiDocs } from '#libs/api-docs';
+import type { ServiceDefinition } from '#libs/bootstrap';
+import { loadConfigOrExit } from '#libs/config';
+import { AuthModule } from './auth.module';
+import { AuthEnv } from './config/auth-env';
+
+/** The auth service as the bootstrap runs it, from `env` (its own process, or one of several in one). */
+export function authService(env: NodeJS.ProcessEnv = process.env): ServiceDefinition {
+  const config = loadConfigOrExit(AuthEnv, env);
+  return {
+    name: 'auth',
+    module: AuthModule.register(config),
+    config,
+    answersMessages: true,
+    // The API document of every service is served by auth: the load balancer routes /api/docs here.
+    routes: ['/api/auth', '/api/docs'],
+    configureApp: (app) => serveApiDocs(app),
+  };
+}
