@@ -25,6 +25,8 @@ command -v openssl >/dev/null || missing+=(openssl)
 command -v curl >/dev/null || missing+=(curl)
 command -v socat >/dev/null || missing+=(socat)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
+# The backup tool (tools/backup) and its tests dump and restore with mariadb-dump and the mariadb client.
+{ command -v mariadb-dump || command -v mysqldump; } >/dev/null || missing+=(mariadb-client)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   as_root apt-get update -q

@@ -1,7 +1,10 @@
+import { getMetadataStorage } from 'class-validator';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findRepoRoot } from '#libs/config';
 import { AppName, missingVariables, unknownVariables } from '../app-variables';
 import { KubernetesResource, KubernetesValidator, kustomizeBuild } from './k8s-validate';
+import { BackupEnv } from '../../backup/backup-env';
 
 const root = findRepoRoot(__dirname);
 const APPS: AppName[] = ['auth', 'catalog', 'orders', 'upload'];
@@ -19,6 +22,16 @@ type Container = {
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 };
 type PodSpec = { terminationGracePeriodSeconds?: number; containers: Container[] };
+type BackupContainer = { securityContext?: { readOnlyRootFilesystem?: boolean }; volumeMounts?: { name: string; mountPath: string }[] };
+type BackupPod = { restartPolicy?: string; volumes?: { name: string; emptyDir?: unknown }[] };
+/** Every variable the backup tool reads (tools/backup/backup-env.ts). */
+const BACKUP_VARIABLES = [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(BackupEnv, '', true, false)
+      .map((m) => m.propertyName),
+  ),
+];
 
 const of = (resources: KubernetesResource[], kind: string) => resources.filter((r) => r.kind === kind);
 const podSpec = (r: KubernetesResource) => (r.spec as { template: { spec: PodSpec } }).template.spec;
@@ -139,6 +152,32 @@ describe('deploy/k8s', () => {
       expect(container.command).toEqual(['node', 'dist/tools/migrate/main.js']);
       expect((container.env ?? []).map((e) => e.name)).toEqual(expect.arrayContaining(APPS.map((a) => `${a.toUpperCase()}_DATABASE_URL`)));
     });
+
+    it('runs the nightly backup CronJob: one at a time, every service database, variables the backup tool reads, /tmp writable', () => {
+      const [cronJob] = of(resources, 'CronJob');
+      const spec = cronJob.spec as { schedule: string; concurrencyPolicy: string; jobTemplate: { spec: { template: { spec: PodSpec & BackupPod } } } };
+      expect(spec.schedule).toMatch(/^\S+ \S+ \* \* \*$/);
+      expect(spec.concurrencyPolicy).toBe('Forbid');
+      const pod = spec.jobTemplate.spec.template.spec;
+      const [container] = pod.containers as (Container & BackupContainer)[];
+      expect(container.command).toEqual(['node', 'dist/tools/backup/main.js']);
+      expect(existsSync(join(root, 'tools/backup/main.ts'))).toBe(true);
+      const names = (container.env ?? []).map((e) => e.name);
+      expect(names).toEqual(expect.arrayContaining(APPS.map((a) => `${a.toUpperCase()}_DATABASE_URL`)));
+      const fromConfigMaps = (container.envFrom ?? []).flatMap((source) => {
+        const map = resources.find((r) => r.kind === 'ConfigMap' && r.metadata.name === source.configMapRef?.name);
+        expect([source.configMapRef?.name, Boolean(map)]).toEqual([source.configMapRef?.name, true]);
+        return Object.keys((map!.data as Record<string, string>) ?? {});
+      });
+      // The upload service's own ConfigMap says where its files are; every other variable is one the tool reads.
+      expect(fromConfigMaps).toContain('UPLOAD_STORAGE_DRIVER');
+      expect(names.filter((name) => !['NODE_ENV', 'TMPDIR', ...BACKUP_VARIABLES].includes(name))).toEqual([]);
+      expect(names).toContain('BACKUP_S3_BUCKET');
+      expect(pod.restartPolicy).toBe('Never');
+      expect(container.securityContext?.readOnlyRootFilesystem).toBe(true);
+      const tmp = container.volumeMounts?.find((m) => m.mountPath === '/tmp');
+      expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir).toBeDefined();
+    });
   });
 
   it('puts each overlay in its own namespace with its own image tag', () => {
@@ -150,6 +189,17 @@ describe('deploy/k8s', () => {
       expect(resources.filter((r) => r.kind !== 'Namespace').every((r) => r.metadata.namespace === namespace)).toBe(true);
       const images = [...of(resources, 'Deployment'), ...of(resources, 'Job')].map((d) => (podSpec(d).containers[0] as { image?: string }).image);
       expect(new Set(images)).toEqual(new Set([`registry.example.com/miniprogram-backend:${tag}`]));
+    }
+  });
+
+  it('gives the backup CronJob the same image as the apps in each overlay', () => {
+    for (const [target, tag] of [
+      ['overlays/staging', 'staging'],
+      ['overlays/production', '1.0.0'],
+    ]) {
+      const [cronJob] = of(rendered[target], 'CronJob');
+      const pod = (cronJob.spec as { jobTemplate: { spec: { template: { spec: PodSpec } } } }).jobTemplate.spec.template.spec;
+      expect((pod.containers[0] as { image?: string }).image).toBe(`registry.example.com/miniprogram-backend:${tag}`);
     }
   });
 
