@@ -34,15 +34,21 @@ export function parseWrkReport(report: string): LoadResult {
   };
 }
 
-/** Optional wrk settings: a Lua script that makes each request (wrk's `request()`), and the per-request timeout. */
+/** Optional wrk settings: a Lua script that makes each request (wrk's `request()`), the per-request timeout, request headers. */
 export interface WrkOptions {
   script?: string;
   timeoutSeconds?: number;
+  /** `Name: value` lines sent with every request. */
+  headers?: string[];
 }
 
 /** Runs wrk (Debian package `wrk`) against `url` with `connections` clients for `seconds`. */
 export async function runWrk(url: string, connections: number, seconds: number, options: WrkOptions = {}): Promise<LoadResult> {
-  const extra = [...(options.script ? ['-s', options.script] : []), ...(options.timeoutSeconds ? ['--timeout', `${options.timeoutSeconds}s`] : [])];
+  const extra = [
+    ...(options.script ? ['-s', options.script] : []),
+    ...(options.timeoutSeconds ? ['--timeout', `${options.timeoutSeconds}s`] : []),
+    ...(options.headers ?? []).flatMap((header) => ['-H', header]),
+  ];
   const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...extra, url], { maxBuffer: 1 << 20 });
   return parseWrkReport(stdout);
 }

@@ -12,6 +12,7 @@ import { answerClientError, answerFrameworkError } from './framework-errors';
 import { installHttpHooks } from './install-http-hooks';
 import { installJsonBodyParser } from './json-body-parser';
 import { httpServerWithMethodOverride } from './method-override';
+import { installResponseCompression } from './response-compression';
 import { ServiceDefinition } from './service-definition';
 import { createValidationPipe } from './validation-pipe';
 
@@ -45,6 +46,7 @@ export async function createServiceApp(definition: ServiceDefinition): Promise<S
   fastify.removeContentTypeParser('text/plain');
   installJsonBodyParser(fastify);
   installHttpHooks(fastify, app.get(MetricsRegistry), logger);
+  await installResponseCompression(fastify);
   definition.configureFastify?.(fastify);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter(app.get(ErrorTracker, { strict: false })));
