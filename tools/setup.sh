@@ -46,8 +46,8 @@ if ! port_open 3306; then
 fi
 wait_port 6379 && wait_port 4222 && wait_port 3306
 
-# `npm install` rather than `npm ci`: the lock file pins every version, but the registry mirror here lacks
-# some other platforms' optional binaries (e.g. @swc/core-darwin-*), which `npm ci` refuses to skip.
+# `npm ci`: exactly the lock file's versions, and the lock file is never rewritten (`npm install` may add or drop other
+# platforms' optional packages, leaving a fresh clone modified). It fails when package.json and the lock disagree.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
