@@ -18,7 +18,7 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forService(schema),
+        DatabaseModule.forService(name, schema),
         RedisModule.forService(name),
         MessagingModule.forService(name),
         AuthGuardModule,

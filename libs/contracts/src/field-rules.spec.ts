@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUserText } from './field-rules';
 
@@ -6,7 +6,10 @@ const repoRoot = join(__dirname, '../../..');
 
 /** Every file that declares what a request may carry: each app's DTOs and the shared contracts. */
 function requestDtoFiles(): string[] {
-  const apps = readdirSync(join(repoRoot, 'apps')).map((app) => join(repoRoot, 'apps', app, 'src/dtos'));
+  // apps/all only composes the four services: it has no DTOs of its own.
+  const apps = readdirSync(join(repoRoot, 'apps'))
+    .map((app) => join(repoRoot, 'apps', app, 'src/dtos'))
+    .filter((dir) => existsSync(dir));
   return [...apps, join(repoRoot, 'libs/contracts/src')].flatMap((dir) =>
     readdirSync(dir)
       .filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'))

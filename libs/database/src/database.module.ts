@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Counter } from 'prom-client';
 import { APP_CONFIG, ServiceEnv } from '#libs/config';
 import { MetricsRegistry } from '#libs/metrics';
@@ -7,15 +8,24 @@ import { createDataSourceOptions, ServiceSchema } from './create-data-source-opt
 import { DatabasePoolMetrics } from './database-pool.metrics';
 import { QueryMetricsLogger } from './query-metrics.logger';
 
+let registrations = 0;
+
 /** Connects a service to its own database with its own entities and migrations, counting its queries and sampling its pool. */
 @Module({})
 export class DatabaseModule {
-  /** The schema is the service's; the connection comes from DATABASE_URL. */
-  static forService(schema: ServiceSchema): DynamicModule {
+  /**
+   * The schema is the service's; the connection comes from DATABASE_URL. Each registration names its data source apart
+   * (`orders#2`): apps sharing a process (stage 2's one process, tests running replicas side by side) each own one, and
+   * `DataSource` is injected as usual. One app has exactly one, made here.
+   */
+  static forService(service: string, schema: ServiceSchema): DynamicModule {
+    const name = `${service}#${++registrations}`;
     return {
       module: DatabaseModule,
+      global: true,
       imports: [
         TypeOrmModule.forRootAsync({
+          name,
           inject: [APP_CONFIG, MetricsRegistry],
           useFactory: (config: ServiceEnv, metrics: MetricsRegistry) => ({
             ...createDataSourceOptions(config.DATABASE_URL, schema, config.DATABASE_POOL_SIZE),
@@ -28,7 +38,8 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [DatabasePoolMetrics],
+      providers: [DatabasePoolMetrics, { provide: DataSource, useExisting: getDataSourceToken(name) }],
+      exports: [DataSource],
     };
   }
 }
