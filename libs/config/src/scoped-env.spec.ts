@@ -13,4 +13,13 @@ describe('scopedEnv', () => {
     expect(scoped.UPLOAD_LOCAL_DIR).toBe('/var/uploads');
     expect(scoped['']).toBeUndefined();
   });
+
+  it("a service's own <NAME>_FILE is not hidden by a shared <NAME> (a plain value wins over a file)", () => {
+    const env = { WECHAT_APP_SECRET: 'shared', ORDERS_WECHAT_APP_SECRET_FILE: '/run/secrets/orders-app-secret' };
+    const orders = scopedEnv(env, 'orders');
+    expect([orders.WECHAT_APP_SECRET, orders.WECHAT_APP_SECRET_FILE]).toEqual([undefined, '/run/secrets/orders-app-secret']);
+    expect(scopedEnv(env, 'auth').WECHAT_APP_SECRET).toBe('shared');
+    // Both given to the service: its plain value, as when it runs alone.
+    expect(scopedEnv({ ...env, ORDERS_WECHAT_APP_SECRET: 'own' }, 'orders').WECHAT_APP_SECRET).toBe('own');
+  });
 });
