@@ -42,7 +42,10 @@ async function readiness(services: MountedService[], response: ServerResponse): 
 /** One Prometheus scrape for the process: every service's registry, each series keeping its `service` label. */
 async function metrics(services: MountedService[], response: ServerResponse): Promise<void> {
   const registries = services.map(({ app }) => app.get(MetricsRegistry).registry);
-  const merged = AggregatorRegistry.aggregate(await Promise.all(registries.map((registry) => registry.getMetricsAsJSON())));
+  const families = await Promise.all(registries.map((registry) => registry.getMetricsAsJSON()));
+  // No two services' series share their labels (each has its own `service`), so every series is kept as it is: the
+  // families' own aggregators are for replicas of one service (`omit` would drop process_start_time_seconds).
+  const merged = AggregatorRegistry.aggregate(families.map((list) => list.map((family) => ({ ...family, aggregator: 'sum' as const }))));
   response.writeHead(200, { 'content-type': merged.contentType });
   response.end(await merged.metrics());
 }
