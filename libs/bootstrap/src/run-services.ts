@@ -101,7 +101,8 @@ export async function runServices(definitions: ServiceDefinition[], listen: { po
     front.closeIdleConnections();
     await Promise.race([closed, sleep(10000)]);
     front.closeAllConnections();
-    for (const { app } of services) await app.close();
+    // Dependants first: orders' jobs still reach catalog over the bus while orders closes.
+    for (const { app } of [...services].reverse()) await app.close();
     logger.info('stopped');
     process.exit(0);
   };
