@@ -116,7 +116,7 @@ describe('compressed answers through HAProxy', () => {
   });
 
   it('sends the same answer as it is to a client that does not accept gzip, saying that it varies', async () => {
-    for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'gzip;q=0' }]) {
+    for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'gzip;q=0' }] as Record<string, string>[]) {
       const reply = await through('/api/catalog/products', headers);
       expect(reply.headers['content-encoding']).toBeUndefined();
       expect(reply.headers.vary).toMatch(/accept-encoding/i);

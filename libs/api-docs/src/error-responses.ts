@@ -67,14 +67,12 @@ const EXAMPLE_MESSAGES: Partial<Record<ErrorCode, string>> = { ROUTE_NOT_FOUND: 
 /** `components.examples`: one error envelope per code, which the error responses refer to. */
 export function errorExamples(): Record<string, ExampleObject> {
   return Object.fromEntries(
-    (Object.keys(ERROR_STATUS) as ErrorCode[])
-      .sort()
-      .map((code) => [
-        code,
-        {
-          value: { statusCode: ERROR_STATUS[code], code, message: EXAMPLE_MESSAGES[code] ?? sentence(code), requestId: '0d3c5f7e-8a1b-4c2d-9e6f-1a2b3c4d5e6f' },
-        },
-      ]),
+    (Object.keys(ERROR_STATUS) as ErrorCode[]).sort().map((code) => [
+      code,
+      {
+        value: { statusCode: ERROR_STATUS[code], code, message: EXAMPLE_MESSAGES[code] ?? sentence(code), requestId: '0d3c5f7e-8a1b-4c2d-9e6f-1a2b3c4d5e6f' },
+      },
+    ]),
   );
 }
 
