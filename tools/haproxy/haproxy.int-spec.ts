@@ -194,6 +194,19 @@ describe('HAProxy in front of two replicas', () => {
     expect(reply.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('routes /api/docs to auth, and /api/cart and /api/coupons to orders (here with no replicas: 503, not 404)', async () => {
+    expect((await get('/api/docs/openapi.json')).status).toBe(200);
+    for (const path of ['/api/cart', '/api/cart/items/01J', '/api/coupons', '/api/coupons/mine']) {
+      const reply = await get(path);
+      expect({ path, status: reply.status, code: (JSON.parse(reply.body) as { code: string }).code }).toEqual({
+        path,
+        status: 503,
+        code: 'SERVICE_UNAVAILABLE',
+      });
+    }
+    expect((await get('/api/cartx')).status).toBe(404);
+  });
+
   it('answers 503 in the envelope for a service with no replicas', async () => {
     const reply = await get('/api/catalog/home', { 'x-request-id': 'req-503' });
     expect(reply.status).toBe(503);

@@ -12,7 +12,7 @@ export function ordersService(env: NodeJS.ProcessEnv = process.env): ServiceDefi
     module: OrdersModule.register(config),
     config,
     answersMessages: false,
-    routes: ['/api/orders', '/api/appointments'],
+    routes: ['/api/orders', '/api/appointments', '/api/cart', '/api/coupons'],
     configureFastify: captureRawBodies,
   };
 }

@@ -112,6 +112,8 @@ describe('deploy/k8s', () => {
         '/api/catalog': 'catalog',
         '/api/orders': 'orders',
         '/api/appointments': 'orders',
+        '/api/cart': 'orders',
+        '/api/coupons': 'orders',
         '/api/uploads': 'upload',
       });
       for (const service of services) {
