@@ -1,10 +1,12 @@
-# One image for the whole backend: the four apps and the tools (migrate, keys, WeChat sandbox), and the API document.
+# One image for the whole backend: the four apps, all four in one process (apps/all), the tools (migrate, backup, keys,
+# WeChat sandbox), and the API document.
 #
 # The program is chosen when the container starts, by APP or by the command (one build serves all):
 #   docker build -t miniprogram-backend .
 #   docker run miniprogram-backend                                       # APP, default auth: dist/apps/$APP/src/main.js
 #   docker run -e APP=catalog miniprogram-backend                        # the same, for catalog
 #   docker run miniprogram-backend node dist/apps/orders/src/main.js     # any app, by its file (what docker-compose.yml does)
+#   docker run -e APP=all miniprogram-backend                            # every service in one process (stage 2)
 #   docker run miniprogram-backend node dist/tools/migrate/main.js       # one-shot: databases, users, migrations
 #   docker run miniprogram-backend node dist/tools/wechat-sandbox/main.js   # dev only, with SANDBOX_HOST=0.0.0.0
 #   docker run --rm --user "$(id -u)" -v "$PWD/.secrets:/out" miniprogram-backend node dist/tools/keys/main.js --dir /out
@@ -29,6 +31,9 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000
 WORKDIR /app
+# The dump client of the backup job (npm run backup spawns mariadb-dump; the k8s CronJob runs this image).
+RUN apt-get update && apt-get install -y --no-install-recommends mariadb-client \
+    && rm -rf /var/lib/apt/lists/*
 # package.json is needed at run time: its "imports" map resolves #libs/* to dist/libs/*/src/index.js.
 # Files stay owned by root, so the app user can read but not change them.
 COPY --from=build /app/package.json ./package.json

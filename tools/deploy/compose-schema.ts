@@ -49,3 +49,61 @@ export function validateCompose(document: unknown): SchemaProblem[] {
 export function readComposeFile(file: string): Record<string, unknown> {
   return parse(readFileSync(file, 'utf8'), { merge: true }) as Record<string, unknown>;
 }
+
+type Mapping = Record<string, unknown>;
+const isMapping = (value: unknown): value is Mapping => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `depends_on` and `networks` may be lists of names: as a mapping, the way compose merges them. */
+function asMapping(value: unknown, entry: (name: string) => unknown): unknown {
+  return Array.isArray(value) ? Object.fromEntries((value as string[]).map((name) => [name, entry(name)])) : value;
+}
+
+/** Where a service volume is mounted: the key compose merges volumes by. */
+function mountTarget(volume: unknown): string {
+  if (isMapping(volume)) return String(volume.target);
+  const parts = String(volume).split(':');
+  return parts.length === 1 ? parts[0] : parts[1];
+}
+
+function mergeService(base: Mapping, override: Mapping): Mapping {
+  const merged: Mapping = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = merged[key];
+    if (key === 'depends_on') {
+      const entry = () => ({ condition: 'service_started', required: true });
+      merged[key] = { ...(asMapping(current, entry) as Mapping), ...(asMapping(value, entry) as Mapping) };
+    } else if (key === 'networks') {
+      merged[key] = { ...(asMapping(current, () => null) as Mapping), ...(asMapping(value, () => null) as Mapping) };
+    } else if (key === 'volumes' && Array.isArray(current) && Array.isArray(value)) {
+      const byTarget = new Map(current.map((volume) => [mountTarget(volume), volume] as const));
+      for (const volume of value as unknown[]) byTarget.set(mountTarget(volume), volume);
+      merged[key] = [...byTarget.values()];
+    } else if (Array.isArray(value) && Array.isArray(current) && !['command', 'entrypoint'].includes(key)) {
+      // ports, secrets, profiles...: compose keeps both files' entries.
+      merged[key] = [...new Set([...(current as unknown[]), ...(value as unknown[])])];
+    } else if (!isMapping(value) || !isMapping(current)) {
+      merged[key] = value;
+    } else merged[key] = deepMerge(current, value);
+  }
+  return merged;
+}
+
+function deepMerge(base: Mapping, override: Mapping): Mapping {
+  const merged: Mapping = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = isMapping(value) && isMapping(merged[key]) ? deepMerge(merged[key], value) : value;
+  return merged;
+}
+
+/**
+ * `docker compose -f base -f override` as a document, by the Compose Specification's merge rules for what our files
+ * use: mappings merged key by key, `depends_on` and `networks` lists read as mappings, volumes replaced by mount
+ * target, `command`/`entrypoint` replaced. There is no compose CLI where the specs run, so this stands in for `config`.
+ */
+export function mergeComposeFiles(base: Mapping, override: Mapping): Mapping {
+  const merged = deepMerge(base, { ...override, services: {} });
+  const services = { ...(base.services as Mapping) };
+  for (const [name, service] of Object.entries((override.services ?? {}) as Mapping)) {
+    services[name] = services[name] ? mergeService(services[name] as Mapping, service as Mapping) : service;
+  }
+  return { ...merged, services };
+}

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRepoRoot } from '#libs/config';
 import { renderHaproxyConfig } from '../haproxy/render-haproxy-config';
-import { APP_ENVS, AppName, missingVariables, unknownVariables } from './app-variables';
-import { readComposeFile, validateCompose } from './compose-schema';
+import { scopedEnv } from '#libs/config';
+import { APP_ENVS, AppName, missingOneProcessVariables, missingVariables, oneProcessName, unknownOneProcessVariables, unknownVariables } from './app-variables';
+import { mergeComposeFiles, readComposeFile, validateCompose } from './compose-schema';
 import { writeSelfSignedPem } from './self-signed-pem';
 
 const root = findRepoRoot(__dirname);
@@ -19,6 +20,10 @@ type Service = {
   profiles?: string[];
   restart?: string;
   ports?: string[];
+  volumes?: string[];
+  secrets?: string[];
+  depends_on?: Record<string, unknown> | string[];
+  networks?: Record<string, { aliases?: string[] } | null> | string[];
 };
 
 describe('docker-compose.yml', () => {
@@ -118,6 +123,16 @@ describe('docker-compose.yml', () => {
     // auth serves the committed API document from the image.
     expect(dockerfile).toMatch(/^COPY docs\/openapi.json .\/docs\/openapi.json$/m);
   });
+
+  it('installs the MariaDB dump client in the runtime image (npm run backup spawns mariadb-dump), without recommends or apt lists', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    const install = /^RUN apt-get update && apt-get install -y --no-install-recommends ([^\n]*\\\n)*[^\n]*$/m.exec(runtime)?.[0] ?? '';
+    expect(install).toMatch(/\bmariadb-client\b/);
+    expect(install).toMatch(/&& rm -rf \/var\/lib\/apt\/lists\/\*$/);
+    // Installed as root, before the image drops to the app user.
+    expect(runtime.indexOf(install)).toBeLessThan(runtime.indexOf('\nUSER node'));
+  });
 });
 
 describe('deploy/haproxy/haproxy.compose.cfg', () => {
@@ -174,5 +189,96 @@ describe('deploy/haproxy/haproxy.compose.cfg', () => {
     for (const service of ['auth', 'catalog', 'orders', 'upload']) {
       expect(composeConfig).toContain(`server-template ${service}- 10 ${service}:3000 check resolvers docker init-addr none resolve-prefer ipv4`);
     }
+  });
+});
+
+describe('docker-compose.stage2.yml: every service in one process', () => {
+  const base = readComposeFile(join(root, 'docker-compose.yml'));
+  const stage2 = mergeComposeFiles(base, readComposeFile(join(root, 'docker-compose.stage2.yml')));
+  const services = stage2.services as Record<string, Service>;
+  const baseServices = base.services as Record<string, Service>;
+  const app = services.app;
+  const apps = Object.keys(APPS) as AppName[];
+  const shared = base['x-service-env'] as Record<string, unknown>;
+  const aliases = (service: Service) => (Array.isArray(service.networks) ? [] : (service.networks?.backend?.aliases ?? []));
+
+  it('merged with docker-compose.yml, is valid against the Compose Specification schema', () => {
+    expect(validateCompose(stage2)).toEqual([]);
+  });
+
+  it('runs one app container with dist/apps/all from the same image, the four split services at 0 replicas', () => {
+    for (const name of apps) expect([name, services[name].deploy?.replicas]).toEqual([name, 0]);
+    expect(existsSync(join(root, 'apps/all/src/main.ts'))).toBe(true);
+    const split = baseServices.auth as Service & Record<string, unknown>;
+    expect(app).toMatchObject({
+      image: split.image,
+      command: ['node', 'dist/apps/all/src/main.js'],
+      init: split.init,
+      restart: split.restart,
+      stop_grace_period: split.stop_grace_period,
+      healthcheck: split.healthcheck,
+      deploy: { replicas: 1 },
+    });
+    expect(app.depends_on).toEqual(expect.objectContaining(baseServices.upload.depends_on));
+  });
+
+  it("gets every service's secrets and volumes", () => {
+    for (const name of apps) {
+      for (const secret of baseServices[name].secrets ?? []) expect([name, app.secrets]).toEqual([name, expect.arrayContaining([secret])]);
+      for (const volume of baseServices[name].volumes ?? []) expect([name, app.volumes]).toEqual([name, expect.arrayContaining([volume])]);
+    }
+  });
+
+  it("sets the base file's variables: the shared ones as they are, each service's own as <SERVICE>_<NAME>", () => {
+    const expected: Record<string, unknown> = { ...shared };
+    for (const name of apps) {
+      for (const [variable, value] of Object.entries(baseServices[name].environment ?? {})) {
+        if (variable in shared && shared[variable] === value) continue;
+        expected[oneProcessName(name, variable)] = value;
+      }
+    }
+    expect(app.environment).toEqual(expected);
+  });
+
+  it('sets only variables some service reads (prefixes understood), and every one each service requires', () => {
+    const set = Object.keys(app.environment ?? {});
+    expect(unknownOneProcessVariables(set)).toEqual([]);
+    expect(missingOneProcessVariables(set)).toEqual({});
+    // The checks themselves: a misspelt prefix or name is unknown, a service left without its database is missing.
+    expect(unknownOneProcessVariables(['ORDER_DATABASE_URL', 'CATALOG_CACHE_ENABLD', 'SERVICES', 'CATALOG_CACHE_ENABLED'])).toEqual([
+      'ORDER_DATABASE_URL',
+      'CATALOG_CACHE_ENABLD',
+    ]);
+    expect(missingOneProcessVariables(set.filter((name) => name !== 'ORDERS_DATABASE_URL'))).toEqual({ orders: ['DATABASE_URL'] });
+  });
+
+  it('gives each service its own database and user, as when it runs alone', () => {
+    for (const name of apps) {
+      expect(scopedEnv(app.environment as NodeJS.ProcessEnv, name).DATABASE_URL).toBe(baseServices[name].environment?.DATABASE_URL);
+      expect(scopedEnv(app.environment as NodeJS.ProcessEnv, name).DATABASE_URL).toMatch(new RegExp(`^mysql://${name}:.*@mysql:3306/${name}$`));
+    }
+  });
+
+  it("routes every backend of HAProxy's config to the app container: the same file, whose server names are app's aliases", () => {
+    const haproxy = services.haproxy;
+    expect(haproxy.volumes).toEqual(baseServices.haproxy.volumes);
+    const mount = (haproxy.volumes ?? []).find((v) => v.includes(':/usr/local/etc/haproxy/haproxy.cfg'))!;
+    const config = readFileSync(join(root, mount.split(':')[0]), 'utf8');
+    const selected = new Set([...config.matchAll(/^\s*(?:use_backend|default_backend) (\S+)/gm)].map((m) => m[1]));
+    const routed = [...selected].filter((backend) => !['route_not_found', 'acme_challenge'].includes(backend));
+    expect(routed.sort()).toEqual(['auth', 'auth_live', 'catalog', 'catalog_live', 'orders', 'orders_live', 'upload', 'upload_live']);
+    for (const backend of routed) {
+      const body = config.slice(config.indexOf(`\nbackend ${backend}\n`) + 1).split(/\n(?=\S)/)[0];
+      const hosts = [...body.matchAll(/^\s*server(?:-template \S+ \d+| \S+) ([a-z0-9-]+):3000 /gm)].map((m) => m[1]);
+      expect([backend, hosts.length]).toEqual([backend, 1]);
+      // The name resolves to app, and to no other running container.
+      expect([backend, aliases(app)]).toEqual([backend, expect.arrayContaining(hosts)]);
+      for (const [name, service] of Object.entries(services)) {
+        if (name === 'app' || service.profiles) continue;
+        const resolvesThere = name === hosts[0] || aliases(service).includes(hosts[0]);
+        expect([backend, name, resolvesThere && service.deploy?.replicas !== 0]).toEqual([backend, name, false]);
+      }
+    }
+    expect(haproxy.depends_on).toHaveProperty('app');
   });
 });

@@ -2,11 +2,20 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { HAPROXY_BACKENDS, HaproxyBackendName, HaproxyTlsInput } from '../../haproxy/haproxy-config-input';
 
-/** One app VM: its address and, per service, the ports of the replicas it runs (one systemd unit each). */
+/** `all`: a process running every service (apps/all, unit mp-all@<port>), a server of every HAProxy backend. */
+export const ALL_SERVICES = 'all';
+
+/** What a replica runs: one service, or all of them in one process. */
+export type InventoryService = HaproxyBackendName | typeof ALL_SERVICES;
+
+/** What an inventory host may list under `services`, in the order replicas are listed. */
+export const INVENTORY_SERVICES: readonly InventoryService[] = [...HAPROXY_BACKENDS, ALL_SERVICES];
+
+/** One app VM: its address and, per service (or `all`), the ports of the replicas it runs (one systemd unit each). */
 export interface InventoryHost {
   name: string;
   address: string;
-  services: Partial<Record<HaproxyBackendName, number[]>>;
+  services: Partial<Record<InventoryService, number[]>>;
 }
 
 /** One HAProxy node: where its config lives and how to reach its runtime API (on that node). */
@@ -36,10 +45,12 @@ export interface Inventory {
   hosts: InventoryHost[];
 }
 
-/** One replica: the HAProxy server name is `<host>-<port>`, its unit `mp-<service>@<port>`. */
+/** One replica: the HAProxy server name is `<host>-<port>`, its unit `mp-<service>@<port>` (`mp-all@<port>`). */
 export interface InventoryReplica {
   host: InventoryHost;
-  service: HaproxyBackendName;
+  service: InventoryService;
+  /** The HAProxy backends listing it: its service's, or every one for `all`. */
+  backends: HaproxyBackendName[];
   port: number;
   server: string;
   unit: string;
@@ -75,7 +86,7 @@ function parseHost(raw: Record<string, unknown>, index: number): InventoryHost {
   if (typeof raw.name !== 'string' || !NAME.test(raw.name)) fail(`${where}.name must be [a-z0-9-]+`);
   if (typeof raw.address !== 'string' || !ADDRESS.test(raw.address)) fail(`${where}.address must be a host name or address`);
   const services = (raw.services ?? {}) as Record<string, unknown>;
-  knownKeys(services, [...HAPROXY_BACKENDS], `${where}.services`);
+  knownKeys(services, [...INVENTORY_SERVICES], `${where}.services`);
   for (const [service, ports] of Object.entries(services)) {
     if (!Array.isArray(ports) || ports.some((p) => typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535))
       fail(`${where}.services.${service} must be a list of ports`);
@@ -139,10 +150,11 @@ export function readInventory(file: string): Inventory {
 /** The replicas of `hosts`, in inventory order. */
 export function replicasOf(inventory: Inventory, hosts: InventoryHost[] = inventory.hosts): InventoryReplica[] {
   return hosts.flatMap((host) =>
-    HAPROXY_BACKENDS.flatMap((service) =>
+    INVENTORY_SERVICES.flatMap((service) =>
       (host.services[service] ?? []).map((port) => ({
         host,
         service,
+        backends: service === ALL_SERVICES ? [...HAPROXY_BACKENDS] : [service],
         port,
         server: `${host.name}-${port}`,
         unit: `${inventory.unitPrefix}${service}@${port}`,

@@ -9,7 +9,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The HAProxy input of one balancer: one `server <host>-<port> <address>:<port>` line per replica of `hosts`. */
 export function balancerConfigInput(inventory: Inventory, balancer: InventoryBalancer, hosts: InventoryHost[] = inventory.hosts): HaproxyConfigInput {
   const backends = Object.fromEntries(HAPROXY_BACKENDS.map((service) => [service, [] as HaproxyServer[]])) as HaproxyConfigInput['backends'];
-  for (const replica of replicasOf(inventory, hosts)) backends[replica.service].push({ name: replica.server, host: replica.host.address, port: replica.port });
+  for (const replica of replicasOf(inventory, hosts)) {
+    for (const backend of replica.backends) backends[backend].push({ name: replica.server, host: replica.host.address, port: replica.port });
+  }
   return { publicBind: balancer.publicBind, statsBind: balancer.statsBind, runtimeSocket: balancer.runtimeSocket, backends, tls: balancer.tls };
 }
 
@@ -53,25 +55,34 @@ export class VmDeployer {
     await Promise.all(this.balancers.map((admin) => admin.waitUp(servers, this.inventory.timeouts.upSeconds * 1000)));
   }
 
-  /** Host by host: out of rotation, restarted (after `beforeRestart`, e.g. switching the release link), ready, back in. */
+  /**
+   * Host by host: out of rotation, restarted (after `beforeRestart`, e.g. switching the release link), ready, back in.
+   * A host whose services no other host carries (one VM: two `all` processes, or two replicas of each service) is
+   * restarted one replica at a time, each carried meanwhile by the host's others.
+   */
   async rollingRestart(options: { hosts?: string[]; beforeRestart?: string } = {}): Promise<void> {
     const hosts = options.hosts?.length ? options.hosts.map((name) => requireHost(this.inventory, name)) : this.inventory.hosts;
     for (const host of hosts) {
       const replicas = replicasOf(this.inventory, [host]);
       if (replicas.length === 0) continue;
       const started = Date.now();
-      await this.checkOthersCarry(host);
-      await this.drain(host, replicas);
-      if (options.beforeRestart) await this.must(host.address, ['sh', '-c', options.beforeRestart], `before-restart on ${host.name}`);
-      await this.must(
-        host.address,
-        [...this.inventory.systemctl, 'restart', ...replicas.map((r) => r.unit)],
-        `restart ${replicas.map((r) => r.unit).join(' ')} on ${host.name}`,
-        undefined,
-        120_000,
-      );
-      await this.waitReady(host, replicas);
-      await this.undrain(replicas);
+      const wholeHost = await this.uncarried(replicas);
+      const groups = wholeHost.length === 0 || replicas.length === 1 ? [replicas] : replicas.map((replica) => [replica]);
+      if (groups.length > 1) this.log(`${host.name}: no other host carries ${wholeHost.join(', ')}; restarting its replicas one at a time`);
+      for (const [index, group] of groups.entries()) {
+        await this.checkCarried(host, group);
+        await this.drain(host, group);
+        if (options.beforeRestart && index === 0) await this.must(host.address, ['sh', '-c', options.beforeRestart], `before-restart on ${host.name}`);
+        await this.must(
+          host.address,
+          [...this.inventory.systemctl, 'restart', ...group.map((r) => r.unit)],
+          `restart ${group.map((r) => r.unit).join(' ')} on ${host.name}`,
+          undefined,
+          120_000,
+        );
+        await this.waitReady(host, group);
+        await this.undrain(group);
+      }
       this.log(`${host.name}: restarted ${replicas.length} replicas, back in rotation (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
   }
@@ -96,7 +107,7 @@ export class VmDeployer {
   async removeHost(name: string): Promise<void> {
     const host = requireHost(this.inventory, name);
     const replicas = replicasOf(this.inventory, [host]);
-    await this.checkOthersCarry(host);
+    await this.checkCarried(host, replicas);
     await this.drain(host, replicas);
     await this.pushConfig(this.inventory.hosts.filter((h) => h !== host));
     await this.must(
@@ -109,21 +120,31 @@ export class VmDeployer {
     this.log(`${name}: out of rotation and stopped; remove it from the inventory`);
   }
 
-  /** Refuses to take `host` out when another host does not have a replica UP for each of its services. */
-  private async checkOthersCarry(host: InventoryHost): Promise<void> {
-    const others = replicasOf(
-      this.inventory,
-      this.inventory.hosts.filter((h) => h !== host),
-    );
+  /**
+   * The backends that would have no replica UP, in some balancer, once `leaving` are out of rotation: every backend
+   * listing one of them (all of them for an `all` replica) needs another replica UP.
+   */
+  private async uncarried(leaving: InventoryReplica[]): Promise<string[]> {
+    const others = replicasOf(this.inventory).filter((r) => !leaving.some((l) => l.server === r.server));
+    const uncarried = new Set<string>();
     for (const admin of this.balancers) {
       const rows = await admin.servers();
-      for (const service of HAPROXY_BACKENDS) {
-        if (!host.services[service]?.length) continue;
-        const up = others.filter((r) => r.service === service && rows.some((row) => row.backend === service && row.server === r.server && row.status === 'UP'));
-        if (up.length === 0)
-          throw new Error(`${admin.balancer.name}: no other host has a ${service} replica UP; taking ${host.name} out would stop ${service}`);
+      for (const backend of HAPROXY_BACKENDS) {
+        if (!leaving.some((r) => r.backends.includes(backend))) continue;
+        const up = others.filter(
+          (r) => r.backends.includes(backend) && rows.some((row) => row.backend === backend && row.server === r.server && row.status === 'UP'),
+        );
+        if (up.length === 0) uncarried.add(`${admin.balancer.name}: ${backend}`);
       }
     }
+    return [...uncarried];
+  }
+
+  /** Refuses to take `leaving` (replicas of `host`) out when that would leave a backend with no replica UP. */
+  private async checkCarried(host: InventoryHost, leaving: InventoryReplica[]): Promise<void> {
+    const uncarried = await this.uncarried(leaving);
+    if (uncarried.length)
+      throw new Error(`no other replica UP for ${uncarried.join('; ')}: taking ${leaving.map((r) => r.server).join(', ')} of ${host.name} out would stop it`);
   }
 
   private async drain(host: InventoryHost, replicas: InventoryReplica[]): Promise<void> {
