@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfigOrExit } from '#libs/config';
-import { BackupEnv } from './backup-env';
+import { withLocalStackDefaults } from '../stack/local-stack';
+import { BACKUP_SERVICES, BackupEnv } from './backup-env';
 import { jsonLineLog } from './backup-log';
 import { MANIFEST_FILE } from './backup-manifest';
 import { backupStoreOf } from './backup-store';
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);
   }
-  const env = loadConfigOrExit(BackupEnv, { ...process.env, BACKUP_DIR: process.env.BACKUP_DIR || (process.env.BACKUP_S3_BUCKET ? undefined : '.') });
+  const { env: variables, localStack } = withLocalStackDefaults(process.env, BACKUP_SERVICES);
+  if (localStack) process.stderr.write('no <SERVICE>_DATABASE_URL set: restoring into the local stack (npm run stack)\n');
+  const env = loadConfigOrExit(BackupEnv, { ...variables, BACKUP_DIR: variables.BACKUP_DIR || (variables.BACKUP_S3_BUCKET ? undefined : '.') });
   const begin = Date.now();
   const tools = findMysqlTools();
   let backup: { dir: string; release(): Promise<void> } = { dir: names[0], release: () => Promise.resolve() };

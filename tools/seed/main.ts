@@ -3,18 +3,12 @@ import { DataSource } from 'typeorm';
 import { createDataSourceOptions } from '#libs/database';
 import { CATALOG_SCHEMA } from '../../apps/catalog/src/catalog-schema';
 import { SEEDED_CACHE_NAMESPACES, seedCatalog } from '../../apps/catalog/src/catalog-seed';
+import { localStackDatabaseUrl } from '../stack/local-stack';
 import { ProgressBar } from '../terminal/progress-bar';
-
-/** The local stack's catalog database (`npm run stack`: databases `mp_<service>` on MYSQL_ADMIN_URL's server), reached as its admin. */
-function localStackCatalogUrl(): string {
-  const url = new URL(process.env.MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306/mysql');
-  url.pathname = '/mp_catalog';
-  return url.toString();
-}
 
 // npm run seed [-- --products 5000]: the local stack's catalog (and its Redis), or CATALOG_DATABASE_URL=mysql://... [REDIS_URL=redis://...]
 async function main(): Promise<void> {
-  const url = process.env.CATALOG_DATABASE_URL ?? localStackCatalogUrl();
+  const url = process.env.CATALOG_DATABASE_URL ?? localStackDatabaseUrl('catalog');
   const redisUrl = process.env.REDIS_URL ?? (process.env.CATALOG_DATABASE_URL ? undefined : 'redis://127.0.0.1:6379/0');
   const target = new URL(url);
   process.stdout.write(
