@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { freePort } from '#libs/testing';
+import { parse } from 'yaml';
 import { metricNamesIn, metricsDefinedInSources, ruleExpressions } from './promql-names';
 
 const run = promisify(execFile);
@@ -139,6 +140,16 @@ describe('deploy/monitoring (checked with the real promtool and HAProxy)', () =>
       const appJobs = jobs.includes('apps') ? ['auth', 'catalog', 'orders', 'upload'].filter((service) => text.includes(service)) : jobs;
       expect({ file, apps: appJobs }).toEqual({ file, apps: expect.arrayContaining(['auth', 'catalog', 'orders', 'upload']) });
       expect({ file, jobs }).toEqual({ file, jobs: expect.arrayContaining(['haproxy', 'node']) });
+    }
+  });
+
+  it("keeps only each app job's own service in compose, where stage 2's one process answers to every service's name", () => {
+    const config = parse(readFileSync(join(MONITORING, 'prometheus/prometheus.compose.yml'), 'utf8')) as {
+      scrape_configs: { job_name: string; metric_relabel_configs?: unknown[] }[];
+    };
+    for (const service of ['auth', 'catalog', 'orders', 'upload']) {
+      const job = config.scrape_configs.find((candidate) => candidate.job_name === service);
+      expect(job?.metric_relabel_configs).toEqual([{ source_labels: ['service'], regex: service, action: 'keep' }]);
     }
   });
 
