@@ -1,15 +1,18 @@
 import { ServiceSchema } from '#libs/database';
 import { AppointmentResource } from './entities/appointment-resource.entity';
 import { AppointmentSlot } from './entities/appointment-slot.entity';
+import { CartItem } from './entities/cart-item.entity';
+import { Cart } from './entities/cart.entity';
 import { Appointment } from './entities/appointment.entity';
 import { OrderEvent } from './entities/order-event.entity';
 import { OrderItem } from './entities/order-item.entity';
 import { Order } from './entities/order.entity';
 import { PaymentNotification } from './entities/payment-notification.entity';
 import { CreateOrdersSchema1763800000000 } from './migrations/1763800000000-create-orders-schema';
+import { CreateCart1796180824546 } from './migrations/1796180824546-create-cart';
 
 /** The tables the orders service owns and the migrations that make them. */
 export const ORDERS_SCHEMA: ServiceSchema = {
-  entities: [Order, OrderItem, OrderEvent, PaymentNotification, AppointmentResource, AppointmentSlot, Appointment],
-  migrations: [CreateOrdersSchema1763800000000],
+  entities: [Order, OrderItem, OrderEvent, PaymentNotification, AppointmentResource, AppointmentSlot, Appointment, Cart, CartItem],
+  migrations: [CreateOrdersSchema1763800000000, CreateCart1796180824546],
 };

@@ -7,6 +7,7 @@ import { PayerClient } from './clients/payer.client';
 import { OrdersEnv } from './config/orders-env';
 import { AppointmentAdminController } from './controllers/appointment-admin.controller';
 import { AppointmentController } from './controllers/appointment.controller';
+import { CartController } from './controllers/cart.controller';
 import { OrderAdminController } from './controllers/order-admin.controller';
 import { OrderController } from './controllers/order.controller';
 import { PaymentNotifyController } from './controllers/payment-notify.controller';
@@ -18,12 +19,14 @@ import { WechatPayClient } from './clients/wechat-pay.client';
 import { AppointmentResourceRepository } from './repositories/appointment-resource.repository';
 import { AppointmentSlotRepository } from './repositories/appointment-slot.repository';
 import { AppointmentRepository } from './repositories/appointment.repository';
+import { CartRepository } from './repositories/cart.repository';
 import { OrderRepository } from './repositories/order.repository';
 import { PaymentNotificationRepository } from './repositories/payment-notification.repository';
 import { AppointmentAdminService } from './services/appointment-admin.service';
 import { AppointmentBookingService } from './services/appointment-booking.service';
 import { AppointmentCancellationService } from './services/appointment-cancellation.service';
 import { AppointmentResourcesService } from './services/appointment-resources.service';
+import { CartService } from './services/cart.service';
 import { OrderLifecycleService } from './services/order-lifecycle.service';
 import { OrderPlacementService } from './services/order-placement.service';
 import { OrderQueriesService } from './services/order-queries.service';
@@ -51,7 +54,7 @@ export class OrdersModule {
           waitMs: config.IDEMPOTENCY_WAIT_MS,
         }),
       ],
-      controllers: [OrderController, OrderAdminController, PaymentNotifyController, AppointmentController, AppointmentAdminController],
+      controllers: [OrderController, OrderAdminController, PaymentNotifyController, AppointmentController, AppointmentAdminController, CartController],
       providers: [
         CatalogClient,
         PayerClient,
@@ -79,6 +82,8 @@ export class OrdersModule {
         AppointmentResourcesService,
         AppointmentBookingService,
         AppointmentAdminService,
+        CartRepository,
+        CartService,
       ],
     };
   }

@@ -11,6 +11,7 @@ import { Order } from '../entities/order.entity';
 import { DuplicateOrderKeyError, NewOrder, OrderRepository } from '../repositories/order.repository';
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { newOrderNo } from './business-time';
+import { CartService } from './cart.service';
 import { CartLine, mergeLines, orderTotal, priceLines, unitCount } from './order-pricing';
 import { OrderQueriesService } from './order-queries.service';
 import { OrdersMetrics } from './orders-metrics';
@@ -31,6 +32,7 @@ export class OrderPlacementService {
     private readonly queries: OrderQueriesService,
     private readonly expiry: OrderExpiryScheduler,
     private readonly metrics: OrdersMetrics,
+    private readonly cart: CartService,
   ) {}
 
   async place(userId: string, request: CreateOrderDto, idempotencyKey?: string): Promise<OrderDto> {
@@ -89,6 +91,11 @@ export class OrderPlacementService {
     // Not awaited: a job that fails to be scheduled is covered by the sweep.
     void this.expiry.schedule(id, expiresAt);
     this.metrics.orderPlaced();
+    // Only here, where this run placed the order: a replay of its key (or a failed order) leaves the cart alone.
+    await this.cart.removeOrderedLines(
+      userId,
+      lines.map((line) => line.skuId),
+    );
     return OrderDto.from(
       placedOrder(order),
       items.map((item) => ({ ...item, orderId: id })),
