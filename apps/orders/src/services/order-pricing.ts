@@ -79,3 +79,76 @@ export function orderTotal(items: readonly PricedLine[]): number {
 export function unitCount(items: readonly { quantity: number }[]): number {
   return items.reduce((sum, item) => sum + item.quantity, 0);
 }
+
+/** What a coupon takes off, as pricing needs it. */
+export interface CouponTerms {
+  kind: 'amount' | 'percent';
+  /** `amount`: fen off. */
+  amountFen: number | null;
+  /** `percent`: 1–100 percent off the lines in scope, rounded down to the fen (in the merchant's favour). */
+  percentOff: number | null;
+  /** The lines in scope must add up to at least this. */
+  minSpendFen: number;
+  /** Only lines of these products (and/or of the categories below) count; both empty: every line. */
+  productIds: readonly string[];
+  categoryIds: readonly string[];
+}
+
+/** A line as the discount sees it: its subtotal and what puts it in or out of a coupon's scope. */
+export interface DiscountLine {
+  productId: string;
+  categoryId: string | null;
+  subtotalFen: number;
+}
+
+/** A coupon applied to lines: the discount, and each line's share of it (same order as the lines; 0 for lines out of scope). */
+export interface Discount {
+  discountFen: number;
+  lineDiscountsFen: number[];
+}
+
+/** Why a coupon does not apply to the lines. */
+export type DiscountRefusal = { reason: 'out_of_scope' } | { reason: 'min_spend'; eligibleFen: number; minSpendFen: number };
+
+/** Whether a line is in a coupon's scope. */
+export function inCouponScope(terms: Pick<CouponTerms, 'productIds' | 'categoryIds'>, line: Pick<DiscountLine, 'productId' | 'categoryId'>): boolean {
+  if (!terms.productIds.length && !terms.categoryIds.length) return true;
+  return terms.productIds.includes(line.productId) || (line.categoryId !== null && terms.categoryIds.includes(line.categoryId));
+}
+
+/**
+ * The discount of a coupon on an order's lines: amount off, or percent off the lines in scope rounded down; never more
+ * than the lines in scope, and never so much that the order would cost less than 1 fen. It is spread over the lines in
+ * scope in proportion to their subtotals (largest remainders get the odd fen), so every line knows its share for a
+ * refund and the shares add up to the discount.
+ */
+export function couponDiscount(terms: CouponTerms, lines: readonly DiscountLine[]): Discount | DiscountRefusal {
+  const eligible = lines.map((line) => inCouponScope(terms, line));
+  if (!eligible.some(Boolean)) return { reason: 'out_of_scope' };
+  const eligibleFen = lines.reduce((sum, line, index) => sum + (eligible[index] ? line.subtotalFen : 0), 0);
+  if (eligibleFen < terms.minSpendFen) return { reason: 'min_spend', eligibleFen, minSpendFen: terms.minSpendFen };
+  const totalFen = lines.reduce((sum, line) => sum + line.subtotalFen, 0);
+  const raw = terms.kind === 'amount' ? (terms.amountFen ?? 0) : Math.floor((eligibleFen * (terms.percentOff ?? 0)) / 100);
+  const discountFen = Math.max(0, Math.min(raw, eligibleFen, totalFen - 1));
+  return { discountFen, lineDiscountsFen: spread(discountFen, lines, eligible, eligibleFen) };
+}
+
+/** `amount` over the eligible lines in proportion to their subtotals (largest remainder; ties to the earlier line). */
+function spread(amount: number, lines: readonly DiscountLine[], eligible: boolean[], eligibleFen: number): number[] {
+  const shares = lines.map(() => 0);
+  if (amount === 0 || eligibleFen === 0) return shares;
+  // BigInt: amount × subtotal can pass 2^53.
+  const remainders: { index: number; remainder: bigint }[] = [];
+  let given = 0;
+  lines.forEach((line, index) => {
+    if (!eligible[index]) return;
+    const product = BigInt(amount) * BigInt(line.subtotalFen);
+    const share = Number(product / BigInt(eligibleFen));
+    shares[index] = share;
+    given += share;
+    remainders.push({ index, remainder: product % BigInt(eligibleFen) });
+  });
+  remainders.sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
+  for (let left = amount - given, next = 0; left > 0; left--, next++) shares[remainders[next].index]++;
+  return shares;
+}
