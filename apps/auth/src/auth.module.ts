@@ -5,18 +5,22 @@ import { WechatAccessTokenService } from './clients/wechat-access-token.service'
 import { WechatApiClient } from './clients/wechat-api.client';
 import { WechatHttpClient } from './clients/wechat-http.client';
 import { AuthEnv } from './config/auth-env';
+import { AddressController } from './controllers/address.controller';
 import { ProfileController } from './controllers/profile.controller';
 import { SessionController } from './controllers/session.controller';
 import { StaffController } from './controllers/staff.controller';
 import { WechatLoginController } from './controllers/wechat-login.controller';
+import { AddressLookupHandler } from './messages/address-lookup.handler';
 import { PayerLookupHandler } from './messages/payer-lookup.handler';
 import { AuthMetrics } from './metrics/auth.metrics';
 import { UploadEventsHandler } from './messages/upload-events.handler';
 import { UserLookupHandler } from './messages/user-lookup.handler';
+import { AddressRepository } from './repositories/address.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { StaffAccountRepository } from './repositories/staff-account.repository';
 import { UserRepository } from './repositories/user.repository';
 import { AccessTokenSigner } from './services/access-token.signer';
+import { AddressBookService } from './services/address-book.service';
 import { AdminBootstrapService } from './services/admin-bootstrap.service';
 import { PasswordHasher } from './services/password-hasher';
 import { ProfileService } from './services/profile.service';
@@ -33,7 +37,17 @@ export class AuthModule {
     return {
       module: AuthModule,
       imports: [PlatformModule.forService('auth', config, AUTH_SCHEMA)],
-      controllers: [WechatLoginController, SessionController, ProfileController, StaffController, UserLookupHandler, PayerLookupHandler, UploadEventsHandler],
+      controllers: [
+        WechatLoginController,
+        SessionController,
+        ProfileController,
+        StaffController,
+        AddressController,
+        UserLookupHandler,
+        PayerLookupHandler,
+        AddressLookupHandler,
+        UploadEventsHandler,
+      ],
       providers: [
         AuthMetrics,
         WechatHttpClient,
@@ -51,6 +65,8 @@ export class AuthModule {
         StaffService,
         StaffLoginAttemptsService,
         AdminBootstrapService,
+        AddressRepository,
+        AddressBookService,
       ],
     };
   }

@@ -7,6 +7,8 @@ export const AUTH_MESSAGES = {
   getUser: 'auth.users.get',
   /** GetUserRequest → PayerIdentity, or USER_NOT_FOUND: the openid a WeChat Pay order is placed for (server to server only). */
   getPayer: 'auth.users.payer',
+  /** GetAddressRequest → AddressSummary, or ADDRESS_NOT_FOUND (another user's, a deleted or a missing address). */
+  getAddress: 'auth.addresses.get',
 } as const;
 
 /** Ask auth for one user's summary. */
@@ -27,4 +29,27 @@ export interface UserSummary {
 export interface PayerIdentity {
   userId: string;
   openid: string;
+}
+
+/** Ask auth for one address of a user's address book. */
+export class GetAddressRequest {
+  @Matches(ID_PATTERN)
+  userId: string;
+
+  @Matches(ID_PATTERN)
+  addressId: string;
+}
+
+/** An address-book entry as other services copy it (orders snapshot it into an order's contact). */
+export interface AddressSummary {
+  id: string;
+  name: string;
+  /** An 11-digit mainland mobile number. */
+  phone: string;
+  province: string;
+  city: string;
+  district: string;
+  /** Street, building and room. */
+  detail: string;
+  postalCode: string | null;
 }
