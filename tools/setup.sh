@@ -27,6 +27,10 @@ command -v socat >/dev/null || missing+=(socat)
 command -v systemd-analyze >/dev/null || missing+=(systemd)
 # The backup tool (tools/backup) and its tests dump and restore with mariadb-dump and the mariadb client.
 { command -v mariadb-dump || command -v mysqldump; } >/dev/null || missing+=(mariadb-client)
+# The browser tests (test/contract: the API document's page) drive Debian's Chromium with playwright-core.
+command -v chromium >/dev/null || missing+=(chromium)
+# The benchmarks (npm run bench:catalog, bench:compression) load the stack with wrk.
+command -v wrk >/dev/null || missing+=(wrk)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]}"
   as_root apt-get update -q

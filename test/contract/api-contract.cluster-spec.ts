@@ -1,6 +1,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { jpeg, multipartBody, wxUploadBody } from '../../apps/upload/test/upload-fixtures';
 import { LocalCluster } from '../../tools/stack/local-cluster';
 import { createTestCluster, sleep } from '../cluster/cluster-fixture';
@@ -96,6 +97,26 @@ describe('API contract: the flows of the README through the load balancer, every
     expect(bundle.headers.get('content-type')).toMatch(/javascript/);
     expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100000);
   });
+
+  it('shows every operation in a real browser (Chromium) at /api/docs, loading nothing from another origin', async () => {
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage();
+      const origin = new URL(cluster.publicUrl).origin;
+      const elsewhere: string[] = [];
+      page.on('request', (request) => {
+        if (!request.url().startsWith(origin) && !request.url().startsWith('data:')) elsewhere.push(request.url());
+      });
+      await page.goto(`${cluster.publicUrl}/api/docs`);
+      const operations = Object.values(document.paths).flatMap((item) => Object.keys(item)).length;
+      await page.waitForFunction(`document.querySelectorAll('.opblock').length === ${operations}`, undefined, { timeout: 20000 });
+      expect(await page.locator('.opblock-summary-path').first().textContent()).toMatch(/^\/api\//);
+      expect(await page.title()).toBe((document as unknown as { info: { title: string } }).info.title);
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60000);
 
   it('auth: login, refresh, profile, phone, staff login and staff accounts, with their errors', async () => {
     alice = await login('test:alice');

@@ -22,6 +22,6 @@ export function serveApiDocs(app: NestFastifyApplication, document: OpenAPIObjec
     jsonDocumentUrl: 'api/docs/openapi.json',
     raw: ['json'],
     customSiteTitle: document.info.title,
-    swaggerOptions: { docExpansion: 'none', defaultModelsExpandDepth: 0, displayRequestDuration: true },
+    swaggerOptions: { docExpansion: 'list', defaultModelsExpandDepth: 0, displayRequestDuration: true },
   });
 }
