@@ -1,4 +1,5 @@
 import { ServiceSchema } from '#libs/database';
+import { AfterSale } from './entities/after-sale.entity';
 import { AppointmentResource } from './entities/appointment-resource.entity';
 import { AppointmentSlot } from './entities/appointment-slot.entity';
 import { CartItem } from './entities/cart-item.entity';
@@ -9,10 +10,11 @@ import { OrderItem } from './entities/order-item.entity';
 import { Order } from './entities/order.entity';
 import { PaymentNotification } from './entities/payment-notification.entity';
 import { CreateOrdersSchema1763800000000 } from './migrations/1763800000000-create-orders-schema';
+import { CreateAfterSales1796180900000 } from './migrations/1796180900000-create-after-sales';
 import { CreateCart1796180824546 } from './migrations/1796180824546-create-cart';
 
 /** The tables the orders service owns and the migrations that make them. */
 export const ORDERS_SCHEMA: ServiceSchema = {
-  entities: [Order, OrderItem, OrderEvent, PaymentNotification, AppointmentResource, AppointmentSlot, Appointment, Cart, CartItem],
-  migrations: [CreateOrdersSchema1763800000000, CreateCart1796180824546],
+  entities: [Order, OrderItem, OrderEvent, PaymentNotification, AppointmentResource, AppointmentSlot, Appointment, Cart, CartItem, AfterSale],
+  migrations: [CreateOrdersSchema1763800000000, CreateCart1796180824546, CreateAfterSales1796180900000],
 };

@@ -4,7 +4,10 @@ import { IdempotencyModule } from '#libs/idempotency';
 import { QueuesModule } from '#libs/queues';
 import { CatalogClient } from './clients/catalog.client';
 import { PayerClient } from './clients/payer.client';
+import { UploadClient } from './clients/upload.client';
 import { OrdersEnv } from './config/orders-env';
+import { AfterSaleAdminController } from './controllers/after-sale-admin.controller';
+import { AfterSaleController } from './controllers/after-sale.controller';
 import { AppointmentAdminController } from './controllers/appointment-admin.controller';
 import { AppointmentController } from './controllers/appointment.controller';
 import { CartController } from './controllers/cart.controller';
@@ -16,12 +19,16 @@ import { OrderJobsWorker } from './jobs/order-jobs.worker';
 import { ORDERS_SCHEMA } from './orders-schema';
 import { WechatPayNotifications } from './clients/wechat-pay-notifications';
 import { WechatPayClient } from './clients/wechat-pay.client';
+import { AfterSaleRepository } from './repositories/after-sale.repository';
 import { AppointmentResourceRepository } from './repositories/appointment-resource.repository';
 import { AppointmentSlotRepository } from './repositories/appointment-slot.repository';
 import { AppointmentRepository } from './repositories/appointment.repository';
 import { CartRepository } from './repositories/cart.repository';
 import { OrderRepository } from './repositories/order.repository';
 import { PaymentNotificationRepository } from './repositories/payment-notification.repository';
+import { AfterSaleRefundService } from './services/after-sale-refund.service';
+import { AfterSaleRequestService } from './services/after-sale-request.service';
+import { AfterSaleReviewService } from './services/after-sale-review.service';
 import { AppointmentAdminService } from './services/appointment-admin.service';
 import { AppointmentBookingService } from './services/appointment-booking.service';
 import { AppointmentCancellationService } from './services/appointment-cancellation.service';
@@ -54,7 +61,16 @@ export class OrdersModule {
           waitMs: config.IDEMPOTENCY_WAIT_MS,
         }),
       ],
-      controllers: [OrderController, OrderAdminController, PaymentNotifyController, AppointmentController, AppointmentAdminController, CartController],
+      controllers: [
+        OrderController,
+        OrderAdminController,
+        PaymentNotifyController,
+        AppointmentController,
+        AppointmentAdminController,
+        CartController,
+        AfterSaleController,
+        AfterSaleAdminController,
+      ],
       providers: [
         CatalogClient,
         PayerClient,
@@ -84,6 +100,11 @@ export class OrdersModule {
         AppointmentAdminService,
         CartRepository,
         CartService,
+        UploadClient,
+        AfterSaleRepository,
+        AfterSaleRefundService,
+        AfterSaleRequestService,
+        AfterSaleReviewService,
       ],
     };
   }

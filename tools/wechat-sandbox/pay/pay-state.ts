@@ -59,6 +59,11 @@ export class PayState {
     return this.refunds.get(outRefundNo);
   }
 
+  /** The refunds of one order, oldest first. */
+  refundsOf(outTradeNo: string): PayRefund[] {
+    return [...this.refunds.values()].filter((refund) => refund.outTradeNo === outTradeNo);
+  }
+
   addRefund(order: PayOrder, refund: PayRefund): void {
     order.refunded += refund.refund;
     order.tradeState = 'REFUND';

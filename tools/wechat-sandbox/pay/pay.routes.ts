@@ -75,6 +75,7 @@ export function buildPayRoutes(
     signed('POST', '/v3/refund/domestic/refunds', 'pay_refund', (r) => refunds.create(r)),
     signed('GET', '/v3/refund/domestic/refunds/:outRefundNo', 'pay_refund_query', (r) => refunds.query(r)),
     { family: 'sandbox', method: 'POST', path: '/sandbox/pay/:prepayId', handle: (r) => sandboxPay.payOrder(r) },
+    { family: 'sandbox', method: 'GET', path: '/sandbox/pay/orders/:outTradeNo', handle: (r) => sandboxPay.orderState(r) },
     {
       family: 'sandbox',
       method: 'GET',

@@ -32,6 +32,16 @@ export class SandboxPayHandler {
     return { body: { out_trade_no: outTradeNo, transaction_id: transactionId, trade_state: tradeState, notified } };
   }
 
+  /** Sandbox-only: what the merchant's order came to, `{out_trade_no, trade_state, total, refunded, refunds}` (how much money went back). */
+  orderState(request: SandboxRequest): SandboxReply {
+    const order = this.pay.findOrder(request.params.outTradeNo);
+    if (!order) return { status: 404, body: { errcode: -1, errmsg: `no order ${request.params.outTradeNo}` } };
+    const refunds = this.pay
+      .refundsOf(order.outTradeNo)
+      .map((refund) => ({ out_refund_no: refund.outRefundNo, refund_id: refund.refundId, refund: refund.refund }));
+    return { body: { out_trade_no: order.outTradeNo, trade_state: order.tradeState, total: order.total, refunded: order.refunded, refunds } };
+  }
+
   /** The PEM public key that verifies `Wechatpay-Signature`; its id comes in the `Wechatpay-Serial` header. */
   platformPublicKey(): SandboxReply {
     return {

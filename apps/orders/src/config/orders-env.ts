@@ -38,6 +38,12 @@ export class OrdersEnv extends ServiceEnv {
   @Max(25000)
   ORDER_RESERVE_TIMEOUT_MS: number = 10000;
 
+  /** How many days after an order is completed its owner can still ask for a refund (after-sale request). */
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  AFTER_SALE_DAYS: number = 7;
+
   /** The business's UTC offset: slot dates (`?date=`) are its calendar days, order numbers its clock. */
   @Matches(/^[+-](0\d|1[0-4]):[0-5]\d$/, { message: 'BUSINESS_UTC_OFFSET must look like +08:00' })
   BUSINESS_UTC_OFFSET: string = '+08:00';

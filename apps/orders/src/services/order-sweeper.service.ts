@@ -5,6 +5,7 @@ import { OrdersEnv } from '../config/orders-env';
 import { OrderRepository } from '../repositories/order.repository';
 import { OrderLifecycleService } from './order-lifecycle.service';
 import { OrdersMetrics } from './orders-metrics';
+import { AfterSaleRefundService } from './after-sale-refund.service';
 import { RefundService } from './refund.service';
 import { StockSettlementService } from './stock-settlement.service';
 
@@ -37,6 +38,7 @@ export class OrderSweeperService {
     private readonly lifecycle: OrderLifecycleService,
     private readonly settlement: StockSettlementService,
     private readonly refunds: RefundService,
+    private readonly afterSaleRefunds: AfterSaleRefundService,
     private readonly catalog: CatalogClient,
     private readonly metrics: OrdersMetrics,
   ) {}
@@ -61,6 +63,7 @@ export class OrderSweeperService {
       await this.refunds.send(id);
       report.refundsSent++;
     }
+    report.refundsSent += await this.afterSaleRefunds.resendDue(new Date(now - SETTLE_GRACE_MS), BATCH);
     for (const [kind, count] of Object.entries(report) as [string, number][]) this.metrics.repaired(kind, count);
     if (report.expired + report.abandonedCreations + report.stockSettled + report.refundsSent > 0) this.logger.log({ msg: 'sweep repaired orders', ...report });
     return report;

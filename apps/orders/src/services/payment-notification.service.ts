@@ -5,9 +5,10 @@ import { WechatTransaction } from '../clients/wechat-pay.client';
 import { VerifiedNotification, WechatPayNotifications } from '../clients/wechat-pay-notifications';
 import { OrdersMetrics } from './orders-metrics';
 import { PaymentReconciliationService } from './payment-reconciliation.service';
+import { AfterSaleRefundService } from './after-sale-refund.service';
 import { RefundService } from './refund.service';
 
-/** Takes in WeChat Pay's notifications: payments go to reconciliation, refunds to the refund service; each is logged. */
+/** Takes in WeChat Pay's notifications: payments go to reconciliation, refunds to the refund or after-sale refund service; each is logged. */
 @Injectable()
 export class PaymentNotificationService {
   private readonly logger = new Logger(PaymentNotificationService.name);
@@ -17,6 +18,7 @@ export class PaymentNotificationService {
     private readonly notificationLog: PaymentNotificationRepository,
     private readonly reconciliation: PaymentReconciliationService,
     private readonly refunds: RefundService,
+    private readonly afterSaleRefunds: AfterSaleRefundService,
     private readonly metrics: OrdersMetrics,
   ) {}
 
@@ -67,7 +69,8 @@ export class PaymentNotificationService {
       return this.reconciliation.applyTransaction(notification.resource as unknown as WechatTransaction, 'notification');
     }
     if (notification.eventType.startsWith('REFUND.') && notification.resourceType === 'refund') {
-      const { orderId, applied } = await this.refunds.applyNotification(notification.resource);
+      const refunds = this.afterSaleRefunds.handles(notification.resource) ? this.afterSaleRefunds : this.refunds;
+      const { orderId, applied } = await refunds.applyNotification(notification.resource);
       return { orderId, outcome: applied ? 'refund_updated' : 'duplicate' };
     }
     this.logger.warn({ msg: 'payment notification of an unhandled type acknowledged', eventType: notification.eventType, notificationId: notification.id });
