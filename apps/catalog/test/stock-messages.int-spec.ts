@@ -92,6 +92,7 @@ describe('stock over the bus: reserve, release, confirm (2 replicas in one queue
       {
         skuId: product.skus[1].id,
         productId: product.id,
+        categoryId: product.categoryId,
         productTitle: '西湖龙井 Green Tea',
         skuName: '500g',
         priceFen: 16800,

@@ -27,6 +27,8 @@ export class GetSkusRequest {
 export interface SkuSnapshot {
   skuId: string;
   productId: string;
+  /** The product's category (coupons scoped to categories use it); absent from a catalog older than coupons. */
+  categoryId?: string;
   productTitle: string;
   skuName: string;
   priceFen: number;

@@ -20,7 +20,7 @@ export class SkuRepository {
   /** SKUs joined with their products, for order snapshots. */
   findWithProducts(ids: string[]): Promise<SkuWithProduct[]> {
     return this.dataSource.query(
-      `SELECT s.id AS skuId, s.product_id AS productId, p.title AS productTitle, s.name AS skuName, s.price_fen AS priceFen,
+      `SELECT s.id AS skuId, s.product_id AS productId, p.category_id AS categoryId, p.title AS productTitle, s.name AS skuName, s.price_fen AS priceFen,
               s.stock AS stock, p.on_sale AS onSale, p.images AS images
        FROM skus s JOIN products p ON p.id = s.product_id WHERE s.id IN (${ids.map(() => '?').join(', ')})`,
       ids,
