@@ -309,6 +309,21 @@ describe('after-sales: refund requests, staff decisions and partial WeChat Pay r
     expect((await sandboxOrder(order.orderNo)).refunded).toBe(300);
   });
 
+  it('cancelling a paid order after a partial after-sale refund refunds only the rest; an open request can then not be approved', async () => {
+    const order = await paidOrder();
+    const first = await ask(order.id, { reason: 'part', refundFen: 1000 });
+    await staff(`/${first.body.id}/approve`);
+    await eventually(async () => (await requestRow(first.body.id)).status === 'refunded');
+    const open = await ask(order.id, { reason: 'more', refundFen: 500 });
+    const cancelled = await requestJson(api(`/${order.id}/cancel`), { method: 'POST', token: alice.token });
+    expect(cancelled.status).toBe(200);
+    await eventually(async () => (await sandboxOrder(order.orderNo)).refunded === order.totalFen);
+    await eventually(async () => (await requestJson(api(`/${order.id}`), { token: alice.token })).body.refund?.status === 'succeeded');
+    expect((await requestJson(api(`/${order.id}`), { token: alice.token })).body.refund).toMatchObject({ amountFen: order.totalFen - 1000 });
+    expect((await staff(`/${open.body.id}/approve`)).body.code).toBe('ORDER_STATE_CONFLICT');
+    expect((await sandboxOrder(order.orderNo)).refunded).toBe(order.totalFen);
+  });
+
   it('refuses a verified refund notification that matches no after-sale refund of ours (400), changing nothing', async () => {
     const order = await paidOrder();
     const request = await ask(order.id, { reason: 'forged', refundFen: 200 });

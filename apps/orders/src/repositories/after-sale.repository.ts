@@ -47,6 +47,11 @@ export class AfterSaleRepository {
     return rows.map((row) => byId.get(row.id)).filter((request): request is AfterSale => request !== undefined);
   }
 
+  /** Every request of an order, oldest first. */
+  findByOrder(orderId: string): Promise<AfterSale[]> {
+    return this.findOfOrder(this.dataSource.manager, orderId);
+  }
+
   /** Every request of an order, read in `manager`'s transaction (the order's row locked, so they cannot change meanwhile). */
   findOfOrder(manager: EntityManager, orderId: string): Promise<AfterSale[]> {
     return manager.getRepository(AfterSale).find({ where: { orderId }, order: { id: 'ASC' } });

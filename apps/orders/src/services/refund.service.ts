@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '#libs/errors';
 import { Order } from '../entities/order.entity';
+import { AfterSaleRepository } from '../repositories/after-sale.repository';
 import { OrderRepository } from '../repositories/order.repository';
 import { WechatPayClient, WechatPayRefusal } from '../clients/wechat-pay.client';
+import { committedRefundFen } from './after-sale-rules';
 import { OrderTransitionsService } from './order-transitions.service';
 
 const WECHAT: { kind: 'wechat'; id: null } = { kind: 'wechat', id: null };
@@ -24,6 +26,7 @@ export class RefundService {
     private readonly orders: OrderRepository,
     private readonly transitions: OrderTransitionsService,
     private readonly wechat: WechatPayClient,
+    private readonly afterSales: AfterSaleRepository,
   ) {}
 
   /** Sends a due refund to WeChat Pay. An outage leaves it pending for the sweeper; a refusal marks it failed (staff can retry). */
@@ -34,20 +37,31 @@ export class RefundService {
       this.logger.error({ msg: 'a refund is due but WeChat Pay is not configured', orderId });
       return;
     }
+    // After-sale refunds already made (or under way) of this payment are not refunded twice: the rest is.
+    const paidFen = order.paidFen ?? order.totalFen;
+    const afterSaleFen = (await this.afterSales.findByOrder(orderId)).reduce((sum, request) => sum + committedRefundFen(request), 0);
+    const refundFen = Math.min(order.refundFen ?? paidFen, paidFen - afterSaleFen);
+    if (refundFen <= 0) {
+      await this.transitions.apply(orderId, WECHAT, (current) =>
+        current.refundStatus === 'pending'
+          ? { reason: 'refund_covered_by_after_sales', changes: { refundStatus: 'succeeded', refundFen: 0, refundedAt: new Date() } }
+          : null,
+      );
+      return;
+    }
     try {
-      const answer = await this.wechat.refund({
-        orderNo: order.orderNo,
-        refundNo: order.refundNo,
-        refundFen: order.refundFen ?? order.totalFen,
-        totalFen: order.paidFen ?? order.totalFen,
-        reason: 'order cancelled',
-      });
+      const answer = await this.wechat.refund({ orderNo: order.orderNo, refundNo: order.refundNo, refundFen, totalFen: paidFen, reason: 'order cancelled' });
       const succeeded = answer.status === 'SUCCESS';
       await this.transitions.apply(orderId, WECHAT, (current) =>
         current.refundStatus === 'pending'
           ? {
               reason: 'refund_accepted',
-              changes: { refundStatus: succeeded ? 'succeeded' : 'processing', refundId: answer.refund_id, refundedAt: succeeded ? new Date() : null },
+              changes: {
+                refundStatus: succeeded ? 'succeeded' : 'processing',
+                refundFen,
+                refundId: answer.refund_id,
+                refundedAt: succeeded ? new Date() : null,
+              },
             }
           : null,
       );
