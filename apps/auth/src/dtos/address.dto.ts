@@ -4,25 +4,25 @@ import { Address } from '../entities/address.entity';
 export class AddressDto {
   id: string;
 
-  /** @example 张三 */
+  /** @example "张三" */
   name: string;
 
-  /** @example 13800138000 */
+  /** @example "13800138000" */
   phone: string;
 
-  /** @example 浙江省 */
+  /** @example "浙江省" */
   province: string;
 
-  /** @example 杭州市 */
+  /** @example "杭州市" */
   city: string;
 
-  /** @example 西湖区 */
+  /** @example "西湖区" */
   district: string;
 
-  /** @example 龙井路 1 号 2 幢 301 室 */
+  /** @example "龙井路 1 号 2 幢 301 室" */
   detail: string;
 
-  /** @example 310000 */
+  /** @example "310000" */
   postalCode: string | null;
 
   /** Exactly one address of a non-empty address book is the default. */
