@@ -3,6 +3,7 @@ import { PlatformModule } from '#libs/bootstrap';
 import { IdempotencyModule } from '#libs/idempotency';
 import { QueuesModule } from '#libs/queues';
 import { CatalogClient } from './clients/catalog.client';
+import { AddressBookClient } from './clients/address-book.client';
 import { PayerClient } from './clients/payer.client';
 import { UploadClient } from './clients/upload.client';
 import { OrdersEnv } from './config/orders-env';
@@ -35,6 +36,7 @@ import { AppointmentCancellationService } from './services/appointment-cancellat
 import { AppointmentResourcesService } from './services/appointment-resources.service';
 import { CartService } from './services/cart.service';
 import { OrderLifecycleService } from './services/order-lifecycle.service';
+import { OrderContactService } from './services/order-contact.service';
 import { OrderPlacementService } from './services/order-placement.service';
 import { OrderQueriesService } from './services/order-queries.service';
 import { OrderSweeperService } from './services/order-sweeper.service';
@@ -74,6 +76,7 @@ export class OrdersModule {
       providers: [
         CatalogClient,
         PayerClient,
+        AddressBookClient,
         WechatPayClient,
         WechatPayNotifications,
         OrderRepository,
@@ -91,6 +94,7 @@ export class OrdersModule {
         PaymentNotificationService,
         OrderLifecycleService,
         OrderPlacementService,
+        OrderContactService,
         OrderSweeperService,
         OrderExpiryScheduler,
         OrderJobsWorker,

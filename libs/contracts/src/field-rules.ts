@@ -16,6 +16,27 @@ export function OptionalOrNull(): PropertyDecorator {
   return IsOptional();
 }
 
+/**
+ * Exactly one of this field and `other` must be given (put it on both): the field is required when `other` is left out,
+ * and refused beside it. `null` counts as given, and is then refused by the field's own rules.
+ */
+export function ExactlyOneOf(other: string): PropertyDecorator {
+  const given = (object: unknown, field: string) => (object as Record<string, unknown>)[field] !== undefined;
+  return applyDecorators(
+    // Checked when given, or when `other` is missing too (then the field's own rules say it is missing as well).
+    ValidateIf((object: object, value: unknown) => value !== undefined || !given(object, other)),
+    ValidateBy({
+      name: 'exactlyOneOf',
+      constraints: [other],
+      validator: {
+        validate: (value: unknown, args) => (value !== undefined) !== given(args?.object, other),
+        defaultMessage: (args) =>
+          args?.value === undefined ? `${args?.property} or ${other} is required` : `give either ${args?.property} or ${other}, not both`,
+      },
+    }),
+  );
+}
+
 /** A query-string integer: decimal digits only (`1e1`, `0x10`, ` 7` and `7.0` stay strings and fail `@IsInt()`). */
 export function QueryInt(): PropertyDecorator {
   return Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value));

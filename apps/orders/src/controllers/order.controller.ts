@@ -26,7 +26,7 @@ export class OrderController {
   @Authenticated({ users: true })
   @Idempotent()
   @Post()
-  @ApiErrors('SKU_NOT_FOUND', 'SKU_NOT_ON_SALE', 'INSUFFICIENT_STOCK')
+  @ApiErrors('SKU_NOT_FOUND', 'SKU_NOT_ON_SALE', 'INSUFFICIENT_STOCK', 'ADDRESS_NOT_FOUND')
   create(@CurrentUserId() userId: string, @Body() body: CreateOrderDto, @Headers('idempotency-key') key?: string): Promise<OrderDto> {
     return this.placement.place(userId, body, key);
   }

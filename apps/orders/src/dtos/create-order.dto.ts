@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { ID_PATTERN, Optional, UserText } from '#libs/contracts';
+import { ExactlyOneOf, ID_PATTERN, Optional, UserText } from '#libs/contracts';
 import { OrderContactDto } from './contact.dto';
 
 /** Most lines and units per line an order may have (the catalog's reservation limits). */
@@ -35,10 +35,21 @@ export class CreateOrderDto {
   @ApiProperty({ type: [OrderLineDto], maxItems: MAX_ORDER_LINES })
   items: OrderLineDto[];
 
+  /** Who receives the order and where; or `addressId` instead (exactly one of the two). */
+  @ExactlyOneOf('addressId')
   @IsObject()
   @ValidateNested()
   @Type(() => OrderContactDto)
-  contact: OrderContactDto;
+  contact?: OrderContactDto;
+
+  /**
+   * One of the caller's addresses (GET /api/auth/addresses), instead of `contact`: the order keeps a copy of it, which
+   * a later change or deletion of the address does not touch. Another user's or a deleted one is 404 ADDRESS_NOT_FOUND.
+   * @example 01JD3Q8Y5M7T2K9X4C6V8B0N1P
+   */
+  @ExactlyOneOf('contact')
+  @Matches(ID_PATTERN, { message: 'addressId must be an address id' })
+  addressId?: string;
 
   /** @example 请下午送货 */
   @Optional()

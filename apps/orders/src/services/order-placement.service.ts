@@ -12,6 +12,7 @@ import { DuplicateOrderKeyError, NewOrder, OrderRepository } from '../repositori
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { newOrderNo } from './business-time';
 import { CartService } from './cart.service';
+import { OrderContactService } from './order-contact.service';
 import { CartLine, mergeLines, orderTotal, priceLines, unitCount } from './order-pricing';
 import { OrderQueriesService } from './order-queries.service';
 import { OrdersMetrics } from './orders-metrics';
@@ -33,6 +34,7 @@ export class OrderPlacementService {
     private readonly expiry: OrderExpiryScheduler,
     private readonly metrics: OrdersMetrics,
     private readonly cart: CartService,
+    private readonly contacts: OrderContactService,
   ) {}
 
   async place(userId: string, request: CreateOrderDto, idempotencyKey?: string): Promise<OrderDto> {
@@ -46,6 +48,7 @@ export class OrderPlacementService {
 
   private async placeOnce(userId: string, request: CreateOrderDto, idempotencyKey?: string, mayRetryFailedKey = true): Promise<OrderDto> {
     const lines = mergeLines(request.items);
+    const contact = await this.contacts.contactFor(userId, request);
     const snapshots = await this.catalog.getSkus(lines.map((line) => line.skuId));
     const items = priceLines(lines, snapshots);
     const totalFen = orderTotal(items);
@@ -63,9 +66,9 @@ export class OrderPlacementService {
           userId,
           totalFen,
           itemCount: unitCount(items),
-          contactName: request.contact.name,
-          contactPhone: request.contact.phone,
-          contactAddress: request.contact.address ?? null,
+          contactName: contact.name,
+          contactPhone: contact.phone,
+          contactAddress: contact.address,
           remark: request.remark ?? null,
           idempotencyKey: keyHash,
           expiresAt,
