@@ -12,9 +12,25 @@ import { PaymentNotification } from './entities/payment-notification.entity';
 import { CreateOrdersSchema1763800000000 } from './migrations/1763800000000-create-orders-schema';
 import { CreateAfterSales1796180900000 } from './migrations/1796180900000-create-after-sales';
 import { CreateCart1796180824546 } from './migrations/1796180824546-create-cart';
+import { Coupon } from './entities/coupon.entity';
+import { UserCoupon } from './entities/user-coupon.entity';
+import { CreateCoupons1796182000000 } from './migrations/1796182000000-create-coupons';
 
 /** The tables the orders service owns and the migrations that make them. */
 export const ORDERS_SCHEMA: ServiceSchema = {
-  entities: [Order, OrderItem, OrderEvent, PaymentNotification, AppointmentResource, AppointmentSlot, Appointment, Cart, CartItem, AfterSale],
-  migrations: [CreateOrdersSchema1763800000000, CreateCart1796180824546, CreateAfterSales1796180900000],
+  entities: [
+    Order,
+    OrderItem,
+    OrderEvent,
+    PaymentNotification,
+    AppointmentResource,
+    AppointmentSlot,
+    Appointment,
+    Cart,
+    CartItem,
+    AfterSale,
+    Coupon,
+    UserCoupon,
+  ],
+  migrations: [CreateOrdersSchema1763800000000, CreateCart1796180824546, CreateAfterSales1796180900000, CreateCoupons1796182000000],
 };

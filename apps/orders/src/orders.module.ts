@@ -12,6 +12,8 @@ import { AfterSaleController } from './controllers/after-sale.controller';
 import { AppointmentAdminController } from './controllers/appointment-admin.controller';
 import { AppointmentController } from './controllers/appointment.controller';
 import { CartController } from './controllers/cart.controller';
+import { CouponAdminController } from './controllers/coupon-admin.controller';
+import { CouponController } from './controllers/coupon.controller';
 import { OrderAdminController } from './controllers/order-admin.controller';
 import { OrderController } from './controllers/order.controller';
 import { PaymentNotifyController } from './controllers/payment-notify.controller';
@@ -26,6 +28,11 @@ import { AppointmentSlotRepository } from './repositories/appointment-slot.repos
 import { AppointmentRepository } from './repositories/appointment.repository';
 import { CartRepository } from './repositories/cart.repository';
 import { OrderRepository } from './repositories/order.repository';
+import { CouponRepository } from './repositories/coupon.repository';
+import { UserCouponRepository } from './repositories/user-coupon.repository';
+import { CouponAdminService } from './services/coupon-admin.service';
+import { CouponClaimService } from './services/coupon-claim.service';
+import { CouponRedemptionService } from './services/coupon-redemption.service';
 import { PaymentNotificationRepository } from './repositories/payment-notification.repository';
 import { AfterSaleRefundService } from './services/after-sale-refund.service';
 import { AfterSaleRequestService } from './services/after-sale-request.service';
@@ -72,6 +79,8 @@ export class OrdersModule {
         CartController,
         AfterSaleController,
         AfterSaleAdminController,
+        CouponController,
+        CouponAdminController,
       ],
       providers: [
         CatalogClient,
@@ -96,6 +105,11 @@ export class OrdersModule {
         OrderPlacementService,
         OrderContactService,
         OrderSweeperService,
+        CouponRepository,
+        UserCouponRepository,
+        CouponAdminService,
+        CouponClaimService,
+        CouponRedemptionService,
         OrderExpiryScheduler,
         OrderJobsWorker,
         AppointmentCancellationService,

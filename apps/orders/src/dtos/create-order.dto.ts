@@ -55,4 +55,14 @@ export class CreateOrderDto {
   @Optional()
   @UserText({ min: 0, max: 255, multiline: true })
   remark?: string;
+
+  /**
+   * One of the caller's unused coupons (GET /api/coupons/mine) that applies to these items: the order then shows
+   * `discountFen`. Another user's is 404 COUPON_NOT_FOUND; one that cannot be used is 409 COUPON_ALREADY_USED or
+   * COUPON_NOT_USABLE (expired, not yet valid), or 422 COUPON_NOT_APPLICABLE (minimum spend, scope).
+   * @example 01JD3Q8Y5M7T2K9X4C6V8B0N1P
+   */
+  @Optional()
+  @Matches(ID_PATTERN, { message: 'userCouponId must be a coupon id from GET /api/coupons/mine' })
+  userCouponId?: string;
 }

@@ -13,6 +13,8 @@ export class OrderItemDto {
   priceFen: number;
   quantity: number;
   subtotalFen: number;
+  /** This line's share of the order's `discountFen` (0 without a coupon). */
+  discountFen: number;
 }
 
 /** Who receives an order. */
@@ -43,8 +45,10 @@ export class OrderDto {
   orderNo: string;
   userId: string;
   status: OrderStatus;
-  /** What the user pays, in fen, priced by the server from the catalog. */
+  /** What the user pays, in fen, priced by the server from the catalog: the lines' subtotals less `discountFen`, at least 1. */
   totalFen: number;
+  /** What the order's coupon took off, in fen (0 without one), computed by the server. */
+  discountFen: number;
   items: OrderItemDto[];
   contact: OrderContactViewDto;
   remark: string | null;
@@ -70,6 +74,7 @@ export class OrderDto {
       userId: order.userId,
       status: order.status,
       totalFen: order.totalFen,
+      discountFen: order.discountFen,
       items: items.map((item) => ({
         skuId: item.skuId,
         productId: item.productId,
@@ -79,6 +84,7 @@ export class OrderDto {
         priceFen: item.unitPriceFen,
         quantity: item.quantity,
         subtotalFen: item.subtotalFen,
+        discountFen: item.discountFen,
       })),
       contact: { name: order.contactName, phone: order.contactPhone, address: order.contactAddress },
       remark: order.remark,

@@ -32,4 +32,8 @@ export class OrderItem {
 
   @Column({ name: 'subtotal_fen', type: 'int', unsigned: true })
   subtotalFen: number;
+
+  /** This line's share of the order's coupon discount (what a refund of the line takes into account). */
+  @Column({ name: 'discount_fen', type: 'int', unsigned: true, default: 0 })
+  discountFen: number;
 }

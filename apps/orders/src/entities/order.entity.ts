@@ -35,8 +35,13 @@ export class Order {
   @Column({ name: 'placed_at', type: 'datetime', precision: 3, nullable: true })
   placedAt: Date | null;
 
+  /** What the user pays: the lines' subtotals less `discountFen`. */
   @Column({ name: 'total_fen', type: 'int', unsigned: true })
   totalFen: number;
+
+  /** What a coupon took off (0 without one); spread over the lines as their `discountFen`. */
+  @Column({ name: 'discount_fen', type: 'int', unsigned: true, default: 0 })
+  discountFen: number;
 
   @Column({ name: 'item_count', type: 'int', unsigned: true })
   itemCount: number;

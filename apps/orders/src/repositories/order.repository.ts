@@ -25,6 +25,7 @@ export type NewOrder = Pick<
   | 'orderNo'
   | 'userId'
   | 'totalFen'
+  | 'discountFen'
   | 'itemCount'
   | 'contactName'
   | 'contactPhone'
@@ -57,20 +58,28 @@ export class OrderRepository {
 
   /**
    * Writes a new order (status pending_payment, stock `reserving`, not yet placed) with its lines and first history
-   * line, all or nothing. `newOrderNo` is asked again if the number is taken.
+   * line, all or nothing. `newOrderNo` is asked again if the number is taken. `alsoInTransaction` runs after the inserts
+   * in the same transaction (a coupon's use): if it throws, nothing is written.
    */
-  async insertPending(order: NewOrder, items: Omit<OrderItem, 'orderId'>[], actor: Actor, newOrderNo: () => string): Promise<NewOrder> {
+  async insertPending(
+    order: NewOrder,
+    items: Omit<OrderItem, 'orderId'>[],
+    actor: Actor,
+    newOrderNo: () => string,
+    alsoInTransaction?: (manager: EntityManager) => Promise<void>,
+  ): Promise<NewOrder> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.dataSource.transaction(async (manager) => {
           await manager.query(
-            `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, item_count, contact_name, contact_phone, contact_address, remark, idempotency_key, expires_at, created_at, updated_at)
-             VALUES (?, ?, ?, 'pending_payment', 'reserving', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, discount_fen, item_count, contact_name, contact_phone, contact_address, remark, idempotency_key, expires_at, created_at, updated_at)
+             VALUES (?, ?, ?, 'pending_payment', 'reserving', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             [
               order.id,
               order.orderNo,
               order.userId,
               order.totalFen,
+              order.discountFen,
               order.itemCount,
               order.contactName,
               order.contactPhone,
@@ -83,7 +92,7 @@ export class OrderRepository {
             ],
           );
           await manager.query(
-            `INSERT INTO order_items (order_id, sku_id, line_no, product_id, product_title, sku_name, image_url, unit_price_fen, quantity, subtotal_fen) VALUES ${items.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+            `INSERT INTO order_items (order_id, sku_id, line_no, product_id, product_title, sku_name, image_url, unit_price_fen, quantity, subtotal_fen, discount_fen) VALUES ${items.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
             items.flatMap((item) => [
               order.id,
               item.skuId,
@@ -95,9 +104,11 @@ export class OrderRepository {
               item.unitPriceFen,
               item.quantity,
               item.subtotalFen,
+              item.discountFen,
             ]),
           );
           await this.recordEvent(manager, order.id, null, 'pending_payment', actor, null);
+          await alsoInTransaction?.(manager);
         });
         return order;
       } catch (error) {

@@ -12,8 +12,9 @@ import { DuplicateOrderKeyError, NewOrder, OrderRepository } from '../repositori
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { newOrderNo } from './business-time';
 import { CartService } from './cart.service';
+import { CouponRedemptionService } from './coupon-redemption.service';
 import { OrderContactService } from './order-contact.service';
-import { CartLine, mergeLines, orderTotal, priceLines, unitCount } from './order-pricing';
+import { CartLine, discountLines, mergeLines, orderTotal, priceLines, unitCount } from './order-pricing';
 import { OrderQueriesService } from './order-queries.service';
 import { OrdersMetrics } from './orders-metrics';
 
@@ -35,6 +36,7 @@ export class OrderPlacementService {
     private readonly metrics: OrdersMetrics,
     private readonly cart: CartService,
     private readonly contacts: OrderContactService,
+    private readonly coupons: CouponRedemptionService,
   ) {}
 
   async place(userId: string, request: CreateOrderDto, idempotencyKey?: string): Promise<OrderDto> {
@@ -50,8 +52,13 @@ export class OrderPlacementService {
     const lines = mergeLines(request.items);
     const contact = await this.contacts.contactFor(userId, request);
     const snapshots = await this.catalog.getSkus(lines.map((line) => line.skuId));
-    const items = priceLines(lines, snapshots);
-    const totalFen = orderTotal(items);
+    const priced = priceLines(lines, snapshots);
+    const subtotalFen = orderTotal(priced);
+    // Checked (theirs, unused, valid, applicable) before anything is written; taken in the order's transaction below.
+    const coupon = request.userCouponId ? await this.coupons.price(userId, request.userCouponId, discountLines(priced, snapshots)) : undefined;
+    const items = priced.map((item, index) => ({ ...item, discountFen: coupon?.lineDiscountsFen[index] ?? 0 }));
+    const discountFen = coupon?.discountFen ?? 0;
+    const totalFen = subtotalFen - discountFen;
 
     const id = newId();
     const keyHash = idempotencyKey === undefined ? null : createHash('sha256').update(idempotencyKey).digest('base64url');
@@ -65,6 +72,7 @@ export class OrderPlacementService {
           orderNo: newOrderNo(this.config.BUSINESS_UTC_OFFSET),
           userId,
           totalFen,
+          discountFen,
           itemCount: unitCount(items),
           contactName: contact.name,
           contactPhone: contact.phone,
@@ -77,6 +85,7 @@ export class OrderPlacementService {
         items,
         { kind: 'user', id: userId },
         () => newOrderNo(this.config.BUSINESS_UTC_OFFSET),
+        coupon && ((manager) => this.coupons.use(manager, userId, coupon, id)),
       );
     } catch (error) {
       if (!(error instanceof DuplicateOrderKeyError)) throw error;
@@ -116,7 +125,8 @@ export class OrderPlacementService {
       if (reservation.status !== 'reserved') throw new AppError('DEPENDENCY_UNAVAILABLE', 'The order could not be placed, try again');
     } catch (error) {
       if (error instanceof AppError && error.status >= 400 && error.status < 500) {
-        // A refusal: the catalog reserved nothing, so the order simply never existed.
+        // A refusal: the catalog reserved nothing, so the order simply never existed (and its coupon is unused again).
+        await this.coupons.release(orderId);
         await this.orders.deleteUnplaced(orderId);
         throw error;
       }
@@ -124,6 +134,7 @@ export class OrderPlacementService {
       // later from the sweeper (a reservation that arrives after this release is released then).
       this.logger.warn({ msg: 'stock reservation of unknown outcome; releasing', orderId, error: (error as Error).message });
       await this.orders.markCreationFailed(orderId);
+      await this.coupons.release(orderId).catch(() => undefined);
       await this.catalog.release(orderId).catch(() => undefined);
       throw error;
     }
@@ -142,6 +153,7 @@ export class OrderPlacementService {
       if (order.stockState === 'reserving' && Date.now() - order.createdAt.getTime() > this.config.IDEMPOTENCY_PENDING_TTL_SECONDS * 1000) {
         this.logger.warn({ msg: 'taking over the key of a creation abandoned mid-reservation; releasing its stock', orderId: order.id });
         await this.orders.markCreationFailed(order.id);
+        await this.coupons.release(order.id).catch(() => undefined);
         await this.catalog.release(order.id).catch(() => undefined);
       }
       if (await this.orders.releaseIdempotencyKeyOfFailedCreation(order.id)) return undefined;

@@ -63,6 +63,7 @@ export function priceLines(lines: readonly CartLine[], snapshots: readonly SkuSn
       unitPriceFen: snapshot.priceFen,
       quantity: line.quantity,
       subtotalFen: snapshot.priceFen * line.quantity,
+      discountFen: 0,
     };
   });
 }
@@ -151,4 +152,10 @@ function spread(amount: number, lines: readonly DiscountLine[], eligible: boolea
   remainders.sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
   for (let left = amount - given, next = 0; left > 0; left--, next++) shares[remainders[next].index]++;
   return shares;
+}
+
+/** Priced lines as a coupon's discount sees them: their subtotals, products and (from the catalog's snapshots) categories. */
+export function discountLines(items: readonly Pick<PricedLine, 'skuId' | 'productId' | 'subtotalFen'>[], snapshots: readonly SkuSnapshot[]): DiscountLine[] {
+  const categories = new Map(snapshots.map((snapshot) => [snapshot.skuId, snapshot.categoryId ?? null]));
+  return items.map((item) => ({ productId: item.productId, categoryId: categories.get(item.skuId) ?? null, subtotalFen: item.subtotalFen }));
 }

@@ -3,6 +3,7 @@ import { APP_CONFIG } from '#libs/config';
 import { CatalogClient } from '../clients/catalog.client';
 import { OrdersEnv } from '../config/orders-env';
 import { OrderRepository } from '../repositories/order.repository';
+import { CouponRedemptionService } from './coupon-redemption.service';
 import { OrderLifecycleService } from './order-lifecycle.service';
 import { OrdersMetrics } from './orders-metrics';
 import { AfterSaleRefundService } from './after-sale-refund.service';
@@ -20,6 +21,7 @@ export interface SweepReport {
   abandonedCreations: number;
   stockSettled: number;
   refundsSent: number;
+  couponsReturned: number;
 }
 
 /**
@@ -41,10 +43,11 @@ export class OrderSweeperService {
     private readonly afterSaleRefunds: AfterSaleRefundService,
     private readonly catalog: CatalogClient,
     private readonly metrics: OrdersMetrics,
+    private readonly coupons: CouponRedemptionService,
   ) {}
 
   async sweep(now = Date.now()): Promise<SweepReport> {
-    const report: SweepReport = { expired: 0, abandonedCreations: 0, stockSettled: 0, refundsSent: 0 };
+    const report: SweepReport = { expired: 0, abandonedCreations: 0, stockSettled: 0, refundsSent: 0, couponsReturned: 0 };
     for (const id of await this.orders.findExpiredUnpaid(new Date(now), BATCH)) {
       if ((await this.lifecycle.expire(id).catch((error: Error) => this.failed('expire', id, error))) === 'cancelled') report.expired++;
     }
@@ -63,9 +66,11 @@ export class OrderSweeperService {
       await this.refunds.send(id);
       report.refundsSent++;
     }
+    // After the abandoned creations above: their coupons (and any a crash left on a cancelled or removed order) come back.
+    report.couponsReturned = await this.coupons.releaseHeldByClosedOrders(BATCH);
     report.refundsSent += await this.afterSaleRefunds.resendDue(new Date(now - SETTLE_GRACE_MS), BATCH);
     for (const [kind, count] of Object.entries(report) as [string, number][]) this.metrics.repaired(kind, count);
-    if (report.expired + report.abandonedCreations + report.stockSettled + report.refundsSent > 0) this.logger.log({ msg: 'sweep repaired orders', ...report });
+    if (Object.values(report).some((count) => count > 0)) this.logger.log({ msg: 'sweep repaired orders', ...report });
     return report;
   }
 

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppError } from '#libs/errors';
 import { Order, OrderStatus } from '../entities/order.entity';
 import { Actor, OrderRepository } from '../repositories/order.repository';
+import { CouponRedemptionService } from './coupon-redemption.service';
 import { assertTransition } from './order-state-machine';
 
 /** What to do with a locked order: move it to another status and/or change columns, with the reason recorded. */
@@ -45,6 +46,7 @@ export class OrderTransitionsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly orders: OrderRepository,
+    private readonly coupons: CouponRedemptionService,
   ) {}
 
   /** Applies `decide` to the locked order; a null decision writes nothing. `ownerId`: the order must be this user's (else 404). */
@@ -58,6 +60,8 @@ export class OrderTransitionsService {
       const statusChange = decision.to ? { status: decision.to, ...stamps(decision.to, new Date()) } : {};
       const after = await this.orders.updateLockedOrder(manager, before, { ...statusChange, ...decision.changes });
       await this.orders.recordEvent(manager, id, before.status, after.status, actor, decision.reason);
+      // A cancelled order's coupon is unused again, in the same transaction as the cancellation: exactly once.
+      if (after.status === 'cancelled' && before.status !== 'cancelled') await this.coupons.release(id, manager);
       return { before, after, applied: true };
     });
   }
