@@ -27,6 +27,17 @@ async function listener(
 describe('DrainingNatsServer: a replica that stops loses none of the messages NATS routed to it (real NATS)', () => {
   const client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [TEST_NATS_URL] } });
   const servers: ServerNats[] = [];
+  /** Until NATS has the listeners' subscriptions: `listen` answers before the server has processed the SUB. */
+  const subscribed = async (subject: string) => {
+    for (const deadline = Date.now() + 5000; ;) {
+      try {
+        return await firstValueFrom(client.send(subject, -1).pipe(timeout(2500)));
+      } catch (error) {
+        if (!/no subscribers/i.test((error as Error).message) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  };
   afterAll(async () => {
     await Promise.allSettled([client.close(), ...servers.map((server) => server.close())]);
   });
@@ -36,6 +47,7 @@ describe('DrainingNatsServer: a replica that stops loses none of the messages NA
     const [closing, staying] = [await listener(subject, 'closing', 50), await listener(subject, 'staying', 5)];
     servers.push(closing, staying);
     await client.connect();
+    await subscribed(subject);
     const ask = (n: number) => firstValueFrom(client.send<{ n: number; by: string }>(subject, n).pipe(timeout(2500)));
     const early = Array.from({ length: 40 }, (_, n) => ask(n));
     // The requests go out (nats.js writes on a microtask) and NATS routes about half of them to `closing`, which has not
@@ -54,6 +66,7 @@ describe('DrainingNatsServer: a replica that stops loses none of the messages NA
   it('closes as soon as its handlers have answered, not after a fixed grace period', async () => {
     const server = await listener(`${RUN}.solo`, 'solo', 200);
     servers.push(server);
+    await subscribed(`${RUN}.solo`);
     const reply = firstValueFrom(client.send<{ by: string }>(`${RUN}.solo`, 1).pipe(timeout(2500)));
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
