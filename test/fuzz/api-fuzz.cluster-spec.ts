@@ -122,7 +122,15 @@ describe(`fuzz: ${REQUESTS} generated bad requests to every public route, throug
     });
     const appointment = await asUser('/api/appointments', { slotId: slots.body.items[0].id, contact: { name: 'Fuzz', phone: '13800138000' } });
     const staffAccount = await asStaff('/api/auth/admin/staff', { username: 'fuzz.staff', password: 'a long fuzz password', role: 'staff' });
-    const made = [category, product, article, banner, upload, order, resource, slots, appointment, staffAccount];
+    const address = await asUser('/api/auth/addresses', {
+      name: 'Fuzz',
+      phone: '13800138000',
+      province: '浙江省',
+      city: '杭州市',
+      district: '西湖区',
+      detail: '1 号',
+    });
+    const made = [category, product, article, banner, upload, order, resource, slots, appointment, staffAccount, address];
     expect(made.map((reply) => reply.status)).toEqual(made.map(() => expect.any(Number)));
     expect(made.filter((reply) => reply.status >= 300).map((reply) => JSON.stringify(reply.body))).toEqual([]);
     fixtures = {
@@ -137,6 +145,7 @@ describe(`fuzz: ${REQUESTS} generated bad requests to every public route, throug
       slot: slots.body.items[0].id,
       appointment: appointment.body.id,
       staff: staffAccount.body.id,
+      address: address.body.id,
     };
   }, 180000);
   afterAll(() => cluster?.stop(), 60000);

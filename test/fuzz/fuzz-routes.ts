@@ -2,7 +2,7 @@
 export type Caller = 'anyone' | 'user' | 'staff';
 
 /** Which real fixture a path's `:id` names when the fuzzer sends a valid one. */
-export type IdKind = 'product' | 'sku' | 'category' | 'article' | 'banner' | 'order' | 'upload' | 'resource' | 'slot' | 'appointment' | 'staff';
+export type IdKind = 'product' | 'sku' | 'category' | 'article' | 'banner' | 'order' | 'upload' | 'resource' | 'slot' | 'appointment' | 'staff' | 'address';
 
 /** One public route of the API contract, with the field names its body and query take. */
 export interface FuzzRoute {
@@ -20,6 +20,7 @@ export interface FuzzRoute {
 
 const PAGE = ['limit', 'cursor'];
 const SKU_FIELDS = ['name', 'priceFen', 'stock', 'sortOrder'];
+const ADDRESS_FIELDS = ['name', 'phone', 'province', 'city', 'district', 'detail', 'postalCode', 'isDefault'];
 const PRODUCT_FIELDS = ['categoryId', 'title', 'subtitle', 'description', 'images', 'onSale', 'featured', 'skus'];
 
 /** Every public route of every service (auth, catalog, orders, upload), staff routes included. */
@@ -34,6 +35,10 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
   { service: 'auth', method: 'GET', path: '/api/auth/admin/staff', caller: 'staff' },
   { service: 'auth', method: 'POST', path: '/api/auth/admin/staff', caller: 'staff', body: 'json', fields: ['username', 'password', 'role'] },
   { service: 'auth', method: 'DELETE', path: '/api/auth/admin/staff/:id', caller: 'staff', id: 'staff' },
+  { service: 'auth', method: 'GET', path: '/api/auth/addresses', caller: 'user' },
+  { service: 'auth', method: 'POST', path: '/api/auth/addresses', caller: 'user', body: 'json', fields: ADDRESS_FIELDS },
+  { service: 'auth', method: 'PATCH', path: '/api/auth/addresses/:id', caller: 'user', id: 'address', body: 'json', fields: ADDRESS_FIELDS },
+  { service: 'auth', method: 'DELETE', path: '/api/auth/addresses/:id', caller: 'user', id: 'address' },
 
   { service: 'catalog', method: 'GET', path: '/api/catalog/home', caller: 'anyone' },
   { service: 'catalog', method: 'GET', path: '/api/catalog/categories', caller: 'anyone' },
@@ -105,7 +110,7 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
   { service: 'catalog', method: 'DELETE', path: '/api/catalog/admin/skus/:id', caller: 'staff', id: 'sku' },
   { service: 'catalog', method: 'POST', path: '/api/catalog/admin/skus/:id/stock-adjustments', caller: 'staff', id: 'sku', body: 'json', fields: ['delta'] },
 
-  { service: 'orders', method: 'POST', path: '/api/orders', caller: 'user', body: 'json', fields: ['items', 'contact', 'remark'] },
+  { service: 'orders', method: 'POST', path: '/api/orders', caller: 'user', body: 'json', fields: ['items', 'contact', 'addressId', 'remark'] },
   { service: 'orders', method: 'GET', path: '/api/orders', caller: 'user', query: [...PAGE, 'status'] },
   { service: 'orders', method: 'GET', path: '/api/orders/:id', caller: 'user', id: 'order' },
   { service: 'orders', method: 'POST', path: '/api/orders/:id/cancel', caller: 'user', id: 'order' },
