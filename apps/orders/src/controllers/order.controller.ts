@@ -26,7 +26,16 @@ export class OrderController {
   @Authenticated({ users: true })
   @Idempotent()
   @Post()
-  @ApiErrors('SKU_NOT_FOUND', 'SKU_NOT_ON_SALE', 'INSUFFICIENT_STOCK', 'ADDRESS_NOT_FOUND')
+  @ApiErrors(
+    'SKU_NOT_FOUND',
+    'SKU_NOT_ON_SALE',
+    'INSUFFICIENT_STOCK',
+    'ADDRESS_NOT_FOUND',
+    'COUPON_NOT_FOUND',
+    'COUPON_ALREADY_USED',
+    'COUPON_NOT_USABLE',
+    'COUPON_NOT_APPLICABLE',
+  )
   create(@CurrentUserId() userId: string, @Body() body: CreateOrderDto, @Headers('idempotency-key') key?: string): Promise<OrderDto> {
     return this.placement.place(userId, body, key);
   }
