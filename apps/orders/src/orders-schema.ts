@@ -12,6 +12,7 @@ import { PaymentNotification } from './entities/payment-notification.entity';
 import { CreateOrdersSchema1763800000000 } from './migrations/1763800000000-create-orders-schema';
 import { CreateAfterSales1796180900000 } from './migrations/1796180900000-create-after-sales';
 import { CreateCart1796180824546 } from './migrations/1796180824546-create-cart';
+import { AddOrderAddressParts1796181736074 } from './migrations/1796181736074-add-order-address-parts';
 import { Coupon } from './entities/coupon.entity';
 import { UserCoupon } from './entities/user-coupon.entity';
 import { CreateCoupons1796182000000 } from './migrations/1796182000000-create-coupons';
@@ -32,5 +33,11 @@ export const ORDERS_SCHEMA: ServiceSchema = {
     Coupon,
     UserCoupon,
   ],
-  migrations: [CreateOrdersSchema1763800000000, CreateCart1796180824546, CreateAfterSales1796180900000, CreateCoupons1796182000000],
+  migrations: [
+    CreateOrdersSchema1763800000000,
+    CreateCart1796180824546,
+    CreateAfterSales1796180900000,
+    AddOrderAddressParts1796181736074,
+    CreateCoupons1796182000000,
+  ],
 };

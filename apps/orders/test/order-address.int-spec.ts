@@ -42,7 +42,12 @@ describe('orders placed with addressId: a copy of the address-book entry (real o
     expect(placed.body).toMatchObject({
       status: 'pending_payment',
       totalFen: 2400,
-      contact: { name: '张三', phone: '13800138000', address: '浙江省 杭州市 西湖区 龙井路 1 号' },
+      contact: {
+        name: '张三',
+        phone: '13800138000',
+        address: '浙江省 杭州市 西湖区 龙井路 1 号',
+        addressParts: { province: '浙江省', city: '杭州市', district: '西湖区', detail: '龙井路 1 号', postalCode: '310000' },
+      },
       remark: 'ring twice',
     });
     expect(await h.stockOf(sku)).toBe(8);
@@ -59,8 +64,16 @@ describe('orders placed with addressId: a copy of the address-book entry (real o
     expect((await requestJson(`${h.auth.url}/api/auth/addresses/${addressId}`, { method: 'DELETE', token: alice.token })).status).toBe(204);
     const afterDelete = await requestJson(`${h.url}/api/orders/${placed.body.id}`, { token: alice.token });
     expect(afterDelete.body).toEqual(placed.body);
-    const [row] = await h.query('SELECT contact_name, contact_phone, contact_address FROM orders WHERE id = ?', [placed.body.id]);
-    expect(row).toEqual({ contact_name: '张三', contact_phone: '13800138000', contact_address: '浙江省 杭州市 西湖区 龙井路 1 号' });
+    const [row] = await h.query('SELECT contact_name, contact_phone, contact_address, contact_city, contact_postal_code FROM orders WHERE id = ?', [
+      placed.body.id,
+    ]);
+    expect(row).toEqual({
+      contact_name: '张三',
+      contact_phone: '13800138000',
+      contact_address: '浙江省 杭州市 西湖区 龙井路 1 号',
+      contact_city: '杭州市',
+      contact_postal_code: '310000',
+    });
 
     // The deleted address places nothing more.
     const again = await create(alice, { items: [{ skuId: sku, quantity: 1 }], addressId });
@@ -105,7 +118,7 @@ describe('orders placed with addressId: a copy of the address-book entry (real o
     expect(await ordersOf(alice)).toEqual(before);
     expect(await h.stockOf(sku)).toBe(5);
     // A contact alone still places an order, as before.
-    expect((await create(alice, { items, contact })).body.contact).toEqual({ name: 'Alice', phone: '13800138000', address: null });
+    expect((await create(alice, { items, contact })).body.contact).toEqual({ name: 'Alice', phone: '13800138000', address: null, addressParts: null });
   });
 
   it('a retry with the same Idempotency-Key and addressId answers the same order, placed once, even after the address changed', async () => {

@@ -17,11 +17,27 @@ export class OrderItemDto {
   discountFen: number;
 }
 
+/** The parts of an order's address, copied from the address-book entry it was placed with. */
+export class OrderAddressPartsDto {
+  /** @example "浙江省" */
+  province: string;
+  /** @example "杭州市" */
+  city: string;
+  /** @example "西湖区" */
+  district: string;
+  /** @example "龙井路 1 号" */
+  detail: string;
+  /** @example "310000" */
+  postalCode: string | null;
+}
+
 /** Who receives an order. */
 export class OrderContactViewDto {
   name: string;
   phone: string;
   address: string | null;
+  /** The address in its parts when the order was placed with `addressId` (`address` is then these joined); null for a typed contact. */
+  addressParts: OrderAddressPartsDto | null;
 }
 
 /** How an order was shipped. */
@@ -86,7 +102,7 @@ export class OrderDto {
         subtotalFen: item.subtotalFen,
         discountFen: item.discountFen,
       })),
-      contact: { name: order.contactName, phone: order.contactPhone, address: order.contactAddress },
+      contact: { name: order.contactName, phone: order.contactPhone, address: order.contactAddress, addressParts: addressPartsOf(order) },
       remark: order.remark,
       createdAt: order.createdAt.toISOString(),
       expiresAt: order.expiresAt.toISOString(),
@@ -99,6 +115,12 @@ export class OrderDto {
       refund: order.refundStatus ? { status: order.refundStatus, amountFen: order.refundFen, refundedAt: iso(order.refundedAt) } : null,
     };
   }
+}
+
+/** The address parts an order keeps, or null when it was placed with a typed contact. */
+function addressPartsOf(order: Order): OrderAddressPartsDto | null {
+  const { contactProvince: province, contactCity: city, contactDistrict: district, contactDetail: detail, contactPostalCode: postalCode } = order;
+  return province !== null && city !== null && district !== null && detail !== null ? { province, city, district, detail, postalCode } : null;
 }
 
 /** Who made a change of an order. */

@@ -55,6 +55,22 @@ export class Order {
   @Column({ name: 'contact_address', type: 'varchar', length: 255, nullable: true })
   contactAddress: string | null;
 
+  /** The parts of the address when the order was placed with an address-book entry (addressId); null otherwise. */
+  @Column({ name: 'contact_province', type: 'varchar', length: 32, nullable: true })
+  contactProvince: string | null;
+
+  @Column({ name: 'contact_city', type: 'varchar', length: 32, nullable: true })
+  contactCity: string | null;
+
+  @Column({ name: 'contact_district', type: 'varchar', length: 32, nullable: true })
+  contactDistrict: string | null;
+
+  @Column({ name: 'contact_detail', type: 'varchar', length: 120, nullable: true })
+  contactDetail: string | null;
+
+  @Column({ name: 'contact_postal_code', type: 'char', length: 6, nullable: true })
+  contactPostalCode: string | null;
+
   @Column({ type: 'varchar', length: 255, nullable: true })
   remark: string | null;
 

@@ -30,6 +30,11 @@ export type NewOrder = Pick<
   | 'contactName'
   | 'contactPhone'
   | 'contactAddress'
+  | 'contactProvince'
+  | 'contactCity'
+  | 'contactDistrict'
+  | 'contactDetail'
+  | 'contactPostalCode'
   | 'remark'
   | 'idempotencyKey'
   | 'expiresAt'
@@ -72,8 +77,9 @@ export class OrderRepository {
       try {
         await this.dataSource.transaction(async (manager) => {
           await manager.query(
-            `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, discount_fen, item_count, contact_name, contact_phone, contact_address, remark, idempotency_key, expires_at, created_at, updated_at)
-             VALUES (?, ?, ?, 'pending_payment', 'reserving', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, discount_fen, item_count, contact_name, contact_phone, contact_address,
+               contact_province, contact_city, contact_district, contact_detail, contact_postal_code, remark, idempotency_key, expires_at, created_at, updated_at)
+             VALUES (?, ?, ?, 'pending_payment', 'reserving', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             [
               order.id,
               order.orderNo,
@@ -84,6 +90,11 @@ export class OrderRepository {
               order.contactName,
               order.contactPhone,
               order.contactAddress,
+              order.contactProvince,
+              order.contactCity,
+              order.contactDistrict,
+              order.contactDetail,
+              order.contactPostalCode,
               order.remark,
               order.idempotencyKey,
               order.expiresAt,

@@ -77,6 +77,7 @@ export class OrderPlacementService {
           contactName: contact.name,
           contactPhone: contact.phone,
           contactAddress: contact.address,
+          ...contact.addressParts,
           remark: request.remark ?? null,
           idempotencyKey: keyHash,
           expiresAt,
