@@ -1,3 +1,5 @@
+import { connect } from '@nats-io/transport-node';
+import { CATALOG_MESSAGES } from '#libs/contracts';
 import { requestJson } from '#libs/testing';
 import { loginAs } from '../../auth/test/auth-test-harness';
 import { orderBody, OrdersHarness, startOrdersHarness, TestUser } from './orders-test-harness';
@@ -170,6 +172,27 @@ describe('orders: the cart (real orders, catalog, auth; MariaDB, Redis, NATS)', 
     const reply = await cart(user);
     expect(reply.body.items).toEqual([expect.objectContaining({ skuId: sku, priceFen: 1250, stock: 3, quantity: 3, available: true })]);
     expect(reply.body.totalFen).toBe(3 * 1250);
+  });
+
+  it("reads all the lines' SKUs from the catalog in one bus request", async () => {
+    const user = await h.login('kate');
+    const skus = await h.seedSkus(Array.from({ length: 6 }, (_, i) => ({ name: `k${i}`, priceFen: 100 + i, stock: 5 })));
+    for (const sku of skus) await put(user, sku, { quantity: 1 });
+    const nats = await connect({ servers: h.catalog.natsUrl });
+    try {
+      const seen: string[][] = [];
+      const subscription = nats.subscribe(CATALOG_MESSAGES.getSkus, {
+        callback: (_error, message) => seen.push((message.json<{ data: { skuIds: string[] } }>().data.skuIds ?? []).sort()),
+      });
+      await nats.flush();
+      const reply = await cart(user);
+      await nats.flush();
+      subscription.unsubscribe();
+      expect(reply.body.items).toHaveLength(6);
+      expect(seen).toEqual([[...skus].sort()]);
+    } finally {
+      await nats.close();
+    }
   });
 
   it("keeps each user's cart apart: another user can neither see nor change it", async () => {
