@@ -162,6 +162,21 @@ describe('after-sales: refund requests, staff decisions and partial WeChat Pay r
       { reason: 'x', refundFen: 1, items: [{ skuId: skus[0], quantity: 1, priceFen: 1 }] },
       { reason: 'x', refundFen: 1, imageUploadIds: ['not-an-id'] },
       { reason: 'x', refundFen: 1, imageUploadIds: Array.from({ length: 10 }, () => '01HZ0000000000000000000000') },
+      { reason: 'x', refundFen: 1, imageUploadIds: ['01HZ0000000000000000000000', '01HZ0000000000000000000000'] },
+      { reason: 'x', refundFen: 1, imageUploadIds: [1] },
+      { reason: 'x', refundFen: 1e20 },
+      { reason: 'x', refundFen: null },
+      { reason: ['x'], refundFen: 1 },
+      { reason: 'x', refundFen: 1, items: [null] },
+      { reason: 'x', refundFen: 1, items: 'all' },
+      {
+        reason: 'x',
+        refundFen: 1,
+        items: [
+          { skuId: skus[0], quantity: 1 },
+          { skuId: skus[0], quantity: 1 },
+        ],
+      },
     ];
     for (const body of bad) {
       const reply = await ask(order.id, body);
@@ -169,6 +184,22 @@ describe('after-sales: refund requests, staff decisions and partial WeChat Pay r
     }
     expect(await countOf(order.id)).toBe(0);
     expect(await history(order.id)).toEqual([]);
+
+    // Bad staff input and bad ids change nothing either.
+    const request = await ask(order.id, { reason: 'ok', refundFen: 100 });
+    for (const body of [{ refundFen: 0 }, { refundFen: '50' }, { refundFen: null }, { refundFen: 50, extra: 1 }]) {
+      expect((await staff(`/${request.body.id}/approve`, body)).body.code).toBe('VALIDATION_FAILED');
+    }
+    for (const body of [{}, { reason: '' }, { reason: 1 }, { reason: 'x'.repeat(201) }]) {
+      expect((await staff(`/${request.body.id}/reject`, body)).body.code).toBe('VALIDATION_FAILED');
+    }
+    expect((await staff('/not-an-id/approve')).status).toBe(400);
+    expect((await requestJson(api(`/${order.id}/after-sales/not-an-id/withdraw`), { method: 'POST', token: alice.token })).status).toBe(400);
+    expect((await requestJson(api('/not-an-id/after-sales'), { token: alice.token })).status).toBe(400);
+    expect((await requestJson(api(`/${order.id}/after-sales?cursor=%%%`), { token: alice.token })).status).toBe(400);
+    expect((await requestJson(api(`/${order.id}/after-sales?limit=101`), { token: alice.token })).status).toBe(400);
+    expect(await requestRow(request.body.id)).toMatchObject({ status: 'requested', approved_fen: null, refund_no: null });
+    expect(await history(order.id)).toEqual(['user after_sale_requested']);
   });
 
   it("takes the user's own uploaded images; another user's upload is 404 UPLOAD_NOT_FOUND", async () => {
