@@ -1,6 +1,8 @@
 import { connect } from '@nats-io/transport-node';
+import Redis from 'ioredis';
+import { createHash } from 'node:crypto';
 import { CATALOG_MESSAGES } from '#libs/contracts';
-import { requestJson } from '#libs/testing';
+import { requestJson, TEST_REDIS_URL } from '#libs/testing';
 import { loginAs } from '../../auth/test/auth-test-harness';
 import { orderBody, OrdersHarness, startOrdersHarness, TestUser } from './orders-test-harness';
 
@@ -298,5 +300,41 @@ describe('orders: the cart (real orders, catalog, auth; MariaDB, Redis, NATS)', 
     const [elsewhere] = await h.seedSkus([{ priceFen: 50, stock: 5 }]);
     expect((await order([{ skuId: elsewhere, quantity: 1 }])).status).toBe(201);
     expect(await storedLines(user)).toHaveLength(2);
+  });
+
+  it('a repeat of a key whose stored result has expired finds the order and leaves lines added since', async () => {
+    const user = await h.login('liam');
+    const [sku, other] = await h.seedSkus([
+      { name: 'x', priceFen: 100, stock: 10 },
+      { name: 'y', priceFen: 200, stock: 10 },
+    ]);
+    await put(user, sku, { quantity: 1 });
+    await put(user, other, { quantity: 1 });
+    const order = () =>
+      requestJson(`${h.url}/api/orders`, {
+        token: user.token,
+        body: orderBody([{ skuId: sku, quantity: 1 }]),
+        headers: { 'idempotency-key': 'cart-expired-key' },
+      });
+    const first = await order();
+    expect(first.status).toBe(201);
+    expect(await storedLines(user)).toEqual([[other, 1]]);
+    // The interceptor's record of the key is gone (its TTL): the repeat reaches the placement, which finds the order.
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const key = `${h.env.REDIS_KEY_PREFIX}idem:user:${user.id}:${createHash('sha256').update('cart-expired-key').digest('base64url')}`;
+      expect(await redis.del(key)).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+    await put(user, sku, { quantity: 2 });
+    const repeat = await order();
+    expect([repeat.status, repeat.body.id, repeat.headers.get('idempotent-replayed')]).toEqual([201, first.body.id, null]);
+    expect(await storedLines(user)).toEqual(
+      [
+        [sku, 2],
+        [other, 1],
+      ].sort(),
+    );
   });
 });
