@@ -130,7 +130,17 @@ describe(`fuzz: ${REQUESTS} generated bad requests to every public route, throug
       district: '西湖区',
       detail: '1 号',
     });
-    const made = [category, product, article, banner, upload, order, resource, slots, appointment, staffAccount, address];
+    const coupon = await asStaff('/api/orders/admin/coupons', {
+      name: 'Fuzz',
+      kind: 'amount',
+      amountFen: 100,
+      minSpendFen: 0,
+      total: 1000,
+      perUserLimit: 100,
+      startsAt: new Date(Date.now() - 3600_000).toISOString(),
+      endsAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+    });
+    const made = [category, product, article, banner, upload, order, resource, slots, appointment, staffAccount, address, coupon];
     expect(made.map((reply) => reply.status)).toEqual(made.map(() => expect.any(Number)));
     expect(made.filter((reply) => reply.status >= 300).map((reply) => JSON.stringify(reply.body))).toEqual([]);
     fixtures = {
@@ -146,6 +156,7 @@ describe(`fuzz: ${REQUESTS} generated bad requests to every public route, throug
       appointment: appointment.body.id,
       staff: staffAccount.body.id,
       address: address.body.id,
+      coupon: coupon.body.id,
     };
   }, 180000);
   afterAll(() => cluster?.stop(), 60000);

@@ -2,7 +2,8 @@
 export type Caller = 'anyone' | 'user' | 'staff';
 
 /** Which real fixture a path's `:id` names when the fuzzer sends a valid one. */
-export type IdKind = 'product' | 'sku' | 'category' | 'article' | 'banner' | 'order' | 'upload' | 'resource' | 'slot' | 'appointment' | 'staff' | 'address';
+export type IdKind =
+  'product' | 'sku' | 'category' | 'article' | 'banner' | 'order' | 'upload' | 'resource' | 'slot' | 'appointment' | 'staff' | 'address' | 'coupon';
 
 /** One public route of the API contract, with the field names its body and query take. */
 export interface FuzzRoute {
@@ -21,6 +22,7 @@ export interface FuzzRoute {
 const PAGE = ['limit', 'cursor'];
 const SKU_FIELDS = ['name', 'priceFen', 'stock', 'sortOrder'];
 const ADDRESS_FIELDS = ['name', 'phone', 'province', 'city', 'district', 'detail', 'postalCode', 'isDefault'];
+const COUPON_FIELDS = ['name', 'kind', 'amountFen', 'percentOff', 'minSpendFen', 'total', 'perUserLimit', 'startsAt', 'endsAt', 'productIds', 'categoryIds'];
 const PRODUCT_FIELDS = ['categoryId', 'title', 'subtitle', 'description', 'images', 'onSale', 'featured', 'skus'];
 
 /** Every public route of every service (auth, catalog, orders, upload), staff routes included. */
@@ -110,7 +112,7 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
   { service: 'catalog', method: 'DELETE', path: '/api/catalog/admin/skus/:id', caller: 'staff', id: 'sku' },
   { service: 'catalog', method: 'POST', path: '/api/catalog/admin/skus/:id/stock-adjustments', caller: 'staff', id: 'sku', body: 'json', fields: ['delta'] },
 
-  { service: 'orders', method: 'POST', path: '/api/orders', caller: 'user', body: 'json', fields: ['items', 'contact', 'addressId', 'remark'] },
+  { service: 'orders', method: 'POST', path: '/api/orders', caller: 'user', body: 'json', fields: ['items', 'contact', 'addressId', 'remark', 'userCouponId'] },
   { service: 'orders', method: 'GET', path: '/api/orders', caller: 'user', query: [...PAGE, 'status'] },
   { service: 'orders', method: 'GET', path: '/api/orders/:id', caller: 'user', id: 'order' },
   { service: 'orders', method: 'POST', path: '/api/orders/:id/cancel', caller: 'user', id: 'order' },
@@ -129,6 +131,13 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
   { service: 'orders', method: 'POST', path: '/api/orders/admin/:id/complete', caller: 'staff', id: 'order' },
   { service: 'orders', method: 'POST', path: '/api/orders/admin/:id/refund', caller: 'staff', id: 'order', body: 'json', fields: ['reason'] },
   { service: 'orders', method: 'GET', path: '/api/cart', caller: 'user' },
+  { service: 'orders', method: 'GET', path: '/api/coupons', caller: 'anyone', query: PAGE },
+  { service: 'orders', method: 'POST', path: '/api/coupons/:id/claim', caller: 'user', id: 'coupon' },
+  { service: 'orders', method: 'GET', path: '/api/coupons/mine', caller: 'user', query: [...PAGE, 'status'] },
+  { service: 'orders', method: 'POST', path: '/api/orders/admin/coupons', caller: 'staff', body: 'json', fields: COUPON_FIELDS },
+  { service: 'orders', method: 'GET', path: '/api/orders/admin/coupons', caller: 'staff', query: [...PAGE, 'phase', 'kind'] },
+  { service: 'orders', method: 'GET', path: '/api/orders/admin/coupons/:id', caller: 'staff', id: 'coupon' },
+  { service: 'orders', method: 'PATCH', path: '/api/orders/admin/coupons/:id', caller: 'staff', id: 'coupon', body: 'json', fields: COUPON_FIELDS },
   { service: 'orders', method: 'PUT', path: '/api/cart/items/:id', caller: 'user', id: 'sku', body: 'json', fields: ['quantity'] },
   { service: 'orders', method: 'DELETE', path: '/api/cart/items/:id', caller: 'user', id: 'sku' },
   { service: 'orders', method: 'GET', path: '/api/appointments/resources', caller: 'anyone', query: PAGE },
