@@ -335,6 +335,20 @@ describe('coupons: staff issue them, users claim them, orders use one and give i
       expect(await userCoupon(id)).toEqual({ status: 'used', order_id: second.body.id });
     });
 
+    it('comes back when the sweeper repairs a creation abandoned mid-reservation (its stock released too)', async () => {
+      const { skus } = await seedProduct([1500]);
+      const id = await claimed(bob, (await issue()).id);
+      const placed = await order(bob, [{ skuId: skus[0], quantity: 1 }], id);
+      // As a replica dying between the reservation and the placement leaves it: hidden, still reserving.
+      await h.query("UPDATE orders SET placed_at = NULL, stock_state = 'reserving', created_at = NOW(3) - INTERVAL 1 HOUR WHERE id = ?", [placed.body.id]);
+      const report = await h.app.get(OrderSweeperService).sweep();
+      expect(report.abandonedCreations).toBeGreaterThanOrEqual(1);
+      expect(report.couponsReturned).toBeGreaterThanOrEqual(1);
+      expect(await userCoupon(id)).toEqual({ status: 'unused', order_id: null });
+      const [row] = await h.query<{ status: string; stock_state: string }>('SELECT status, stock_state FROM orders WHERE id = ?', [placed.body.id]);
+      expect(row).toEqual({ status: 'cancelled', stock_state: 'released' });
+    });
+
     it('is given back by the sweeper when a crash left it on a cancelled order or an order that was never placed', async () => {
       const { skus } = await seedProduct([1500]);
       const [a, b] = [await claimed(bob, (await issue()).id), await claimed(bob, (await issue()).id)];
