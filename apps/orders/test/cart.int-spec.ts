@@ -184,7 +184,9 @@ describe('orders: the cart (real orders, catalog, auth; MariaDB, Redis, NATS)', 
     try {
       const seen: string[][] = [];
       const subscription = nats.subscribe(CATALOG_MESSAGES.getSkus, {
-        callback: (_error, message) => seen.push((message.json<{ data: { skuIds: string[] } }>().data.skuIds ?? []).sort()),
+        callback: (_error, message) => {
+          seen.push((message.json<{ data: { skuIds: string[] } }>().data.skuIds ?? []).sort());
+        },
       });
       await nats.flush();
       const reply = await cart(user);
@@ -343,12 +345,9 @@ describe('orders: the cart (real orders, catalog, auth; MariaDB, Redis, NATS)', 
     const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
     await put(user, sku, { quantity: 1 });
     await h.query('RENAME TABLE cart_items TO cart_items_away');
-    let placed: Awaited<ReturnType<typeof requestJson>>;
-    try {
-      placed = await requestJson(`${h.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 1 }]) });
-    } finally {
-      await h.query('RENAME TABLE cart_items_away TO cart_items');
-    }
+    const placed = await requestJson(`${h.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 1 }]) }).finally(() =>
+      h.query('RENAME TABLE cart_items_away TO cart_items'),
+    );
     expect([placed.status, placed.body.status]).toEqual([201, 'pending_payment']);
     expect(await h.stockOf(sku)).toBe(9);
     expect(await storedLines(user)).toEqual([[sku, 1]]);
