@@ -209,7 +209,7 @@ describe('deploy/vm: a host running every service in one process (services.all)'
   class FakeCluster implements HostRunner {
     readonly state = new Map<string, string>();
     readonly log: string[] = [];
-    constructor(private readonly inventory: Inventory) {
+    constructor(inventory: Inventory) {
       for (const replica of replicasOf(inventory)) {
         for (const backend of replica.backends) for (const row of [backend, `${backend}_live`]) this.state.set(`${row}/${replica.server}`, 'UP');
       }
