@@ -23,6 +23,8 @@ const PAGE = ['limit', 'cursor'];
 const SKU_FIELDS = ['name', 'priceFen', 'stock', 'sortOrder'];
 const ADDRESS_FIELDS = ['name', 'phone', 'province', 'city', 'district', 'detail', 'postalCode', 'isDefault'];
 const COUPON_FIELDS = ['name', 'kind', 'amountFen', 'percentOff', 'minSpendFen', 'total', 'perUserLimit', 'startsAt', 'endsAt', 'productIds', 'categoryIds'];
+const AFTER_SALE_FIELDS = ['reason', 'refundFen', 'items', 'remark', 'imageUploadIds'];
+const NO_SUCH_REQUEST = '01JDQ9A1B2C3D4E5F6G7H8J9KM';
 const PRODUCT_FIELDS = ['categoryId', 'title', 'subtitle', 'description', 'images', 'onSale', 'featured', 'skus'];
 
 /** Every public route of every service (auth, catalog, orders, upload), staff routes included. */
@@ -130,6 +132,13 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
   { service: 'orders', method: 'POST', path: '/api/orders/admin/:id/ship', caller: 'staff', id: 'order', body: 'json', fields: ['carrier', 'trackingNo'] },
   { service: 'orders', method: 'POST', path: '/api/orders/admin/:id/complete', caller: 'staff', id: 'order' },
   { service: 'orders', method: 'POST', path: '/api/orders/admin/:id/refund', caller: 'staff', id: 'order', body: 'json', fields: ['reason'] },
+  { service: 'orders', method: 'POST', path: '/api/orders/:id/after-sales', caller: 'user', id: 'order', body: 'json', fields: AFTER_SALE_FIELDS },
+  { service: 'orders', method: 'GET', path: '/api/orders/:id/after-sales', caller: 'user', id: 'order', query: PAGE },
+  // A well-formed request id that names no request: the body and path are still checked before the lookup.
+  { service: 'orders', method: 'POST', path: `/api/orders/:id/after-sales/${NO_SUCH_REQUEST}/withdraw`, caller: 'user', id: 'order' },
+  { service: 'orders', method: 'GET', path: '/api/orders/admin/after-sales', caller: 'staff', query: [...PAGE, 'status'] },
+  { service: 'orders', method: 'POST', path: '/api/orders/admin/after-sales/:id/approve', caller: 'staff', id: 'order', body: 'json', fields: ['refundFen'] },
+  { service: 'orders', method: 'POST', path: '/api/orders/admin/after-sales/:id/reject', caller: 'staff', id: 'order', body: 'json', fields: ['reason'] },
   { service: 'orders', method: 'GET', path: '/api/cart', caller: 'user' },
   { service: 'orders', method: 'GET', path: '/api/coupons', caller: 'anyone', query: PAGE },
   { service: 'orders', method: 'POST', path: '/api/coupons/:id/claim', caller: 'user', id: 'coupon' },
