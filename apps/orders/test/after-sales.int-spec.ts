@@ -19,8 +19,8 @@ describe('after-sales: refund requests, staff decisions and partial WeChat Pay r
     expect(reply.status).toBe(201);
     return reply.body as { id: string; orderNo: string; totalFen: number };
   };
-  const paidOrder = async (user = alice, items?: { skuId: string; quantity: number }[]) => {
-    const order = await place(user, items);
+  const paidOrder = async (user = alice, items?: { skuId: string; quantity: number }[], placed?: { id: string; orderNo: string; totalFen: number }) => {
+    const order = placed ?? (await place(user, items));
     const params = await requestJson(api(`/${order.id}/pay`), { method: 'POST', token: user.token });
     expect(params.status).toBe(200);
     await fetch(`${h.paySandbox.url}/sandbox/pay/${String(params.body.package).replace('prepay_id=', '')}`, { method: 'POST' });
@@ -109,6 +109,37 @@ describe('after-sales: refund requests, staff decisions and partial WeChat Pay r
     const lines = await ask(order.id, { reason: 'x', refundFen: 500, items: [{ skuId: skus[1], quantity: 1 }] });
     expect(lines.status).toBe(201);
     expect(lines.body.items).toEqual([{ skuId: skus[1], quantity: 1 }]);
+  });
+
+  it("values the lines named at what was paid for them: a coupon's share of the discount is not refundable", async () => {
+    const now = Date.now();
+    const coupon = await requestJson(api('/admin/coupons'), {
+      token: h.staffToken,
+      body: {
+        name: '立减 1 元',
+        kind: 'amount',
+        amountFen: 100,
+        minSpendFen: 0,
+        total: 10,
+        perUserLimit: 1,
+        startsAt: new Date(now - 3600000).toISOString(),
+        endsAt: new Date(now + 3600000).toISOString(),
+      },
+    });
+    expect(coupon.status).toBe(201);
+    const claimed = await requestJson(`${h.url}/api/coupons/${coupon.body.id}/claim`, {
+      method: 'POST',
+      token: alice.token,
+      headers: { 'idempotency-key': `as-coupon-${now}` },
+    });
+    expect(claimed.status).toBe(201);
+    const placed = await requestJson(api(''), { token: alice.token, body: orderBody([{ skuId: skus[1], quantity: 2 }], { userCouponId: claimed.body.id }) });
+    expect([placed.status, placed.body.discountFen]).toEqual([201, 100]);
+    const order = await paidOrder(alice, undefined, placed.body);
+    // Two units of 500 fen, 100 off the line: one unit was paid 450.
+    const aboveWhatWasPaid = await ask(order.id, { reason: 'x', refundFen: 451, items: [{ skuId: skus[1], quantity: 1 }] });
+    expect([aboveWhatWasPaid.status, aboveWhatWasPaid.body.code]).toEqual([409, 'REFUND_EXCEEDS_REFUNDABLE']);
+    expect((await ask(order.id, { reason: 'x', refundFen: 450, items: [{ skuId: skus[1], quantity: 1 }] })).status).toBe(201);
   });
 
   it('only on paid, shipped and completed orders: unpaid and cancelled are 409 ORDER_STATE_CONFLICT; completed only within AFTER_SALE_DAYS', async () => {

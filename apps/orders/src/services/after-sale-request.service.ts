@@ -22,7 +22,11 @@ export function isOpenAfterSale(request: Pick<AfterSale, 'status' | 'refundStatu
 
 /** What a request's lines are worth at the order's prices, in fen. */
 function valueOfItems(items: AfterSaleItem[], lines: OrderItem[]): number {
-  return items.reduce((sum, item) => sum + (lines.find((line) => line.skuId === item.skuId)?.unitPriceFen ?? 0) * item.quantity, 0);
+  return items.reduce((sum, item) => {
+    const line = lines.find((candidate) => candidate.skuId === item.skuId);
+    // What the user paid for those units: the line's share of a coupon's discount is not refunded.
+    return line ? sum + Math.floor(((line.subtotalFen - line.discountFen) * item.quantity) / line.quantity) : sum;
+  }, 0);
 }
 
 /** 400 VALIDATION_FAILED unless every item is a line of the order, once, with at most its units. */
