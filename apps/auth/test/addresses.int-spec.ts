@@ -95,6 +95,13 @@ describe('the address book: GET/POST/PATCH/DELETE /api/auth/addresses and auth.a
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ id: second.body.id, name: '李四', detail: '文三路 20 号', postalCode: '310012', isDefault: false });
     expect((await patch(user.token, second.body.id, { postalCode: null })).body.postalCode).toBeNull();
+    // wx.request cannot send PATCH: POST with X-HTTP-Method-Override does the same.
+    const overridden = await requestJson(`${auth.url}/api/auth/addresses/${second.body.id}`, {
+      token: user.token,
+      headers: { 'x-http-method-override': 'PATCH' },
+      body: { name: '李四四' },
+    });
+    expect(overridden.body).toMatchObject({ id: second.body.id, name: '李四四', detail: '文三路 20 号' });
 
     const deleted = await remove(user.token, third.body.id);
     expect(deleted.status).toBe(204);
