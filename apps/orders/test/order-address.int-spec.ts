@@ -1,4 +1,5 @@
-import { requestJson } from '#libs/testing';
+import Redis from 'ioredis';
+import { requestJson, TEST_REDIS_URL } from '#libs/testing';
 import { OrdersHarness, startOrdersHarness, TestUser } from './orders-test-harness';
 
 /** A valid address-book entry; `overrides` change fields. */
@@ -134,5 +135,28 @@ describe('orders placed with addressId: a copy of the address-book entry (real o
     expect(retry.body.contact.address).toBe('浙江省 杭州市 西湖区 keyed');
     expect(await h.stockOf(sku)).toBe(8);
     expect(await h.query('SELECT id FROM orders WHERE user_id = ? AND total_fen = 1400', [alice.id])).toHaveLength(1);
+  });
+
+  it('the same retry answers the same order even when the Redis record is lost and the address deleted since', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 300, stock: 10 }]);
+    const addressId = await addAddress(alice, addressBody({ detail: 'gone later' }));
+    const body = { items: [{ skuId: sku, quantity: 1 }], addressId };
+    const first = await create(alice, body, 'address-order-key-2');
+    expect(first.status).toBe(201);
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const keys = await redis.keys(`${h.env.REDIS_KEY_PREFIX}idem:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    expect((await requestJson(`${h.auth.url}/api/auth/addresses/${addressId}`, { method: 'DELETE', token: alice.token })).status).toBe(204);
+    const retry = await create(alice, body, 'address-order-key-2');
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual(first.body);
+    expect(await h.stockOf(sku)).toBe(9);
+    // A new key with the deleted address is refused.
+    expect((await create(alice, body, 'address-order-key-3')).body.code).toBe('ADDRESS_NOT_FOUND');
   });
 });

@@ -13,7 +13,7 @@ import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { newOrderNo } from './business-time';
 import { CartService } from './cart.service';
 import { CouponRedemptionService } from './coupon-redemption.service';
-import { OrderContactService } from './order-contact.service';
+import { OrderContact, OrderContactService } from './order-contact.service';
 import { CartLine, discountLines, mergeLines, orderTotal, priceLines, unitCount } from './order-pricing';
 import { OrderQueriesService } from './order-queries.service';
 import { OrdersMetrics } from './orders-metrics';
@@ -50,7 +50,15 @@ export class OrderPlacementService {
 
   private async placeOnce(userId: string, request: CreateOrderDto, idempotencyKey?: string, mayRetryFailedKey = true): Promise<OrderDto> {
     const lines = mergeLines(request.items);
-    const contact = await this.contacts.contactFor(userId, request);
+    let contact: OrderContact;
+    try {
+      contact = await this.contacts.contactFor(userId, request);
+    } catch (error) {
+      // A keyed repeat whose Redis record is lost, of an order placed before its address was deleted: that order is the answer.
+      const placed = idempotencyKey === undefined ? undefined : await this.placedForKey(userId, idempotencyKey);
+      if (placed) return placed;
+      throw error;
+    }
     const snapshots = await this.catalog.getSkus(lines.map((line) => line.skuId));
     const priced = priceLines(lines, snapshots);
     const subtotalFen = orderTotal(priced);
@@ -139,6 +147,12 @@ export class OrderPlacementService {
       await this.catalog.release(orderId).catch(() => undefined);
       throw error;
     }
+  }
+
+  /** The order a first run with this key placed, if any. */
+  private async placedForKey(userId: string, idempotencyKey: string): Promise<OrderDto | undefined> {
+    const order = await this.orders.findByIdempotencyKey(userId, createHash('sha256').update(idempotencyKey).digest('base64url'));
+    return order?.placedAt ? this.queries.view(order.id) : undefined;
   }
 
   /**
