@@ -236,6 +236,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's addresses (at most 20), the default first.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        get: operations["AddressController_list"];
+        put?: never;
+        /**
+         * Adds an address to the caller's address book; the first one is the default.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        post: operations["AddressController_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/addresses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deletes one of the caller's addresses; if it was the default, the newest remaining one becomes the default.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        delete: operations["AddressController_remove"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes one of the caller's addresses (another user's is 404); `isDefault: true` makes it the one default.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        patch: operations["AddressController_update"];
+        trace?: never;
+    };
     "/api/auth/admin/login": {
         parameters: {
             query?: never;
@@ -399,6 +447,50 @@ export interface paths {
          */
         post: operations["WechatLoginController_wechatLogin"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shows the caller's cart with today's prices and stock; a SKU off sale or gone is `available: false` and not in the total.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        get: operations["CartController_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cart/items/{skuId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets how many of a SKU the cart holds (1-99; 0 removes the line) and answers the cart; at most 50 lines.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        put: operations["CartController_setQuantity"];
+        post?: never;
+        /**
+         * Removes a SKU's line from the caller's cart (a line that is not there is no error).
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        delete: operations["CartController_remove"];
         options?: never;
         head?: never;
         patch?: never;
@@ -768,6 +860,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the coupons that can be claimed now, newest first, with how many copies are left.
+         * @description **Who:** Anyone.
+         */
+        get: operations["CouponController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/coupons/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claims a copy of a coupon for the caller: never more than its total across everyone, nor its per-user limit each.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        post: operations["CouponController_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/coupons/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the caller's coupons, newest first: `unused`, `used` (held by an order) or `expired`.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        get: operations["CouponController_mine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders": {
         parameters: {
             query?: never;
@@ -806,6 +958,50 @@ export interface paths {
         get: operations["OrderController_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/after-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the after-sale requests of the caller's order, newest first.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        get: operations["AfterSaleController_list"];
+        put?: never;
+        /**
+         * Asks for a refund of the caller's paid, shipped or recently completed order (one open request per order).
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        post: operations["AfterSaleController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/{id}/after-sales/{requestId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraws the caller's request that staff have not decided yet.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        post: operations["AfterSaleController_withdraw"];
         delete?: never;
         options?: never;
         head?: never;
@@ -952,6 +1148,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/orders/admin/after-sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists every after-sale request, newest first, optionally of one status.
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        get: operations["AfterSaleAdminController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/admin/after-sales/{requestId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves a requested refund (optionally of a lower amount) and refunds it through WeChat Pay.
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        post: operations["AfterSaleAdminController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/admin/after-sales/{requestId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rejects a requested refund, with the reason shown to the user.
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        post: operations["AfterSaleAdminController_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/admin/coupons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists coupons, newest first, by phase (`scheduled`, `active`, `ended`) and kind, with their claims.
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        get: operations["CouponAdminController_list"];
+        put?: never;
+        /**
+         * Issues a coupon: amount or percent off, minimum spend, copies in all and per user, window and scope.
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        post: operations["CouponAdminController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/orders/admin/coupons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Shows a coupon with its total and the copies claimed.
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        get: operations["CouponAdminController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes a coupon's terms, window, scope or total (never below the copies claimed: 409 CONFLICT).
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        patch: operations["CouponAdminController_update"];
+        trace?: never;
+    };
     "/api/orders/payments/wechat/notify": {
         parameters: {
             query?: never;
@@ -1080,12 +1384,58 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AddressDto: {
+            id: string;
+            /** @example 张三 */
+            name: string;
+            /** @example 13800138000 */
+            phone: string;
+            /** @example 浙江省 */
+            province: string;
+            /** @example 杭州市 */
+            city: string;
+            /** @example 西湖区 */
+            district: string;
+            /** @example 龙井路 1 号 2 幢 301 室 */
+            detail: string;
+            /** @example 310000 */
+            postalCode: string | null;
+            /** @description Exactly one address of a non-empty address book is the default. */
+            isDefault: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
         AdjustStockDto: {
             /**
              * @description Units to add (positive) or remove (negative), never 0; stock never goes below zero.
              * @example 20
              */
             delta: number;
+        };
+        AdminCouponDto: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "amount" | "percent";
+            /** @description Fen off (kind `amount`), else null. */
+            amountFen: number | null;
+            /** @description Percent off the lines in scope, rounded down to the fen (kind `percent`), else null. */
+            percentOff: number | null;
+            /** @description The lines in scope must add up to at least this. */
+            minSpendFen: number;
+            /** @description Copies one user may claim. */
+            perUserLimit: number;
+            /** @description Copies left to claim across everyone. */
+            remaining: number;
+            startsAt: string;
+            endsAt: string;
+            /** @description The products (with `categoryIds`: products of those categories too) it applies to; both empty: everything. */
+            productIds: string[];
+            categoryIds: string[];
+            total: number;
+            claimed: number;
+            createdAt: string;
+            updatedAt: string;
         };
         AdminOrderDto: {
             id: string;
@@ -1094,8 +1444,10 @@ export interface components {
             userId: string;
             /** @enum {string} */
             status: "completed" | "pending_payment" | "paid" | "shipped" | "cancelled";
-            /** @description What the user pays, in fen, priced by the server from the catalog. */
+            /** @description What the user pays, in fen, priced by the server from the catalog: the lines' subtotals less `discountFen`, at least 1. */
             totalFen: number;
+            /** @description What the order's coupon took off, in fen (0 without one), computed by the server. */
+            discountFen: number;
             items: components["schemas"]["OrderItemDto"][];
             contact: components["schemas"]["OrderContactViewDto"];
             remark: string | null;
@@ -1139,6 +1491,53 @@ export interface components {
             items: components["schemas"]["AdminSlotDto"][];
             nextCursor: string | null;
         };
+        AfterSaleDto: {
+            id: string;
+            orderId: string;
+            userId: string;
+            /**
+             * @description `requested → approved → refunded`, `requested → rejected`, `requested → withdrawn`.
+             * @enum {string}
+             */
+            status: "requested" | "approved" | "refunded" | "rejected" | "withdrawn";
+            reason: string;
+            remark: string | null;
+            /** @description The refund asked for, in fen. */
+            refundFen: number;
+            /** @description The lines concerned; empty: the whole order. */
+            items: components["schemas"]["AfterSaleItemViewDto"][];
+            imageUploadIds: string[];
+            /** @description Why staff rejected it. */
+            rejectReason: string | null;
+            /** @description When staff approved or rejected it. */
+            decidedAt: string | null;
+            withdrawnAt: string | null;
+            /** @description null until the request is approved. */
+            refund: components["schemas"]["AfterSaleRefundDto"] | null;
+            createdAt: string;
+        };
+        AfterSaleItemDto: {
+            /**
+             * @description At most the units the order has of this SKU.
+             * @example 1
+             */
+            quantity: number;
+            /** @example 01JD3Q8Y5M7T2K9X4C6V8B0N1P */
+            skuId: string;
+        };
+        AfterSaleItemViewDto: {
+            skuId: string;
+            quantity: number;
+        };
+        AfterSaleRefundDto: {
+            /**
+             * @description `pending` until WeChat Pay accepts it, `processing` until it is done, `succeeded`, or `failed` (WeChat Pay refused it).
+             * @enum {string}
+             */
+            status: "pending" | "failed" | "processing" | "succeeded";
+            amountFen: number;
+            refundedAt: string | null;
+        };
         AppointmentContactDto: {
             /** @example 张三 */
             name: string;
@@ -1168,6 +1567,13 @@ export interface components {
              * @enum {string|null}
              */
             cancelledBy: "staff" | "user" | "wechat" | "system" | null;
+        };
+        ApproveAfterSaleDto: {
+            /**
+             * @description The amount to refund, in fen, when lower than the one asked for (default: the one asked for).
+             * @example 500
+             */
+            refundFen?: number;
         };
         ArticleDetailView: {
             id: string;
@@ -1203,6 +1609,27 @@ export interface components {
              */
             code: string;
         };
+        CartDto: {
+            /** @description The most recently added line first. */
+            items: components["schemas"]["CartItemDto"][];
+            /** @description The sum of the available lines at today's prices, in fen. */
+            totalFen: number;
+        };
+        CartItemDto: {
+            skuId: string;
+            productId: string;
+            /** @description The product's title. */
+            title: string;
+            skuName: string;
+            imageUrl: string | null;
+            /** @description Today's price of one unit, in fen (for a SKU the catalog no longer has: the last price seen). */
+            priceFen: number;
+            quantity: number;
+            /** @description Units in stock now (0 for a SKU the catalog no longer has). */
+            stock: number;
+            /** @description false when the SKU is off sale or gone: such a line is not in `totalFen` and cannot be ordered. */
+            available: boolean;
+        };
         CategoryNode: {
             id: string;
             name: string;
@@ -1219,6 +1646,75 @@ export interface components {
             createdAt: string;
             /** @description ISO 8601. */
             updatedAt: string;
+        };
+        CouponDto: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            kind: "amount" | "percent";
+            /** @description Fen off (kind `amount`), else null. */
+            amountFen: number | null;
+            /** @description Percent off the lines in scope, rounded down to the fen (kind `percent`), else null. */
+            percentOff: number | null;
+            /** @description The lines in scope must add up to at least this. */
+            minSpendFen: number;
+            /** @description Copies one user may claim. */
+            perUserLimit: number;
+            /** @description Copies left to claim across everyone. */
+            remaining: number;
+            startsAt: string;
+            endsAt: string;
+            /** @description The products (with `categoryIds`: products of those categories too) it applies to; both empty: everything. */
+            productIds: string[];
+            categoryIds: string[];
+        };
+        CreateAddressDto: {
+            /**
+             * @description Who receives deliveries there.
+             * @example 张三
+             */
+            name: string;
+            /**
+             * @description A mainland mobile number, 11 digits.
+             * @example 13800138000
+             */
+            phone: string;
+            /** @example 浙江省 */
+            province: string;
+            /** @example 杭州市 */
+            city: string;
+            /** @example 西湖区 */
+            district: string;
+            /**
+             * @description Street, building and room.
+             * @example 龙井路 1 号 2 幢 301 室
+             */
+            detail: string;
+            /**
+             * @description 6 digits, or null for none.
+             * @example 310000
+             */
+            postalCode?: string | null;
+            /**
+             * @description Makes this the default address (the previous default is one no longer). The first address is the default whatever
+             *     this says; `false` on the default moves the default to the newest other address (the only address stays the default).
+             */
+            isDefault?: boolean;
+        };
+        CreateAfterSaleDto: {
+            /** @example 收到的茶叶受潮了 */
+            reason: string;
+            /**
+             * @description The refund asked for, in fen: at most what is still refundable (paid, less refunds made and under way).
+             * @example 990
+             */
+            refundFen: number;
+            /** @description The lines concerned (default: the whole order); each SKU once. */
+            items?: components["schemas"]["AfterSaleItemDto"][];
+            /** @example 外包装完好 */
+            remark?: string;
+            /** @description Photos: ids of images the caller uploaded (`POST /api/uploads`). */
+            imageUploadIds?: string[];
         };
         CreateAppointmentDto: {
             /** @example 第一次来，想咨询一下 */
@@ -1277,11 +1773,74 @@ export interface components {
              */
             sortOrder?: number;
         };
+        CreateCouponDto: {
+            name: string;
+            /**
+             * @description `amount`: `amountFen` off; `percent`: `percentOff` percent off the lines in scope, rounded down to the fen.
+             * @enum {string}
+             */
+            kind: "amount" | "percent";
+            /**
+             * Format: date-time
+             * @description Claimable and usable from this instant...
+             * @example 2026-12-01T00:00:00+08:00
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description ...until this one, after `startsAt`; users' unused copies then expire.
+             * @example 2026-12-31T23:59:59+08:00
+             */
+            endsAt: string;
+            /**
+             * @description Fen off (kind `amount` only, and required for it).
+             * @example 1000
+             */
+            amountFen?: number;
+            /**
+             * @description Percent off, 1–99 (kind `percent` only, and required for it): 15 takes 15 % off.
+             * @example 15
+             */
+            percentOff?: number;
+            /**
+             * @description The lines in scope must add up to at least this (0: no minimum).
+             * @example 5000
+             */
+            minSpendFen: number;
+            /**
+             * @description Copies users may claim in all, across the cluster.
+             * @example 500
+             */
+            total: number;
+            /**
+             * @description Copies one user may claim.
+             * @example 1
+             */
+            perUserLimit: number;
+            /** @description Only lines of these products count (with `categoryIds`: lines of either); neither: every line. */
+            productIds?: string[];
+            /** @description Only lines of products in these categories (the product's own category) count. */
+            categoryIds?: string[];
+        };
         CreateOrderDto: {
             items: components["schemas"]["OrderLineDto"][];
             /** @example 请下午送货 */
             remark?: string;
-            contact: components["schemas"]["OrderContactDto"];
+            /** @description Who receives the order and where; or `addressId` instead (exactly one of the two). */
+            contact?: components["schemas"]["OrderContactDto"];
+            /**
+             * @description One of the caller's addresses (GET /api/auth/addresses), instead of `contact`: the order keeps a copy of it, which
+             *     a later change or deletion of the address does not touch. Another user's or a deleted one is 404 ADDRESS_NOT_FOUND.
+             * @example 01JD3Q8Y5M7T2K9X4C6V8B0N1P
+             */
+            addressId?: string;
+            /**
+             * @description One of the caller's unused coupons (GET /api/coupons/mine) that applies to these items: the order then shows
+             *     `discountFen`. Another user's is 404 COUPON_NOT_FOUND; one that cannot be used is 409 COUPON_ALREADY_USED or
+             *     COUPON_NOT_USABLE (expired, not yet valid), or 422 COUPON_NOT_APPLICABLE (minimum spend, scope).
+             * @example 01JD3Q8Y5M7T2K9X4C6V8B0N1P
+             */
+            userCouponId?: string;
         };
         CreateProductDto: {
             /** @example West Lake Longjing */
@@ -1350,7 +1909,7 @@ export interface components {
         ErrorEnvelope: {
             statusCode: number;
             /** @enum {string} */
-            code: "ALREADY_BOOKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_STATE_CONFLICT" | "ARTICLE_NOT_FOUND" | "BANNER_NOT_FOUND" | "CATEGORY_NOT_FOUND" | "CONFLICT" | "CONTENT_REJECTED" | "DEPENDENCY_UNAVAILABLE" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "LOGIN_LOCKED" | "MALFORMED_JSON" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_STATE_CONFLICT" | "PAYLOAD_TOO_LARGE" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_SIGNATURE_INVALID" | "PAYMENT_UNAVAILABLE" | "PHONE_CODE_INVALID" | "PRODUCT_NOT_FOUND" | "RATE_LIMITED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "REQUEST_TIMEOUT" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "SERVICE_UNAVAILABLE" | "SESSION_REVOKED" | "SKU_NOT_FOUND" | "SKU_NOT_ON_SALE" | "SLOT_CAPACITY_CONFLICT" | "SLOT_CLOSED" | "SLOT_EXISTS" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "STORAGE_UNAVAILABLE" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "UPLOAD_EMPTY" | "UPLOAD_FILENAME_INVALID" | "UPLOAD_FILE_MISSING" | "UPLOAD_IMAGE_INVALID" | "UPLOAD_NOT_FOUND" | "UPLOAD_NOT_RECEIVED" | "UPLOAD_PRESIGN_MISMATCH" | "UPLOAD_PRESIGN_UNSUPPORTED" | "UPLOAD_QUOTA_EXCEEDED" | "UPLOAD_RANGE_NOT_SATISFIABLE" | "UPLOAD_TIMEOUT" | "UPLOAD_TOO_LARGE" | "UPLOAD_TYPE_MISMATCH" | "UPLOAD_TYPE_NOT_ALLOWED" | "UPSTREAM_TIMEOUT" | "USERNAME_TAKEN" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE";
+            code: "ADDRESS_BOOK_FULL" | "ADDRESS_NOT_FOUND" | "AFTER_SALE_NOT_FOUND" | "AFTER_SALE_OPEN" | "AFTER_SALE_STATE_CONFLICT" | "AFTER_SALE_WINDOW_CLOSED" | "ALREADY_BOOKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_STATE_CONFLICT" | "ARTICLE_NOT_FOUND" | "BANNER_NOT_FOUND" | "CART_FULL" | "CATEGORY_NOT_FOUND" | "CONFLICT" | "CONTENT_REJECTED" | "COUPON_ALREADY_USED" | "COUPON_EXHAUSTED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_APPLICABLE" | "COUPON_NOT_CLAIMABLE" | "COUPON_NOT_FOUND" | "COUPON_NOT_USABLE" | "DEPENDENCY_UNAVAILABLE" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "LOGIN_LOCKED" | "MALFORMED_JSON" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_STATE_CONFLICT" | "PAYLOAD_TOO_LARGE" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_SIGNATURE_INVALID" | "PAYMENT_UNAVAILABLE" | "PHONE_CODE_INVALID" | "PRODUCT_NOT_FOUND" | "RATE_LIMITED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "REFUND_EXCEEDS_REFUNDABLE" | "REQUEST_TIMEOUT" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "SERVICE_UNAVAILABLE" | "SESSION_REVOKED" | "SKU_NOT_FOUND" | "SKU_NOT_ON_SALE" | "SLOT_CAPACITY_CONFLICT" | "SLOT_CLOSED" | "SLOT_EXISTS" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "STORAGE_UNAVAILABLE" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "UPLOAD_EMPTY" | "UPLOAD_FILENAME_INVALID" | "UPLOAD_FILE_MISSING" | "UPLOAD_IMAGE_INVALID" | "UPLOAD_NOT_FOUND" | "UPLOAD_NOT_RECEIVED" | "UPLOAD_PRESIGN_MISMATCH" | "UPLOAD_PRESIGN_UNSUPPORTED" | "UPLOAD_QUOTA_EXCEEDED" | "UPLOAD_RANGE_NOT_SATISFIABLE" | "UPLOAD_TIMEOUT" | "UPLOAD_TOO_LARGE" | "UPLOAD_TYPE_MISMATCH" | "UPLOAD_TYPE_NOT_ALLOWED" | "UPSTREAM_TIMEOUT" | "USERNAME_TAKEN" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE";
             message: string;
             /** @description The X-Request-Id of the exchange. */
             requestId: string;
@@ -1382,6 +1941,18 @@ export interface components {
              */
             expiresIn: number;
         };
+        OrderAddressPartsDto: {
+            /** @example 浙江省 */
+            province: string;
+            /** @example 杭州市 */
+            city: string;
+            /** @example 西湖区 */
+            district: string;
+            /** @example 龙井路 1 号 */
+            detail: string;
+            /** @example 310000 */
+            postalCode: string | null;
+        };
         OrderContactDto: {
             /** @example 张三 */
             name: string;
@@ -1394,6 +1965,8 @@ export interface components {
             name: string;
             phone: string;
             address: string | null;
+            /** @description The address in its parts when the order was placed with `addressId` (`address` is then these joined); null for a typed contact. */
+            addressParts: components["schemas"]["OrderAddressPartsDto"] | null;
         };
         OrderDto: {
             id: string;
@@ -1402,8 +1975,10 @@ export interface components {
             userId: string;
             /** @enum {string} */
             status: "completed" | "pending_payment" | "paid" | "shipped" | "cancelled";
-            /** @description What the user pays, in fen, priced by the server from the catalog. */
+            /** @description What the user pays, in fen, priced by the server from the catalog: the lines' subtotals less `discountFen`, at least 1. */
             totalFen: number;
+            /** @description What the order's coupon took off, in fen (0 without one), computed by the server. */
+            discountFen: number;
             items: components["schemas"]["OrderItemDto"][];
             contact: components["schemas"]["OrderContactViewDto"];
             remark: string | null;
@@ -1449,6 +2024,8 @@ export interface components {
             priceFen: number;
             quantity: number;
             subtotalFen: number;
+            /** @description This line's share of the order's `discountFen` (0 without a coupon). */
+            discountFen: number;
         };
         OrderLineDto: {
             /**
@@ -1572,6 +2149,13 @@ export interface components {
              */
             reason?: string;
         };
+        RejectAfterSaleDto: {
+            /**
+             * @description Shown to the user.
+             * @example 商品已使用，不支持退款
+             */
+            reason: string;
+        };
         RequestPaymentParamsDto: {
             /** @description Seconds since the epoch, as a string. */
             timeStamp: string;
@@ -1591,6 +2175,13 @@ export interface components {
             description: string | null;
             /** @description false: no new bookings, and its slots are not listed to users. */
             active: boolean;
+        };
+        SetCartQuantityDto: {
+            /**
+             * @description How many units the line holds; 0 removes it.
+             * @example 2
+             */
+            quantity: number;
         };
         ShipOrderDto: {
             /** @example 顺丰速运 */
@@ -1667,6 +2258,39 @@ export interface components {
              */
             expiresIn: number;
         };
+        UpdateAddressDto: {
+            /**
+             * @description Who receives deliveries there.
+             * @example 张三
+             */
+            name?: string;
+            /**
+             * @description A mainland mobile number, 11 digits.
+             * @example 13800138000
+             */
+            phone?: string;
+            /** @example 浙江省 */
+            province?: string;
+            /** @example 杭州市 */
+            city?: string;
+            /** @example 西湖区 */
+            district?: string;
+            /**
+             * @description Street, building and room.
+             * @example 龙井路 1 号 2 幢 301 室
+             */
+            detail?: string;
+            /**
+             * @description 6 digits, or null for none.
+             * @example 310000
+             */
+            postalCode?: string | null;
+            /**
+             * @description Makes this the default address (the previous default is one no longer). The first address is the default whatever
+             *     this says; `false` on the default moves the default to the newest other address (the only address stays the default).
+             */
+            isDefault?: boolean;
+        };
         UpdateArticleDto: {
             /** @example How to brew green tea */
             title?: string;
@@ -1710,6 +2334,55 @@ export interface components {
             parentId?: string | null;
             /** @description Lower first among siblings. */
             sortOrder?: number;
+        };
+        UpdateCouponDto: {
+            name?: string;
+            /**
+             * @description `amount`: `amountFen` off; `percent`: `percentOff` percent off the lines in scope, rounded down to the fen.
+             * @enum {string}
+             */
+            kind?: "amount" | "percent";
+            /**
+             * Format: date-time
+             * @description Claimable and usable from this instant...
+             * @example 2026-12-01T00:00:00+08:00
+             */
+            startsAt?: string;
+            /**
+             * Format: date-time
+             * @description ...until this one, after `startsAt`; users' unused copies then expire.
+             * @example 2026-12-31T23:59:59+08:00
+             */
+            endsAt?: string;
+            /**
+             * @description Fen off (kind `amount` only, and required for it).
+             * @example 1000
+             */
+            amountFen?: number;
+            /**
+             * @description Percent off, 1–99 (kind `percent` only, and required for it): 15 takes 15 % off.
+             * @example 15
+             */
+            percentOff?: number;
+            /**
+             * @description The lines in scope must add up to at least this (0: no minimum).
+             * @example 5000
+             */
+            minSpendFen?: number;
+            /**
+             * @description Copies users may claim in all, across the cluster.
+             * @example 500
+             */
+            total?: number;
+            /**
+             * @description Copies one user may claim.
+             * @example 1
+             */
+            perUserLimit?: number;
+            /** @description Only lines of these products count (with `categoryIds`: lines of either); neither: every line. */
+            productIds?: string[];
+            /** @description Only lines of products in these categories (the product's own category) count. */
+            categoryIds?: string[];
         };
         UpdateProductDto: {
             /** @example West Lake Longjing */
@@ -1817,6 +2490,20 @@ export interface components {
              * @enum {string}
              */
             public?: "true" | "false";
+        };
+        UserCouponDto: {
+            id: string;
+            /**
+             * @description `unused` (usable until `expiresAt`), `used` (held by an order: back to unused if that order is cancelled or expires), `expired`.
+             * @enum {string}
+             */
+            status: "unused" | "used" | "expired";
+            coupon: components["schemas"]["CouponDto"];
+            /** @description The coupon's end: an unused copy expires then. */
+            expiresAt: string;
+            /** @description The order holding it, while used. */
+            orderId: string | null;
+            claimedAt: string;
         };
         UserProfileDto: {
             id: string;
@@ -2021,6 +2708,42 @@ export interface components {
                 };
             };
         };
+        /** @description ADDRESS_NOT_FOUND, COUPON_NOT_FOUND, SKU_NOT_FOUND */
+        "404.ADDRESS_NOT_FOUND.COUPON_NOT_FOUND.SKU_NOT_FOUND": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "ADDRESS_NOT_FOUND" | "COUPON_NOT_FOUND" | "SKU_NOT_FOUND";
+                };
+            };
+        };
+        /** @description ADDRESS_NOT_FOUND, USER_NOT_FOUND */
+        "404.ADDRESS_NOT_FOUND.USER_NOT_FOUND": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "ADDRESS_NOT_FOUND" | "USER_NOT_FOUND";
+                };
+            };
+        };
+        /** @description AFTER_SALE_NOT_FOUND */
+        "404.AFTER_SALE_NOT_FOUND": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "AFTER_SALE_NOT_FOUND";
+                };
+            };
+        };
         /** @description APPOINTMENT_NOT_FOUND */
         "404.APPOINTMENT_NOT_FOUND": {
             headers: {
@@ -2117,6 +2840,18 @@ export interface components {
                 };
             };
         };
+        /** @description COUPON_NOT_FOUND */
+        "404.COUPON_NOT_FOUND": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "COUPON_NOT_FOUND";
+                };
+            };
+        };
         /** @description NOT_FOUND */
         "404.NOT_FOUND": {
             headers: {
@@ -2138,6 +2873,18 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"] & {
                     /** @enum {string} */
                     code?: "ORDER_NOT_FOUND";
+                };
+            };
+        };
+        /** @description ORDER_NOT_FOUND, UPLOAD_NOT_FOUND */
+        "404.ORDER_NOT_FOUND.UPLOAD_NOT_FOUND": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "ORDER_NOT_FOUND" | "UPLOAD_NOT_FOUND";
                 };
             };
         };
@@ -2261,6 +3008,54 @@ export interface components {
                 };
             };
         };
+        /** @description ADDRESS_BOOK_FULL */
+        "409.ADDRESS_BOOK_FULL": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "ADDRESS_BOOK_FULL";
+                };
+            };
+        };
+        /** @description AFTER_SALE_OPEN, AFTER_SALE_WINDOW_CLOSED, IDEMPOTENCY_IN_PROGRESS, ORDER_STATE_CONFLICT, REFUND_EXCEEDS_REFUNDABLE */
+        "409.AFTER_SALE_OPEN.AFTER_SALE_WINDOW_CLOSED.IDEMPOTENCY_IN_PROGRESS.ORDER_STATE_CONFLICT.REFUND_EXCEEDS_REFUNDABLE": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "AFTER_SALE_OPEN" | "AFTER_SALE_WINDOW_CLOSED" | "IDEMPOTENCY_IN_PROGRESS" | "ORDER_STATE_CONFLICT" | "REFUND_EXCEEDS_REFUNDABLE";
+                };
+            };
+        };
+        /** @description AFTER_SALE_STATE_CONFLICT */
+        "409.AFTER_SALE_STATE_CONFLICT": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "AFTER_SALE_STATE_CONFLICT";
+                };
+            };
+        };
+        /** @description AFTER_SALE_STATE_CONFLICT, ORDER_STATE_CONFLICT, REFUND_EXCEEDS_REFUNDABLE */
+        "409.AFTER_SALE_STATE_CONFLICT.ORDER_STATE_CONFLICT.REFUND_EXCEEDS_REFUNDABLE": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "AFTER_SALE_STATE_CONFLICT" | "ORDER_STATE_CONFLICT" | "REFUND_EXCEEDS_REFUNDABLE";
+                };
+            };
+        };
         /** @description ALREADY_BOOKED, IDEMPOTENCY_IN_PROGRESS, SLOT_CLOSED, SLOT_FULL, SLOT_IN_PAST */
         "409.ALREADY_BOOKED.IDEMPOTENCY_IN_PROGRESS.SLOT_CLOSED.SLOT_FULL.SLOT_IN_PAST": {
             headers: {
@@ -2285,6 +3080,18 @@ export interface components {
                 };
             };
         };
+        /** @description CART_FULL */
+        "409.CART_FULL": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "CART_FULL";
+                };
+            };
+        };
         /** @description CONFLICT */
         "409.CONFLICT": {
             headers: {
@@ -2297,15 +3104,27 @@ export interface components {
                 };
             };
         };
-        /** @description IDEMPOTENCY_IN_PROGRESS, INSUFFICIENT_STOCK, SKU_NOT_ON_SALE */
-        "409.IDEMPOTENCY_IN_PROGRESS.INSUFFICIENT_STOCK.SKU_NOT_ON_SALE": {
+        /** @description COUPON_ALREADY_USED, COUPON_NOT_USABLE, IDEMPOTENCY_IN_PROGRESS, INSUFFICIENT_STOCK, SKU_NOT_ON_SALE */
+        "409.COUPON_ALREADY_USED.COUPON_NOT_USABLE.IDEMPOTENCY_IN_PROGRESS.INSUFFICIENT_STOCK.SKU_NOT_ON_SALE": {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["ErrorEnvelope"] & {
                     /** @enum {string} */
-                    code?: "IDEMPOTENCY_IN_PROGRESS" | "INSUFFICIENT_STOCK" | "SKU_NOT_ON_SALE";
+                    code?: "COUPON_ALREADY_USED" | "COUPON_NOT_USABLE" | "IDEMPOTENCY_IN_PROGRESS" | "INSUFFICIENT_STOCK" | "SKU_NOT_ON_SALE";
+                };
+            };
+        };
+        /** @description COUPON_EXHAUSTED, COUPON_LIMIT_REACHED, COUPON_NOT_CLAIMABLE, IDEMPOTENCY_IN_PROGRESS */
+        "409.COUPON_EXHAUSTED.COUPON_LIMIT_REACHED.COUPON_NOT_CLAIMABLE.IDEMPOTENCY_IN_PROGRESS": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "COUPON_EXHAUSTED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_CLAIMABLE" | "IDEMPOTENCY_IN_PROGRESS";
                 };
             };
         };
@@ -2474,6 +3293,18 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"] & {
                     /** @enum {string} */
                     code?: "CONTENT_REJECTED";
+                };
+            };
+        };
+        /** @description COUPON_NOT_APPLICABLE, IDEMPOTENCY_KEY_REUSED */
+        "422.COUPON_NOT_APPLICABLE.IDEMPOTENCY_KEY_REUSED": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "COUPON_NOT_APPLICABLE" | "IDEMPOTENCY_KEY_REUSED";
                 };
             };
         };
@@ -3187,6 +4018,149 @@ export interface operations {
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
+    AddressController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; `nextCursor` is the `cursor` of the next page, null on the last one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AddressDto"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    AddressController_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAddressDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.USER_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            409: components["responses"]["409.ADDRESS_BOOK_FULL"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    AddressController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.ADDRESS_NOT_FOUND.USER_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    AddressController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAddressDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.ADDRESS_NOT_FOUND.USER_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
     StaffController_login: {
         parameters: {
             query?: never;
@@ -3527,6 +4501,108 @@ export interface operations {
             500: components["responses"]["500.INTERNAL_ERROR"];
             502: components["responses"]["502.SERVICE_UNAVAILABLE"];
             503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE.WECHAT_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    CartController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartDto"];
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    CartController_setQuantity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                skuId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetCartQuantityDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.SKU_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            409: components["responses"]["409.CART_FULL"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    CartController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                skuId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
@@ -4346,6 +5422,120 @@ export interface operations {
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
+    CouponController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; `nextCursor` is the `cursor` of the next page, null on the last one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CouponDto"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    CouponController_claim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One key per user action (a UUID). Repeating the request with the same key answers the first result (same status, same body) and does the work once; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserCouponDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.COUPON_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            409: components["responses"]["409.COUPON_EXHAUSTED.COUPON_LIMIT_REACHED.COUPON_NOT_CLAIMABLE.IDEMPOTENCY_IN_PROGRESS"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    CouponController_mine: {
+        parameters: {
+            query?: {
+                /** @description `unused` (still usable), `used` (held by an order), `expired` (unused past the coupon's end); none: all. */
+                status?: "unused" | "used" | "expired";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; `nextCursor` is the `cursor` of the next page, null on the last one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["UserCouponDto"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
     OrderController_list: {
         parameters: {
             query?: {
@@ -4411,12 +5601,12 @@ export interface operations {
             400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
             401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
             403: components["responses"]["403.FORBIDDEN"];
-            404: components["responses"]["404.SKU_NOT_FOUND"];
+            404: components["responses"]["404.ADDRESS_NOT_FOUND.COUPON_NOT_FOUND.SKU_NOT_FOUND"];
             408: components["responses"]["408.REQUEST_TIMEOUT"];
-            409: components["responses"]["409.IDEMPOTENCY_IN_PROGRESS.INSUFFICIENT_STOCK.SKU_NOT_ON_SALE"];
+            409: components["responses"]["409.COUPON_ALREADY_USED.COUPON_NOT_USABLE.IDEMPOTENCY_IN_PROGRESS.INSUFFICIENT_STOCK.SKU_NOT_ON_SALE"];
             413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["422.IDEMPOTENCY_KEY_REUSED"];
+            422: components["responses"]["422.COUPON_NOT_APPLICABLE.IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["429.RATE_LIMITED"];
             431: components["responses"]["431.HEADERS_TOO_LARGE"];
             500: components["responses"]["500.INTERNAL_ERROR"];
@@ -4450,6 +5640,127 @@ export interface operations {
             404: components["responses"]["404.ORDER_NOT_FOUND"];
             408: components["responses"]["408.REQUEST_TIMEOUT"];
             413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    AfterSaleController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; `nextCursor` is the `cursor` of the next page, null on the last one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AfterSaleDto"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.ORDER_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    AfterSaleController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One key per user action (a UUID). Repeating the request with the same key answers the first result (same status, same body) and does the work once; the same key with another body is 422 IDEMPOTENCY_KEY_REUSED. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAfterSaleDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSaleDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.ORDER_NOT_FOUND.UPLOAD_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            409: components["responses"]["409.AFTER_SALE_OPEN.AFTER_SALE_WINDOW_CLOSED.IDEMPOTENCY_IN_PROGRESS.ORDER_STATE_CONFLICT.REFUND_EXCEEDS_REFUNDABLE"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            422: components["responses"]["422.IDEMPOTENCY_KEY_REUSED"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    AfterSaleController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSaleDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.AFTER_SALE_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            409: components["responses"]["409.AFTER_SALE_STATE_CONFLICT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["429.RATE_LIMITED"];
             431: components["responses"]["431.HEADERS_TOO_LARGE"];
             500: components["responses"]["500.INTERNAL_ERROR"];
@@ -4718,6 +6029,274 @@ export interface operations {
             404: components["responses"]["404.ORDER_NOT_FOUND"];
             408: components["responses"]["408.REQUEST_TIMEOUT"];
             409: components["responses"]["409.ORDER_STATE_CONFLICT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    AfterSaleAdminController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "requested" | "approved" | "refunded" | "rejected" | "withdrawn";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; `nextCursor` is the `cursor` of the next page, null on the last one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AfterSaleDto"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    AfterSaleAdminController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveAfterSaleDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSaleDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.AFTER_SALE_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            409: components["responses"]["409.AFTER_SALE_STATE_CONFLICT.ORDER_STATE_CONFLICT.REFUND_EXCEEDS_REFUNDABLE"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.PAYMENT_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    AfterSaleAdminController_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectAfterSaleDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfterSaleDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.AFTER_SALE_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            409: components["responses"]["409.AFTER_SALE_STATE_CONFLICT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    CouponAdminController_list: {
+        parameters: {
+            query?: {
+                /** @description `scheduled` (not started), `active` (in its window), `ended`. */
+                phase?: "scheduled" | "active" | "ended";
+                kind?: "amount" | "percent";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; `nextCursor` is the `cursor` of the next page, null on the last one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminCouponDto"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    CouponAdminController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCouponDto"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCouponDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    CouponAdminController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCouponDto"];
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.COUPON_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    CouponAdminController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCouponDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminCouponDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.COUPON_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            409: components["responses"]["409.CONFLICT"];
             413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
             429: components["responses"]["429.RATE_LIMITED"];
