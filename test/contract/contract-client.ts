@@ -37,14 +37,18 @@ export class ContractClient {
   get = <T = any>(path: string, request: ContractRequest = {}) => this.send<T>('GET', path, request);
   post = <T = any>(path: string, request: ContractRequest = {}) => this.send<T>('POST', path, request);
   patch = <T = any>(path: string, request: ContractRequest = {}) => this.send<T>('PATCH', path, request);
+  put = <T = any>(path: string, request: ContractRequest = {}) => this.send<T>('PUT', path, request);
   delete = <T = any>(path: string, request: ContractRequest = {}) => this.send<T>('DELETE', path, request);
 
   async send<T = any>(method: string, path: string, request: ContractRequest = {}): Promise<ContractReply<T>> {
-    const operation = this.validator.findOperation(method, path);
+    // A POST with X-HTTP-Method-Override (what a mini-program sends for PATCH) is routed, so validated, as that method.
+    const override = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === 'x-http-method-override')?.[1];
+    const routed = method === 'POST' && override ? override.toUpperCase() : method;
+    const operation = this.validator.findOperation(routed, path);
     if (operation) this.called.add(operation);
     const reply = await this.exchange<T>(method, path, request);
-    this.check(method, path, request, reply, () =>
-      this.validator.validate({ method, url: path, status: reply.status, contentType: reply.headers.get('content-type'), body: reply.body }),
+    this.check(routed, path, request, reply, () =>
+      this.validator.validate({ method: routed, url: path, status: reply.status, contentType: reply.headers.get('content-type'), body: reply.body }),
     );
     return reply;
   }
