@@ -164,6 +164,14 @@ describe('bad uploads are refused with a clear error and store nothing (local dr
     const ok = await postUpload(upload.url, alice, wxUploadBody(padded));
     expect(ok.status).toBe(201);
     expect(ok.body.size).toBe(MAX_BYTES);
+    // Its thumbnail job settles first, so that it writes nothing while the next tests look for stray files.
+    await eventually(
+      async () =>
+        (await upload.query<{ thumb_status: string }>('SELECT thumb_status FROM uploads WHERE id = ?', [ok.body.id]))[0].thumb_status !== 'pending'
+          ? true
+          : undefined,
+      15000,
+    );
     expect((await requestJson(`${upload.url}/api/uploads/${ok.body.id}`, { method: 'DELETE', token: alice })).status).toBe(204);
   });
 

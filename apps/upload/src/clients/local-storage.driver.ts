@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -34,8 +35,9 @@ export class LocalStorageDriver implements StorageDriver {
   async put(key: string, source: Readable, _contentType: () => string): Promise<void> {
     const target = this.pathOf(key);
     const partial = join(this.scratch, `${randomUUID()}.part`);
+    const sink = createWriteStream(partial, { flags: 'wx' });
     try {
-      await pipeline(source, createWriteStream(partial, { flags: 'wx' }));
+      await pipeline(source, sink);
       const handle = await open(partial, 'r+');
       try {
         await handle.sync();
@@ -46,6 +48,8 @@ export class LocalStorageDriver implements StorageDriver {
       await rename(partial, target);
     } catch (error) {
       source.destroy();
+      // A stream destroyed before its file was open still opens (creates) it, then closes: remove it only after that.
+      if (!sink.closed) await once(sink, 'close').catch(() => undefined);
       await rm(partial, { force: true });
       throw error;
     }
