@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { requestJson, signTestToken } from '#libs/testing';
+import { requestJson } from '#libs/testing';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { createTestCluster } from './cluster-fixture';
+import { createTestCluster, signClusterToken } from './cluster-fixture';
 
 interface AddressView {
   id: string;
@@ -38,12 +36,10 @@ describe('address book: 2 auth and 2 orders replicas as processes behind the rea
   beforeAll(async () => {
     cluster = createTestCluster({ auth: 2, catalog: 1, orders: 2 });
     await cluster.start();
-    const secrets = join(cluster.options.workDir, 'secrets');
-    staffToken = await signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), {
+    staffToken = await signClusterToken(cluster, {
       subject: '01ADDRSTAFF000000000000000',
       kind: 'staff',
       roles: ['admin'],
-      kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(),
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
   }, 120000);

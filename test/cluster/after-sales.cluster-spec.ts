@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { requestJson, signTestToken } from '#libs/testing';
+import { requestJson } from '#libs/testing';
 import { NotifyRelay } from '../../apps/orders/test/notify-relay';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { createTestCluster } from './cluster-fixture';
+import { createTestCluster, signClusterToken } from './cluster-fixture';
 
 const eventually = async (check: () => Promise<boolean>, timeoutMs = 20000) => {
   const deadline = Date.now() + timeoutMs;
@@ -54,12 +52,10 @@ describe('after-sales: 2 orders replicas behind the real HAProxy, partial refund
     cluster = createTestCluster({ auth: 1, catalog: 1, orders: 2 }, { WECHATPAY_NOTIFY_URL: `${relay.url}/api/orders/payments/wechat/notify` });
     await cluster.start();
     relay.target = cluster.publicUrl;
-    const secrets = join(cluster.options.workDir, 'secrets');
-    staffToken = await signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), {
+    staffToken = await signClusterToken(cluster, {
       subject: '01CLUSTERSTAFF000000000000',
       kind: 'staff',
       roles: ['admin'],
-      kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(),
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
   }, 120000);

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { requestJson, signTestToken } from '#libs/testing';
+import { requestJson } from '#libs/testing';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { createTestCluster } from './cluster-fixture';
+import { createTestCluster, signClusterToken } from './cluster-fixture';
 
 describe('cart: 2 orders replicas as processes behind the real HAProxy', () => {
   let cluster: LocalCluster;
@@ -10,11 +8,9 @@ describe('cart: 2 orders replicas as processes behind the real HAProxy', () => {
   const api = (path: string) => `${cluster.publicUrl}${path}`;
   const replica = (name: string) => `http://127.0.0.1:${cluster.requireReplica(name).port}`;
   const sign = (subject: string, extra: { kind?: 'staff'; roles?: string[] } = {}) => {
-    const secrets = join(cluster.options.workDir, 'secrets');
-    return signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), {
+    return signClusterToken(cluster, {
       subject,
       ...extra,
-      kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(),
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
   };

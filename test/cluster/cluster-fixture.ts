@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { signTestToken, TestTokenOptions } from '#libs/testing';
 import { LocalClusterOptions, ServiceName } from '../../tools/stack/cluster-options';
 import { LocalCluster } from '../../tools/stack/local-cluster';
 import { throwawayClusterOptions } from '../../tools/stack/throwaway-cluster';
@@ -17,6 +20,12 @@ export function createTestCluster(
       env: { SHUTDOWN_DRAIN_MS: '2500', ...env },
     }),
   );
+}
+
+/** A token signed with the cluster's own key, under its key id, as auth signs them (after the cluster has started). */
+export function signClusterToken(cluster: LocalCluster, options: Omit<TestTokenOptions, 'kid'>): Promise<string> {
+  const secret = (name: string) => readFileSync(join(cluster.options.workDir, 'secrets', name), 'utf8');
+  return signTestToken(secret('jwt-private.pem'), { ...options, kid: secret('jwt-key-id').trim() });
 }
 
 /** Result of a request loop: how many requests ran and which failed. */

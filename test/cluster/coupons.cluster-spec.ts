@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { parseMysqlUrl } from '#libs/database';
-import { requestJson, signTestToken } from '#libs/testing';
+import { requestJson } from '#libs/testing';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { createTestCluster } from './cluster-fixture';
+import { createTestCluster, signClusterToken } from './cluster-fixture';
 
 const ORDER_TTL_SECONDS = 3;
 const HOUR = 3600_000;
@@ -42,11 +40,9 @@ describe('coupons: 3 orders replicas as processes behind the real HAProxy', () =
   let staffToken: string;
   let keyCounter = 0;
   const api = (path: string) => `${cluster.publicUrl}${path}`;
-  const secret = (name: string) => readFileSync(join(cluster.options.workDir, 'secrets', name), 'utf8');
   const signUser = (n: number) =>
-    signTestToken(secret('jwt-private.pem'), {
+    signClusterToken(cluster, {
       subject: `01COUPONUSER${String(n).padStart(14, '0')}`,
-      kid: secret('jwt-key-id').trim(),
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
   const orders = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => query<T>(cluster.databaseUrl('orders'), sql, params);
@@ -94,11 +90,10 @@ describe('coupons: 3 orders replicas as processes behind the real HAProxy', () =
       { ORDER_PAYMENT_TTL_SECONDS: String(ORDER_TTL_SECONDS), ORDER_SWEEP_INTERVAL_SECONDS: '2', THROTTLE_LIMIT: '1000000' },
     );
     await cluster.start();
-    staffToken = await signTestToken(secret('jwt-private.pem'), {
+    staffToken = await signClusterToken(cluster, {
       subject: '01COUPONSTAFF0000000000000',
       kind: 'staff',
       roles: ['admin'],
-      kid: secret('jwt-key-id').trim(),
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
   }, 120000);

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { parseMysqlUrl } from '#libs/database';
-import { requestJson, signTestToken } from '#libs/testing';
+import { requestJson } from '#libs/testing';
 import { NotifyRelay } from '../../apps/orders/test/notify-relay';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { createTestCluster } from './cluster-fixture';
+import { createTestCluster, signClusterToken } from './cluster-fixture';
 
 const ORDER_TTL_SECONDS = 10;
 
@@ -33,10 +31,8 @@ describe('orders: 2 orders + 2 catalog replicas as processes behind the real HAP
   let staffToken: string;
   const api = (path: string) => `${cluster.publicUrl}${path}`;
   const signUser = async (subject: string) => {
-    const secrets = join(cluster.options.workDir, 'secrets');
-    return signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), {
+    return signClusterToken(cluster, {
       subject,
-      kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(),
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
   };
@@ -73,12 +69,10 @@ describe('orders: 2 orders + 2 catalog replicas as processes behind the real HAP
     );
     await cluster.start();
     relay.target = cluster.publicUrl;
-    const secrets = join(cluster.options.workDir, 'secrets');
-    staffToken = await signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), {
+    staffToken = await signClusterToken(cluster, {
       subject: '01CLUSTERSTAFF000000000000',
       kind: 'staff',
       roles: ['admin'],
-      kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(),
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
   }, 120000);

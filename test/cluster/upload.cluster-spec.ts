@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join, relative } from 'node:path';
-import { signTestToken } from '#libs/testing';
 import { queryDatabase } from '../../apps/auth/test/auth-test-harness';
 import { eventually, jpeg, postUpload, wxUploadBody } from '../../apps/upload/test/upload-fixtures';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { createTestCluster, sleep } from './cluster-fixture';
+import { createTestCluster, sleep, signClusterToken } from './cluster-fixture';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -86,9 +85,7 @@ describe('upload: 2 replicas as separate processes behind the real HAProxy, shar
     );
     await cluster.start();
     storage = join(cluster.options.workDir, 'uploads');
-    const secrets = join(cluster.options.workDir, 'secrets');
-    token = await signTestToken(readFileSync(join(secrets, 'jwt-private.pem'), 'utf8'), {
-      kid: readFileSync(join(secrets, 'jwt-key-id'), 'utf8').trim(),
+    token = await signClusterToken(cluster, {
       subject: '01HZC1VSTER0000000000000AA',
     });
   }, 90000);
