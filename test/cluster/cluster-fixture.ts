@@ -1,6 +1,8 @@
+import { createConnection } from 'mysql2/promise';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseMysqlUrl } from '#libs/database';
 import { signTestToken, TestTokenOptions } from '#libs/testing';
 import { LocalClusterOptions, ServiceName } from '../../tools/stack/cluster-options';
 import { LocalCluster } from '../../tools/stack/local-cluster';
@@ -26,6 +28,17 @@ export function createTestCluster(
 export function signClusterToken(cluster: LocalCluster, options: Omit<TestTokenOptions, 'kid'>): Promise<string> {
   const secret = (name: string) => readFileSync(join(cluster.options.workDir, 'secrets', name), 'utf8');
   return signTestToken(secret('jwt-private.pem'), { ...options, kid: secret('jwt-key-id').trim() });
+}
+
+/** Runs one SQL statement on a service's database (`cluster.databaseUrl(service)`) over a connection of its own. */
+export async function queryDatabase<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const { host, port, username, password, database } = parseMysqlUrl(url);
+  const connection = await createConnection({ host, port, user: username, password, database, timezone: 'Z' });
+  try {
+    return (await connection.query(sql, params))[0] as T[];
+  } finally {
+    await connection.end();
+  }
 }
 
 /** Result of a request loop: how many requests ran and which failed. */

@@ -1,21 +1,9 @@
-import { createConnection } from 'mysql2/promise';
-import { parseMysqlUrl } from '#libs/database';
 import { requestJson } from '#libs/testing';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { createTestCluster, signClusterToken } from './cluster-fixture';
+import { createTestCluster, queryDatabase, signClusterToken } from './cluster-fixture';
 
 const ORDER_TTL_SECONDS = 3;
 const HOUR = 3600_000;
-
-async function query<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const { host, port, username, password, database } = parseMysqlUrl(url);
-  const connection = await createConnection({ host, port, user: username, password, database, timezone: 'Z' });
-  try {
-    return (await connection.query(sql, params))[0] as T[];
-  } finally {
-    await connection.end();
-  }
-}
 
 const eventually = async (check: () => Promise<boolean>, timeoutMs = 20000) => {
   const deadline = Date.now() + timeoutMs;
@@ -45,7 +33,7 @@ describe('coupons: 3 orders replicas as processes behind the real HAProxy', () =
       subject: `01COUPONUSER${String(n).padStart(14, '0')}`,
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     });
-  const orders = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => query<T>(cluster.databaseUrl('orders'), sql, params);
+  const orders = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => queryDatabase<T>(cluster.databaseUrl('orders'), sql, params);
   const issue = async (overrides: Record<string, unknown>) => {
     const reply = await requestJson(api('/api/orders/admin/coupons'), {
       token: staffToken,
@@ -140,7 +128,7 @@ describe('coupons: 3 orders replicas as processes behind the real HAProxy', () =
     expect(placed).toHaveLength(1);
     expect(placed[0].body).toMatchObject({ totalFen: 790, discountFen: 200 });
     expect(replies.find((reply) => reply.status !== 201)!.body).toMatchObject({ statusCode: 409, code: 'COUPON_ALREADY_USED' });
-    expect(Number((await query<{ stock: number }>(cluster.databaseUrl('catalog'), 'SELECT stock FROM skus WHERE id = ?', [skuId]))[0].stock)).toBe(9);
+    expect(Number((await queryDatabase<{ stock: number }>(cluster.databaseUrl('catalog'), 'SELECT stock FROM skus WHERE id = ?', [skuId]))[0].stock)).toBe(9);
     expect(await userCoupon(userCouponId)).toEqual({ status: 'used', order_id: placed[0].body.id });
   }, 60000);
 

@@ -1,21 +1,9 @@
-import { createConnection } from 'mysql2/promise';
-import { parseMysqlUrl } from '#libs/database';
 import { requestJson } from '#libs/testing';
 import { NotifyRelay } from '../../apps/orders/test/notify-relay';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { createTestCluster, signClusterToken } from './cluster-fixture';
+import { createTestCluster, queryDatabase, signClusterToken } from './cluster-fixture';
 
 const ORDER_TTL_SECONDS = 10;
-
-async function query<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const { host, port, username, password, database } = parseMysqlUrl(url);
-  const connection = await createConnection({ host, port, user: username, password, database, timezone: 'Z' });
-  try {
-    return (await connection.query(sql, params))[0] as T[];
-  } finally {
-    await connection.end();
-  }
-}
 
 const eventually = async (check: () => Promise<boolean>, timeoutMs = 20000) => {
   const deadline = Date.now() + timeoutMs;
@@ -47,8 +35,8 @@ describe('orders: 2 orders + 2 catalog replicas as processes behind the real HAP
     return { productId: product.body.id, skuId: product.body.skus[0].id };
   };
   const stockOf = async (skuId: string) =>
-    Number((await query<{ stock: number }>(cluster.databaseUrl('catalog'), 'SELECT stock FROM skus WHERE id = ?', [skuId]))[0].stock);
-  const orders = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => query<T>(cluster.databaseUrl('orders'), sql, params);
+    Number((await queryDatabase<{ stock: number }>(cluster.databaseUrl('catalog'), 'SELECT stock FROM skus WHERE id = ?', [skuId]))[0].stock);
+  const orders = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => queryDatabase<T>(cluster.databaseUrl('orders'), sql, params);
   const order = (token: string, skuId: string, quantity = 1, key?: string) =>
     requestJson(api('/api/orders'), {
       token,
