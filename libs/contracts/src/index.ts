@@ -4,3 +4,4 @@ export * from './catalog.messages';
 export * from './upload.messages';
 export * from './pagination';
 export * from './field-rules';
+export * from './order-events';
