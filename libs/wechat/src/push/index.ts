@@ -1,0 +1,2 @@
+export * from './push-signature';
+export * from './push-message-cipher';
