@@ -1,6 +1,8 @@
 import { DEFAULT_SEC_CHECK_WORDS } from './msg-sec-check.handler';
+import { DEFAULT_PUBLISHED_PAGES } from './wxacode.handler';
 import { readPayConfig } from './pay/pay-config';
 import { WechatPaySandboxOptions } from './pay/pay.routes';
+import { WechatPushSandboxOptions, readPushConfig } from './push/push-config';
 
 /** The sandbox's settings, as read from the environment by `main.ts`. */
 export interface SandboxConfig {
@@ -10,8 +12,11 @@ export interface SandboxConfig {
   appSecret: string;
   tokenTtlSeconds: number;
   secCheckWords: readonly string[];
+  publishedPages: readonly string[];
   /** WeChat Pay v3; off unless WECHATPAY_MERCHANT_PUBLIC_KEY_FILE is set. */
   pay?: WechatPaySandboxOptions;
+  /** Server push; nothing is pushed unless SANDBOX_PUSH_URL is set. */
+  push: WechatPushSandboxOptions;
 }
 
 /** Reads and checks the environment; throws an error naming the bad variable. */
@@ -24,7 +29,9 @@ export function readSandboxConfig(env: Record<string, string | undefined>): Sand
     appSecret: env.WECHAT_APP_SECRET || 'sandbox-secret',
     tokenTtlSeconds: integer(env, 'SANDBOX_TOKEN_TTL_SECONDS', 7200, 1, 365 * 24 * 3600),
     secCheckWords: words === undefined ? DEFAULT_SEC_CHECK_WORDS : splitList(words),
+    publishedPages: env.SANDBOX_PUBLISHED_PAGES === undefined ? DEFAULT_PUBLISHED_PAGES : splitList(env.SANDBOX_PUBLISHED_PAGES),
     pay: readPayConfig(env),
+    push: readPushConfig(env),
   };
 }
 

@@ -17,8 +17,8 @@ export interface SandboxReply {
   headers?: Record<string, string>;
   /** Serialised as JSON; no body at all when both this and `rawBody` are undefined. */
   body?: unknown;
-  /** Sent as is, instead of `body`; for replies whose exact bytes are signed, or are not JSON. */
-  rawBody?: string;
+  /** Sent as is, instead of `body`; for replies whose exact bytes are signed, or are not JSON (a PNG). */
+  rawBody?: string | Buffer;
   result?: string;
 }
 

@@ -1,16 +1,22 @@
 import { LoginHandler } from './login.handler';
+import { MediaCheckHandler, PushEvent } from './media-check.handler';
 import { DEFAULT_SEC_CHECK_WORDS, MsgSecCheckHandler } from './msg-sec-check.handler';
 import { PhoneNumberHandler } from './phone-number.handler';
 import { SandboxControlHandler } from './sandbox-control.handler';
 import { SandboxState } from './sandbox-state';
 import { TokenHandler } from './token.handler';
 import { SandboxRoute } from './wechat-api';
+import { DEFAULT_PUBLISHED_PAGES, WxaCodeHandler } from './wxacode.handler';
 
 /** What the routes need to know of the sandbox's set-up. */
 export interface RouteSettings {
   appId: string;
   appSecret: string;
   secCheckWords?: readonly string[];
+  /** Pages getwxacodeunlimit accepts while `check_path` is on. */
+  publishedPages?: readonly string[];
+  /** Delivers an event to the backend's push URL (media check results). */
+  pushEvent: PushEvent;
   now: () => number;
 }
 
@@ -20,6 +26,8 @@ export function buildWechatRoutes(settings: RouteSettings, state: SandboxState):
   const tokens = new TokenHandler(settings, state);
   const phone = new PhoneNumberHandler(settings.appId, state, settings.now);
   const secCheck = new MsgSecCheckHandler(settings.secCheckWords ?? DEFAULT_SEC_CHECK_WORDS, state);
+  const mediaCheck = new MediaCheckHandler(settings.appId, state, settings.pushEvent, settings.now);
+  const wxaCode = new WxaCodeHandler(settings.publishedPages ?? DEFAULT_PUBLISHED_PAGES, state);
   const control = new SandboxControlHandler(state);
   return [
     wechat('GET', '/sns/jscode2session', 'jscode2session', (r) => login.jscode2session(r)),
@@ -27,6 +35,8 @@ export function buildWechatRoutes(settings: RouteSettings, state: SandboxState):
     wechat('GET', '/cgi-bin/token', 'token', (r) => tokens.token(r)),
     wechat('POST', '/wxa/business/getuserphonenumber', 'getuserphonenumber', (r) => phone.getUserPhoneNumber(r)),
     wechat('POST', '/wxa/msg_sec_check', 'msg_sec_check', (r) => secCheck.msgSecCheck(r)),
+    wechat('POST', '/wxa/media_check_async', 'media_check_async', (r) => mediaCheck.mediaCheckAsync(r)),
+    wechat('POST', '/wxa/getwxacodeunlimit', 'getwxacodeunlimit', (r) => wxaCode.getUnlimited(r)),
     { family: 'sandbox', method: 'GET', path: '/sandbox/health', handle: () => control.health() },
     { family: 'sandbox', method: 'GET', path: '/sandbox/stats', handle: () => control.stats() },
     { family: 'sandbox', method: 'POST', path: '/sandbox/reset', handle: () => control.reset() },

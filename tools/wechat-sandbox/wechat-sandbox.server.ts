@@ -14,6 +14,8 @@ export interface WechatSandboxOptions {
   tokenTtlSeconds?: number;
   /** Words `msg_sec_check` flags as risky. */
   secCheckWords?: readonly string[];
+  /** Pages `getwxacodeunlimit` accepts while `check_path` is on. */
+  publishedPages?: readonly string[];
   /** Milliseconds since the epoch; tests pass a fake clock to step past expiries. */
   now?: () => number;
   /** Serves WeChat Pay v3 for this merchant; no `/v3/*` routes without it. */
@@ -45,7 +47,7 @@ const OUTAGE: SandboxReply = {
 export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbox {
   const now = options.now ?? Date.now;
   const state = new SandboxState({ tokenTtlSeconds: options.tokenTtlSeconds ?? 7200, now });
-  const routes = buildWechatRoutes({ ...options, now }, state);
+  const routes = buildWechatRoutes({ ...options, now, pushEvent: () => Promise.reject(new Error('no push URL is configured')) }, state);
   const pay = options.pay && buildPayRoutes(options.appId, options.pay, state, now);
   const router = new SandboxRouter(pay ? [...routes, ...pay.routes] : routes);
   for (const route of router.routes) if (route.statsName) state.stats.listEndpoint(route.statsName);

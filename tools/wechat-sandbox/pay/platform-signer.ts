@@ -41,7 +41,7 @@ export class PlatformSigner {
 
   /** `reply` serialised once and signed, so the bytes sent are the bytes signed. */
   signReply(reply: SandboxReply): SandboxReply {
-    const body = reply.rawBody ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+    const body = reply.rawBody?.toString() ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
     return {
       ...reply,
       rawBody: body,
