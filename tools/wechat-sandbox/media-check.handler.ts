@@ -25,7 +25,7 @@ export class MediaCheckHandler {
 
   constructor(
     private readonly appId: string,
-    private readonly state: Pick<SandboxState, 'tokens' | 'stats'>,
+    private readonly state: SandboxState,
     private readonly push: PushEvent,
     private readonly now: () => number,
   ) {}

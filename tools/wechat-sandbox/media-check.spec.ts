@@ -1,11 +1,10 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MediaCheckHandler } from './media-check.handler';
-import { AccessTokenStore } from './access-token.store';
-import { SandboxStats } from './sandbox-stats';
+import { SandboxState } from './sandbox-state';
 
 describe('WeChat sandbox: POST /wxa/media_check_async', () => {
-  const state = { tokens: new AccessTokenStore(7200_000, Date.now), stats: new SandboxStats() };
+  const state = new SandboxState({ tokenTtlSeconds: 7200, now: Date.now });
   const pushed: Record<string, unknown>[] = [];
   const handler = new MediaCheckHandler('wx-test-app', state, async (event) => void pushed.push(event), Date.now);
   const images: Record<string, Buffer> = {

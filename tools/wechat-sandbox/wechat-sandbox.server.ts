@@ -5,6 +5,7 @@ import { SandboxFaults, SandboxState } from './sandbox-state';
 import { RouteFamily, SandboxReply, SandboxRoute, wechatError } from './wechat-api';
 import { buildWechatRoutes } from './wechat-sandbox.routes';
 import { WechatPaySandboxOptions, buildPayRoutes } from './pay/pay.routes';
+import { buildShippingRoutes } from './shipping/shipping.routes';
 
 /** How the sandbox is set up; everything but the app's credentials has a default. */
 export interface WechatSandboxOptions {
@@ -49,7 +50,15 @@ export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbo
   const state = new SandboxState({ tokenTtlSeconds: options.tokenTtlSeconds ?? 7200, now });
   const routes = buildWechatRoutes({ ...options, now, pushEvent: () => Promise.reject(new Error('no push URL is configured')) }, state);
   const pay = options.pay && buildPayRoutes(options.appId, options.pay, state, now);
-  const router = new SandboxRouter(pay ? [...routes, ...pay.routes] : routes);
+  const shipping =
+    options.pay && pay
+      ? buildShippingRoutes(
+          { appId: options.appId, mchId: options.pay.mchId, push: () => Promise.reject(new Error('no push URL is configured')), now },
+          state,
+          pay.payments,
+        )
+      : [];
+  const router = new SandboxRouter(pay ? [...routes, ...pay.routes, ...shipping] : routes);
   for (const route of router.routes) if (route.statsName) state.stats.listEndpoint(route.statsName);
 
   const server = createServer((request, response) => {

@@ -27,13 +27,16 @@ export interface WechatPaySandboxOptions {
   notifyTimeoutMs?: number;
 }
 
-/** The WeChat Pay v3 routes and the sandbox-only pay controls; `stop()` cancels pending notification retries. */
+/**
+ * The WeChat Pay v3 routes and the sandbox-only pay controls; `stop()` cancels pending notification retries;
+ * `payments` is the merchant's orders, for the APIs that concern paid orders (shipping information).
+ */
 export function buildPayRoutes(
   appId: string,
   options: WechatPaySandboxOptions,
   state: SandboxState,
   now: () => number,
-): { routes: SandboxRoute[]; stop(): void } {
+): { routes: SandboxRoute[]; stop(): void; payments: PayState } {
   if (Buffer.byteLength(options.apiV3Key, 'utf8') !== 32) throw new Error('the WeChat Pay APIv3 key must be 32 bytes');
   const { merchantPublicKey } = options;
   const merchant = {
@@ -83,5 +86,5 @@ export function buildPayRoutes(
       handle: () => sandboxPay.platformPublicKey(),
     },
   ];
-  return { routes, stop };
+  return { routes, stop, payments: pay };
 }
