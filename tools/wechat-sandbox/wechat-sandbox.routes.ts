@@ -5,6 +5,7 @@ import { PhoneNumberHandler } from './phone-number.handler';
 import { SandboxControlHandler } from './sandbox-control.handler';
 import { SandboxState } from './sandbox-state';
 import { TokenHandler } from './token.handler';
+import { buildSubscribeRoutes } from './subscribe/subscribe.routes';
 import { SandboxRoute } from './wechat-api';
 import { DEFAULT_PUBLISHED_PAGES, WxaCodeHandler } from './wxacode.handler';
 
@@ -37,6 +38,7 @@ export function buildWechatRoutes(settings: RouteSettings, state: SandboxState):
     wechat('POST', '/wxa/msg_sec_check', 'msg_sec_check', (r) => secCheck.msgSecCheck(r)),
     wechat('POST', '/wxa/media_check_async', 'media_check_async', (r) => mediaCheck.mediaCheckAsync(r)),
     wechat('POST', '/wxa/getwxacodeunlimit', 'getwxacodeunlimit', (r) => wxaCode.getUnlimited(r)),
+    ...buildSubscribeRoutes(settings, state),
     { family: 'sandbox', method: 'GET', path: '/sandbox/health', handle: () => control.health() },
     { family: 'sandbox', method: 'GET', path: '/sandbox/stats', handle: () => control.stats() },
     { family: 'sandbox', method: 'POST', path: '/sandbox/reset', handle: () => control.reset() },
