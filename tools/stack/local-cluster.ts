@@ -312,6 +312,8 @@ export class LocalCluster {
         WECHATPAY_PLATFORM_PRIVATE_KEY_FILE: join(this.secretsDir, 'wechatpay-platform-private.pem'),
         WECHATPAY_PLATFORM_SERIAL_NO: SANDBOX_PLATFORM_KEY_ID,
         SANDBOX_PAY_NOTIFY_RETRY_SECONDS: process.env.SANDBOX_PAY_NOTIFY_RETRY_SECONDS ?? '1,2,5,10,30,60',
+        // WeChat's server push comes back through HAProxy, as it would from WeChat; token and key are the stack's defaults.
+        SANDBOX_PUSH_URL: `http://127.0.0.1:${this.publicPort}/api/auth/wechat/push`,
       },
       logFile: this.logFile('wechat-sandbox'),
     });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SEC_CHECK_WORDS } from './msg-sec-check.handler';
 import { SANDBOX_API_V3_KEY } from './pay/pay-config';
+import { SANDBOX_PUSH_ENCODING_AES_KEY, SANDBOX_PUSH_TOKEN } from './push/push-config';
 import { readSandboxConfig } from './sandbox-config';
 
 describe('readSandboxConfig', () => {
@@ -16,6 +17,14 @@ describe('readSandboxConfig', () => {
       tokenTtlSeconds: 7200,
       secCheckWords: DEFAULT_SEC_CHECK_WORDS,
       pay: undefined,
+      push: {
+        url: undefined,
+        token: SANDBOX_PUSH_TOKEN,
+        encodingAesKey: SANDBOX_PUSH_ENCODING_AES_KEY,
+        mode: 'safe',
+        originalId: undefined,
+        retryDelayMs: undefined,
+      },
     });
   });
 
@@ -27,6 +36,12 @@ describe('readSandboxConfig', () => {
       WECHAT_APP_SECRET: 's1',
       SANDBOX_TOKEN_TTL_SECONDS: '1',
       SANDBOX_SEC_CHECK_WORDS: ' spam, ,scam ',
+      SANDBOX_PUSH_URL: 'http://127.0.0.1:8080/api/auth/wechat/push',
+      SANDBOX_PUSH_TOKEN: 't1',
+      SANDBOX_PUSH_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+      SANDBOX_PUSH_MODE: 'plain',
+      SANDBOX_PUSH_ORIGINAL_ID: 'gh_0123456789ab',
+      SANDBOX_PUSH_RETRY_SECONDS: '1',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -36,6 +51,14 @@ describe('readSandboxConfig', () => {
       tokenTtlSeconds: 1,
       secCheckWords: ['spam', 'scam'],
       pay: undefined,
+      push: {
+        url: 'http://127.0.0.1:8080/api/auth/wechat/push',
+        token: 't1',
+        encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+        mode: 'plain',
+        originalId: 'gh_0123456789ab',
+        retryDelayMs: 1000,
+      },
     });
   });
 
@@ -62,6 +85,8 @@ describe('readSandboxConfig', () => {
     ['SANDBOX_PORT', '70000'],
     ['SANDBOX_TOKEN_TTL_SECONDS', '0'],
     ['SANDBOX_TOKEN_TTL_SECONDS', '1.5'],
+    ['SANDBOX_PUSH_MODE', 'xml'],
+    ['SANDBOX_PUSH_ENCODING_AES_KEY', 'too-short'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(() => readSandboxConfig({ [name]: value })).toThrow(name);
   });

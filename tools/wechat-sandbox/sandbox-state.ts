@@ -1,5 +1,7 @@
 import { AccessTokenStore } from './access-token.store';
 import { SandboxStats } from './sandbox-stats';
+import { WechatPushSandboxOptions } from './push/push-config';
+import { PushSender } from './push/push-sender';
 
 /** Faults a test can switch on through `POST /sandbox/faults`. */
 export interface SandboxFaults {
@@ -15,11 +17,15 @@ export class SandboxState {
   readonly usedPhoneCodes = new Set<string>();
   readonly tokens: AccessTokenStore;
   readonly stats = new SandboxStats();
+  /** Pushes events to the backend as WeChat's server push: `state.push.deliver({ FromUserName, Event, ... })`. */
+  readonly push: PushSender;
   faults: SandboxFaults = { outage: false, systemBusy: false };
   private readonly resetListeners: (() => void)[] = [];
 
-  constructor(options: { tokenTtlSeconds: number; now: () => number }) {
+  /** Without `push` (or its `settings.url`), nothing is pushed. */
+  constructor(options: { tokenTtlSeconds: number; now: () => number; push?: { appId: string; settings?: WechatPushSandboxOptions } }) {
     this.tokens = new AccessTokenStore(options.tokenTtlSeconds * 1000, options.now);
+    this.push = new PushSender(options.push?.appId ?? '', options.push?.settings, this.stats, options.now);
   }
 
   reset(): void {
@@ -28,6 +34,7 @@ export class SandboxState {
     this.tokens.clear();
     this.stats.clear();
     this.faults = { outage: false, systemBusy: false };
+    this.push.stop();
     for (const listener of this.resetListeners) listener();
   }
 

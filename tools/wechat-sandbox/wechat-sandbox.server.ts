@@ -5,6 +5,8 @@ import { SandboxFaults, SandboxState } from './sandbox-state';
 import { RouteFamily, SandboxReply, SandboxRoute, wechatError } from './wechat-api';
 import { buildWechatRoutes } from './wechat-sandbox.routes';
 import { WechatPaySandboxOptions, buildPayRoutes } from './pay/pay.routes';
+import { WechatPushSandboxOptions } from './push/push-config';
+import { PushHandler } from './push/push.handler';
 import { buildShippingRoutes } from './shipping/shipping.routes';
 
 /** How the sandbox is set up; everything but the app's credentials has a default. */
@@ -21,6 +23,8 @@ export interface WechatSandboxOptions {
   now?: () => number;
   /** Serves WeChat Pay v3 for this merchant; no `/v3/*` routes without it. */
   pay?: WechatPaySandboxOptions;
+  /** Server push to the backend (`state.push`, `POST /sandbox/push`); nothing is pushed without its `url`. */
+  push?: WechatPushSandboxOptions;
 }
 
 /** A sandbox HTTP server, ready to listen. */
@@ -47,9 +51,11 @@ const OUTAGE: SandboxReply = {
 /** Builds the sandbox: WeChat's mini-program server API plus its own `/sandbox/*` controls. */
 export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbox {
   const now = options.now ?? Date.now;
-  const state = new SandboxState({ tokenTtlSeconds: options.tokenTtlSeconds ?? 7200, now });
+  const state = new SandboxState({ tokenTtlSeconds: options.tokenTtlSeconds ?? 7200, now, push: { appId: options.appId, settings: options.push } });
   const routes = buildWechatRoutes({ ...options, now, pushEvent: () => Promise.reject(new Error('no push URL is configured')) }, state);
   const pay = options.pay && buildPayRoutes(options.appId, options.pay, state, now);
+  const push = new PushHandler(state.push);
+  routes.push({ family: 'sandbox', method: 'POST', path: '/sandbox/push', handle: (r) => push.push(r) });
   const shipping =
     options.pay && pay
       ? buildShippingRoutes(
@@ -78,6 +84,7 @@ export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbo
     },
     close() {
       pay?.stop();
+      state.push.stop();
       return close(server);
     },
     get url() {

@@ -278,6 +278,8 @@ describe('WeChat sandbox', () => {
         token: { issued: 1 },
         getuserphonenumber: { ok: 1, '40001': 1 },
         msg_sec_check: { pass: 1, risky: 1 },
+        push: {},
+        push_events: {},
       });
     });
 
