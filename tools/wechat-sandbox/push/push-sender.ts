@@ -19,8 +19,8 @@ interface PushTarget {
   timeoutMs: number;
 }
 
-/** A push event's fields; `ToUserName`, `CreateTime` and `MsgType` are filled in when absent. */
-export type PushFields = Record<string, unknown> & { Event: string };
+/** A push event's fields (`Event` and the rest); `ToUserName`, `CreateTime` and `MsgType` are filled in when absent. */
+export type PushFields = Record<string, unknown>;
 
 /** The first attempt of a push was not answered `success` (retries go on), or there is nowhere to push. */
 export class PushNotDeliveredError extends Error {
