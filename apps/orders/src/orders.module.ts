@@ -51,6 +51,7 @@ import { OrdersMetrics } from './services/orders-metrics';
 import { OrderTransitionsService } from './services/order-transitions.service';
 import { PaymentNotificationService } from './services/payment-notification.service';
 import { PaymentReconciliationService } from './services/payment-reconciliation.service';
+import { OrderEventsPublisher } from './services/order-events.publisher';
 import { PaymentStartService } from './services/payment-start.service';
 import { RefundService } from './services/refund.service';
 import { StockSettlementService } from './services/stock-settlement.service';
@@ -83,6 +84,7 @@ export class OrdersModule {
         CouponAdminController,
       ],
       providers: [
+        OrderEventsPublisher,
         CatalogClient,
         PayerClient,
         AddressBookClient,

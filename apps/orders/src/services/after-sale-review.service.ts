@@ -11,6 +11,7 @@ import { Order } from '../entities/order.entity';
 import { AfterSaleRepository } from '../repositories/after-sale.repository';
 import { Actor, OrderRepository } from '../repositories/order.repository';
 import { AfterSaleRefundService } from './after-sale-refund.service';
+import { OrderEventsPublisher } from './order-events.publisher';
 import { afterSaleRefundNo, assertAfterSaleTransition, refundableFen } from './after-sale-rules';
 
 /** Staff decide after-sale requests: list them, approve (refunding through WeChat Pay) or reject. */
@@ -22,6 +23,7 @@ export class AfterSaleReviewService {
     private readonly afterSales: AfterSaleRepository,
     private readonly refunds: AfterSaleRefundService,
     private readonly wechat: WechatPayClient,
+    private readonly events: OrderEventsPublisher,
   ) {}
 
   /** Every request, newest first, optionally of one status. */
@@ -37,7 +39,7 @@ export class AfterSaleReviewService {
    */
   async approve(staffId: string, requestId: string, body: ApproveAfterSaleDto): Promise<AfterSaleDto> {
     this.wechat.require();
-    await this.decide(requestId, 'approved', { kind: 'staff', id: staffId }, async (manager, order, request, all) => {
+    const orderNo = await this.decide(requestId, 'approved', { kind: 'staff', id: staffId }, async (manager, order, request, all) => {
       const amount = body.refundFen ?? request.requestedFen;
       if (amount > request.requestedFen) {
         throw new AppError('VALIDATION_FAILED', 'Request validation failed', [
@@ -56,25 +58,27 @@ export class AfterSaleReviewService {
       return this.afterSales.approve(manager, requestId, staffId, amount, afterSaleRefundNo(requestId));
     });
     await this.refunds.send(requestId);
-    return this.view(requestId);
+    return this.announce(requestId, 'approved', orderNo);
   }
 
   /** Rejects a requested refund, with the reason the user will read. */
   async reject(staffId: string, requestId: string, body: RejectAfterSaleDto): Promise<AfterSaleDto> {
-    await this.decide(requestId, 'rejected', { kind: 'staff', id: staffId }, (manager) => this.afterSales.reject(manager, requestId, staffId, body.reason));
-    return this.view(requestId);
+    const orderNo = await this.decide(requestId, 'rejected', { kind: 'staff', id: staffId }, (manager) =>
+      this.afterSales.reject(manager, requestId, staffId, body.reason),
+    );
+    return this.announce(requestId, 'rejected', orderNo);
   }
 
-  /** Moves a request to `to` with its order's row locked, if the state machine allows it and `write` does; records it in the order's history. */
+  /** Moves a request to `to` with its order's row locked, if the state machine allows it and `write` does; records it in the order's history. Answers the order's number. */
   private async decide(
     requestId: string,
     to: AfterSaleStatus,
     actor: Actor,
     write: (manager: EntityManager, order: Order, request: AfterSale, all: AfterSale[]) => Promise<boolean>,
-  ): Promise<void> {
+  ): Promise<string> {
     const found = await this.afterSales.findById(requestId);
     if (!found) throw new AppError('AFTER_SALE_NOT_FOUND', 'After-sale request not found');
-    await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const order = await this.orders.findForUpdate(manager, found.orderId);
       if (!order) throw new AppError('ORDER_NOT_FOUND', 'Order not found');
       const all = await this.afterSales.findOfOrder(manager, order.id);
@@ -83,12 +87,15 @@ export class AfterSaleReviewService {
       // The conditional write is the guarantee; the lock only makes its losers wait and read the winner's result.
       if (!(await write(manager, order, request, all))) throw new AppError('AFTER_SALE_STATE_CONFLICT', 'The after-sale request changed meanwhile');
       await this.orders.recordEvent(manager, order.id, order.status, order.status, actor, `after_sale_${to}:${requestId}`);
+      return order.orderNo;
     });
   }
 
-  private async view(id: string): Promise<AfterSaleDto> {
+  /** Tells the user's services of the decision (once committed) and answers the request as it is now. */
+  private async announce(id: string, decision: 'approved' | 'rejected', orderNo: string): Promise<AfterSaleDto> {
     const request = await this.afterSales.findById(id);
     if (!request) throw new AppError('AFTER_SALE_NOT_FOUND', 'After-sale request not found');
+    await this.events.afterSaleDecided(request, orderNo, decision);
     return AfterSaleDto.from(request);
   }
 }

@@ -14,6 +14,7 @@ import { AppointmentSlotRepository, BookableSlot } from '../repositories/appoint
 import { AppointmentRepository, AppointmentRow, BookingCollision } from '../repositories/appointment.repository';
 import { AppointmentCancellationService } from './appointment-cancellation.service';
 import { requestedBusinessDay } from './business-time';
+import { OrderEventsPublisher } from './order-events.publisher';
 
 /** Why a booking is refused. */
 type BookingRefusal = 'missing' | 'closed' | 'past' | 'full' | 'already_booked';
@@ -44,6 +45,7 @@ export class AppointmentBookingService {
     private readonly slots: AppointmentSlotRepository,
     private readonly appointments: AppointmentRepository,
     private readonly cancellation: AppointmentCancellationService,
+    private readonly events: OrderEventsPublisher,
   ) {}
 
   /** The open slots of an active resource on a business day that have not started yet, with the places left. */
@@ -88,7 +90,9 @@ export class AppointmentBookingService {
       refusal = 'already_booked';
     }
     if (refusal) throw REFUSALS[refusal];
-    return AppointmentDto.from((await this.appointments.findRow(id))!);
+    const booked = (await this.appointments.findRow(id))!;
+    await this.events.bookingMade(booked);
+    return AppointmentDto.from(booked);
   }
 
   async list(userId: string, query: ListAppointmentsQueryDto): Promise<Page<AppointmentDto>> {

@@ -5,6 +5,7 @@ import { OrderDto } from '../dtos/order.dto';
 import { Order } from '../entities/order.entity';
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { Actor, OrderRepository } from '../repositories/order.repository';
+import { OrderEventsPublisher } from './order-events.publisher';
 import { OrderQueriesService } from './order-queries.service';
 import { AppliedDecision, OrderTransitionsService } from './order-transitions.service';
 import { OrdersMetrics } from './orders-metrics';
@@ -33,6 +34,7 @@ export class OrderLifecycleService {
     private readonly reconciliation: PaymentReconciliationService,
     private readonly expiry: OrderExpiryScheduler,
     private readonly metrics: OrdersMetrics,
+    private readonly events: OrderEventsPublisher,
   ) {}
 
   /** The owner cancels: stock goes back; a paid order gets a refund. */
@@ -96,6 +98,7 @@ export class OrderLifecycleService {
     if (!result.applied) return 'skipped';
     this.metrics.orderCancelled('payment_timeout');
     await this.settlement.release(orderId);
+    await this.events.orderExpired(orderId);
     return 'cancelled';
   }
 

@@ -4,6 +4,7 @@ import { Order } from '../entities/order.entity';
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { OrderRepository } from '../repositories/order.repository';
 import { WechatPayClient, WechatTransaction } from '../clients/wechat-pay.client';
+import { OrderEventsPublisher } from './order-events.publisher';
 import { OrderTransitionsService } from './order-transitions.service';
 import { refundDue, RefundService } from './refund.service';
 import { StockSettlementService } from './stock-settlement.service';
@@ -29,6 +30,7 @@ export class PaymentReconciliationService {
     private readonly settlement: StockSettlementService,
     private readonly refunds: RefundService,
     private readonly expiry: OrderExpiryScheduler,
+    private readonly events: OrderEventsPublisher,
   ) {}
 
   /**
@@ -76,6 +78,7 @@ export class PaymentReconciliationService {
       this.logger.log({ msg: 'order paid', orderId: order.id, source });
       void this.expiry.cancel(order.id);
       void this.settlement.confirm(order.id);
+      void this.events.orderPaid(order.id);
     }
     if (result.applied && outcome === 'refund_due') {
       this.logger.warn({ msg: 'payment arrived for a cancelled order; refunding', orderId: order.id });
