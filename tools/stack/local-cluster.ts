@@ -218,6 +218,7 @@ export class LocalCluster {
       NATS_URL: this.natsUrl,
       JWT_PUBLIC_KEYS_FILE: join(this.secretsDir, 'jwt-public-keys.json'),
       TRUSTED_PROXIES: '127.0.0.1',
+      WECHAT_API_BASE_URL: this.sandboxUrl,
       ...(prefix ? { REDIS_KEY_PREFIX: `${prefix}${service}:`, REDIS_SHARED_PREFIX: `${prefix}shared:` } : {}),
       ...this.options.env,
     };
@@ -225,7 +226,6 @@ export class LocalCluster {
       Object.assign(env, {
         JWT_PRIVATE_KEY_FILE: join(this.secretsDir, 'jwt-private.pem'),
         JWT_KEY_ID_FILE: join(this.secretsDir, 'jwt-key-id'),
-        WECHAT_API_BASE_URL: this.sandboxUrl,
         ...SANDBOX_APP,
       });
     }

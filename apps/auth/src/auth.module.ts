@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '#libs/bootstrap';
+import { WechatModule } from '#libs/wechat';
 import { AUTH_SCHEMA } from './auth-schema';
 import { WechatAccessTokenService } from './clients/wechat-access-token.service';
 import { WechatApiClient } from './clients/wechat-api.client';
-import { WechatHttpClient } from './clients/wechat-http.client';
 import { AuthEnv } from './config/auth-env';
 import { AddressController } from './controllers/address.controller';
 import { ProfileController } from './controllers/profile.controller';
@@ -15,6 +15,7 @@ import { PayerLookupHandler } from './messages/payer-lookup.handler';
 import { AuthMetrics } from './metrics/auth.metrics';
 import { UploadEventsHandler } from './messages/upload-events.handler';
 import { UserLookupHandler } from './messages/user-lookup.handler';
+import { WechatAccessTokenHandler } from './messages/wechat-access-token.handler';
 import { AddressRepository } from './repositories/address.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { StaffAccountRepository } from './repositories/staff-account.repository';
@@ -36,7 +37,7 @@ export class AuthModule {
   static register(config: AuthEnv): DynamicModule {
     return {
       module: AuthModule,
-      imports: [PlatformModule.forService('auth', config, AUTH_SCHEMA)],
+      imports: [PlatformModule.forService('auth', config, AUTH_SCHEMA), WechatModule.forService(WechatAccessTokenService)],
       controllers: [
         WechatLoginController,
         SessionController,
@@ -47,11 +48,10 @@ export class AuthModule {
         PayerLookupHandler,
         AddressLookupHandler,
         UploadEventsHandler,
+        WechatAccessTokenHandler,
       ],
       providers: [
         AuthMetrics,
-        WechatHttpClient,
-        WechatAccessTokenService,
         WechatApiClient,
         UserRepository,
         SessionRepository,

@@ -118,4 +118,13 @@ export class ServiceEnv {
   @IsInt()
   @Min(1)
   THROTTLE_SENSITIVE_TTL_SECONDS: number = 60;
+
+  /** WeChat's server API; every service calls it (auth holds the app's credentials and hands out the access token). */
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'WECHAT_API_BASE_URL must be an http(s) URL such as https://api.weixin.qq.com' })
+  WECHAT_API_BASE_URL: string = 'https://api.weixin.qq.com';
+
+  @IsInt()
+  @Min(100)
+  @Max(30000)
+  WECHAT_TIMEOUT_MS: number = 3000;
 }

@@ -1,4 +1,5 @@
-import { Matches } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { Optional } from './field-rules';
 import { ID_PATTERN } from './id-param.dto';
 
 /** Message patterns the auth service answers on the bus. */
@@ -9,6 +10,8 @@ export const AUTH_MESSAGES = {
   getPayer: 'auth.users.payer',
   /** GetAddressRequest → AddressSummary, or ADDRESS_NOT_FOUND (another user's, a deleted or a missing address). */
   getAddress: 'auth.addresses.get',
+  /** WechatAccessTokenRequest → WechatAccessTokenReply: the app's WeChat access_token, which only auth can fetch. */
+  getWechatAccessToken: 'auth.wechat.access-token',
 } as const;
 
 /** Ask auth for one user's summary. */
@@ -52,4 +55,17 @@ export interface AddressSummary {
   /** Street, building and room. */
   detail: string;
   postalCode: string | null;
+}
+
+/** Ask auth for the WeChat access_token; `refused` is one WeChat just refused (40001/42001), to be replaced. */
+export class WechatAccessTokenRequest {
+  @Optional()
+  @IsString()
+  @MaxLength(512)
+  refused?: string;
+}
+
+/** The app's WeChat access_token. Server to server only: never logged, never sent to a client. */
+export interface WechatAccessTokenReply {
+  accessToken: string;
 }

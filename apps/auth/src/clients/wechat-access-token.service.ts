@@ -4,9 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { APP_CONFIG } from '#libs/config';
 import { AppError } from '#libs/errors';
 import { SHARED_REDIS } from '#libs/redis';
+import { WechatAccessTokens, WechatApiError, WechatHttpClient } from '#libs/wechat';
 import { AuthEnv } from '../config/auth-env';
-import { WechatApiError } from './wechat-errors';
-import { WechatHttpClient } from './wechat-http.client';
 
 const TOKEN_KEY = 'wechat:access-token';
 const LOCK_KEY = 'wechat:access-token:lock';
@@ -23,7 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * (a Redis lock) from the stable_token endpoint; the others wait for its result instead of fetching their own.
  */
 @Injectable()
-export class WechatAccessTokenService {
+export class WechatAccessTokenService implements WechatAccessTokens {
   private readonly logger = new Logger(WechatAccessTokenService.name);
 
   constructor(

@@ -2,9 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '#libs/config';
 import { AppError } from '#libs/errors';
 import { AuthEnv } from '../config/auth-env';
-import { WechatAccessTokenService } from './wechat-access-token.service';
-import { ACCESS_TOKEN_ERRCODES, BAD_CODE_ERRCODES, WechatApiError } from './wechat-errors';
-import { WechatHttpClient } from './wechat-http.client';
+import { BAD_CODE_ERRCODES, WechatApiError, WechatHttpClient, WechatServerApi } from '#libs/wechat';
 
 /** jscode2session's answer. */
 export interface WechatSession {
@@ -28,7 +26,7 @@ export class WechatApiClient {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AuthEnv,
     private readonly http: WechatHttpClient,
-    private readonly accessToken: WechatAccessTokenService,
+    private readonly serverApi: WechatServerApi,
   ) {}
 
   /** Exchanges a wx.login code; a wrong or used code is WECHAT_CODE_INVALID. */
@@ -48,43 +46,16 @@ export class WechatApiClient {
   /** Exchanges a phone-number button code; a wrong or used code is PHONE_CODE_INVALID. */
   async phoneNumber(code: string): Promise<WechatPhone> {
     try {
-      const reply = await this.withAccessToken((token) =>
-        this.http.post<{ phone_info: WechatPhone }>('getuserphonenumber', '/wxa/business/getuserphonenumber', { access_token: token }, { code }),
-      );
+      const reply = await this.serverApi.post<{ phone_info: WechatPhone }>('getuserphonenumber', '/wxa/business/getuserphonenumber', { code });
       return reply.phone_info;
     } catch (error) {
       throw this.translate(error, 'PHONE_CODE_INVALID', 'The phone number code is invalid or already used');
     }
   }
 
-  /** Whether WeChat's content check lets `content` written by `openid` through. */
-  async isContentSafe(openid: string, content: string): Promise<boolean> {
-    try {
-      const reply = await this.withAccessToken((token) =>
-        this.http.post<{ result?: { suggest?: string } }>(
-          'msg_sec_check',
-          '/wxa/msg_sec_check',
-          { access_token: token },
-          { content, version: 2, scene: 1, openid },
-        ),
-      );
-      return reply.result?.suggest === 'pass';
-    } catch (error) {
-      throw this.translate(error, 'WECHAT_UNAVAILABLE', 'WeChat could not check the content');
-    }
-  }
 
-  private async withAccessToken<T>(call: (token: string) => Promise<T>): Promise<T> {
-    const token = await this.accessToken.get();
-    try {
-      return await call(token);
-    } catch (error) {
-      if (!(error instanceof WechatApiError) || !ACCESS_TOKEN_ERRCODES.has(error.errcode)) throw error;
-      return call(await this.accessToken.replace(token));
-    }
-  }
 
-  private translate(error: unknown, badCode: 'WECHAT_CODE_INVALID' | 'PHONE_CODE_INVALID' | 'WECHAT_UNAVAILABLE', message: string): Error {
+  private translate(error: unknown, badCode: 'WECHAT_CODE_INVALID' | 'PHONE_CODE_INVALID', message: string): Error {
     if (!(error instanceof WechatApiError)) return error as Error;
     if (BAD_CODE_ERRCODES.has(error.errcode)) return new AppError(badCode, message);
     this.logger.error({ msg: 'WeChat API refused a call', api: error.api, errcode: error.errcode, errmsg: error.errmsg });

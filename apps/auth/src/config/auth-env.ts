@@ -21,9 +21,6 @@ export class AuthEnv extends ServiceEnv {
   @Min(60)
   REFRESH_TOKEN_TTL_SECONDS: number = 30 * 86400;
 
-  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'WECHAT_API_BASE_URL must be an http(s) URL such as https://api.weixin.qq.com' })
-  WECHAT_API_BASE_URL: string = 'https://api.weixin.qq.com';
-
   @IsString()
   @MinLength(1)
   WECHAT_APP_ID: string;
@@ -31,11 +28,6 @@ export class AuthEnv extends ServiceEnv {
   @IsString()
   @MinLength(1)
   WECHAT_APP_SECRET: string;
-
-  @IsInt()
-  @Min(100)
-  @Max(30000)
-  WECHAT_TIMEOUT_MS: number = 3000;
 
   /** Failed staff logins for one username before it is locked (counted in Redis across replicas, any client address). */
   @IsInt()

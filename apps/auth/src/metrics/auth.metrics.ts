@@ -1,19 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram } from 'prom-client';
+import { Counter } from 'prom-client';
 import { describeError } from '#libs/errors';
 import { MetricsRegistry } from '#libs/metrics';
 
-/** How a call to WeChat's server API ended: `ok`, a refused input (bad code), a stale token, another errcode, busy, or no answer. */
-export type WechatCallResult = 'ok' | 'invalid_input' | 'token_rejected' | 'errcode' | 'busy' | 'unreachable';
-
-/** The auth service's business counters: logins, token refreshes, revocations and outbound WeChat calls. */
+/** The auth service's business counters: logins, token refreshes and revocations. */
 @Injectable()
 export class AuthMetrics {
   private readonly logins: Counter<'kind' | 'result'>;
   private readonly refreshes: Counter<'result'>;
   private readonly revocations: Counter<'reason'>;
-  private readonly wechatCalls: Counter<'api' | 'result'>;
-  private readonly wechatDuration: Histogram<'api'>;
 
   constructor(metrics: MetricsRegistry) {
     this.logins = metrics.counter({
@@ -31,17 +26,6 @@ export class AuthMetrics {
       help: 'Sessions revoked, by reason (logout, refresh_token_reuse, account_disabled)',
       labelNames: ['reason'],
     });
-    this.wechatCalls = metrics.counter({
-      name: 'wechat_api_requests_total',
-      help: 'Calls to the WeChat server API by api and result',
-      labelNames: ['api', 'result'],
-    });
-    this.wechatDuration = metrics.histogram({
-      name: 'wechat_api_request_duration_seconds',
-      help: 'Latency of calls to the WeChat server API by api',
-      labelNames: ['api'],
-      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    });
   }
 
   /** Counts a login attempt: `error` absent means it succeeded. */
@@ -58,11 +42,6 @@ export class AuthMetrics {
     this.revocations.inc({ reason });
   }
 
-  /** Counts one HTTP call to WeChat that took `seconds`. */
-  wechatCall(api: string, result: WechatCallResult, seconds: number): void {
-    this.wechatCalls.inc({ api, result });
-    this.wechatDuration.observe({ api }, seconds);
-  }
 }
 
 /** `success`, or the error's stable code in lower case (a bounded set: unexpected errors are `internal_error`). */

@@ -3,6 +3,7 @@ import { APP_CONFIG, ServiceEnv } from '#libs/config';
 import { UPLOAD_MESSAGES, UploadSummary } from '#libs/contracts';
 import { AppError } from '#libs/errors';
 import { MessageBus } from '#libs/messaging';
+import { WechatContentSecurity } from '#libs/wechat';
 import { WechatApiClient } from '../clients/wechat-api.client';
 import { UpdateProfileDto } from '../dtos/update-profile.dto';
 import { UserProfileDto } from '../dtos/user-profile.dto';
@@ -14,6 +15,7 @@ export class ProfileService {
   constructor(
     private readonly users: UserRepository,
     private readonly wechat: WechatApiClient,
+    private readonly contentSecurity: WechatContentSecurity,
     private readonly bus: MessageBus,
     @Inject(APP_CONFIG) private readonly config: ServiceEnv,
   ) {}
@@ -59,9 +61,7 @@ export class ProfileService {
     if (changes.nickname !== undefined) {
       const openid = await this.users.findOpenid(userId);
       if (!openid) throw new AppError('USER_NOT_FOUND', 'User not found');
-      if (!(await this.wechat.isContentSafe(openid, changes.nickname))) {
-        throw new AppError('CONTENT_REJECTED', 'That nickname is not allowed');
-      }
+      await this.contentSecurity.assertTextSafe(openid, changes.nickname, 1, 'That nickname');
     }
     if (typeof changes.avatarUploadId === 'string') await this.assertUsableAvatar(userId, changes.avatarUploadId);
     await this.users.updateProfile(userId, { nickname: changes.nickname, avatarUploadId: changes.avatarUploadId });
