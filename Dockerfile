@@ -1,5 +1,5 @@
 # One image for the whole backend: the four apps, all four in one process (apps/all), the tools (migrate, backup, keys,
-# WeChat sandbox), and the API document.
+# WeChat sandbox), the API document and the staff console (dist/web/console, copied with dist).
 #
 # The program is chosen when the container starts, by APP or by the command (one build serves all):
 #   docker build -t miniprogram-backend .
@@ -21,7 +21,11 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY tools ./tools
-# tsc writes dist/{apps,libs,tools}; then the dev dependencies (jest, swc, typescript, nest cli) go.
+# The staff console (web/console) takes its API types from the SDK's generated file.
+COPY web ./web
+COPY sdk/miniprogram/src/api-types.ts ./sdk/miniprogram/src/api-types.ts
+# tsc writes dist/{apps,libs,tools}, Vite the staff console to dist/web/console (served by auth at /admin/);
+# then the dev dependencies (jest, swc, typescript, nest cli, vite) go.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime

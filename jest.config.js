@@ -1,6 +1,6 @@
 // NestJS 12 ships ESM only; Jest on Node 20 cannot require ESM, so those packages are
-// transformed to CommonJS by swc (see docs/decisions/nestjs12-jest.md).
-const esmPackages = ['@nestjs', 'cookie', '@nats-io', 'jose', '@apidevtools'];
+// transformed to CommonJS by swc (see docs/decisions/nestjs12-jest.md); @fastify/static is listed so its ESM-only content-disposition is.
+const esmPackages = ['@nestjs', 'cookie', '@nats-io', 'jose', '@apidevtools', '@fastify/static', 'content-disposition'];
 const swc = [
   '@swc/jest',
   {
@@ -24,7 +24,7 @@ const base = {
 };
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts', '<rootDir>/test/sdk/**/*.spec.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,web}/**/*.spec.ts', '<rootDir>/test/sdk/**/*.spec.ts'] },
     { ...base, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'] },
     { ...base, displayName: 'cluster', testMatch: ['<rootDir>/test/**/*.cluster-spec.ts'] },
   ],

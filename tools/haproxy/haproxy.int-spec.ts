@@ -183,6 +183,8 @@ describe('HAProxy in front of two replicas', () => {
     '/metrics',
     '/api',
     '/api/authx',
+    '/adminx',
+    '/admin/../metrics',
     '/api/unknown/x',
     '/api/auth/../../metrics',
     '/api/auth/%2e%2e/metrics',
@@ -194,8 +196,15 @@ describe('HAProxy in front of two replicas', () => {
     expect(reply.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('routes /api/docs to auth, and /api/cart and /api/coupons to orders (here with no replicas: 503, not 404)', async () => {
-    expect((await get('/api/docs/openapi.json')).status).toBe(200);
+  it('routes /api/docs and the staff console (/admin) to auth, and /api/cart and /api/coupons to orders (here with no replicas: 503, not 404)', async () => {
+    for (const path of ['/api/docs/openapi.json', '/admin', '/admin/', '/admin/products/01J', '/admin/assets/index-AbC123.js']) {
+      const reply = await get(path);
+      expect({ path, status: reply.status, server: (JSON.parse(reply.body) as { server: string }).server }).toEqual({
+        path,
+        status: 200,
+        server: expect.stringMatching(/^auth-/),
+      });
+    }
     for (const path of ['/api/cart', '/api/cart/items/01J', '/api/coupons', '/api/coupons/mine']) {
       const reply = await get(path);
       expect({ path, status: reply.status, code: (JSON.parse(reply.body) as { code: string }).code }).toEqual({

@@ -1,13 +1,12 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MediaCheckHandler } from './media-check.handler';
-import { AccessTokenStore } from './access-token.store';
-import { SandboxStats } from './sandbox-stats';
+import { SandboxState } from './sandbox-state';
 
 describe('WeChat sandbox: POST /wxa/media_check_async', () => {
-  const state = { tokens: new AccessTokenStore(7200_000, Date.now), stats: new SandboxStats() };
+  const state = new SandboxState({ tokenTtlSeconds: 7200, now: Date.now });
   const pushed: Record<string, unknown>[] = [];
-  const handler = new MediaCheckHandler('wx-test-app', state, async (event) => void pushed.push(event));
+  const handler = new MediaCheckHandler('wx-test-app', state, async (event) => void pushed.push(event), Date.now);
   const images: Record<string, Buffer> = {
     '/clean.png': Buffer.from('\x89PNG\r\n\x1a\n a clean image', 'latin1'),
     '/risky.png': Buffer.from('\x89PNG\r\n\x1a\n tEXt Comment RISKY', 'latin1'),
@@ -44,7 +43,7 @@ describe('WeChat sandbox: POST /wxa/media_check_async', () => {
     expect(clean.trace_id).not.toBe(risky.trace_id);
     await handler.settled();
     const byTrace = new Map(pushed.map((event) => [event.trace_id, event]));
-    expect(byTrace.get(clean.trace_id)).toMatchObject({ Event: 'wxa_media_check', FromUserName: 'oalice', appid: 'wx-test-app', result: { suggest: 'pass' } });
+    expect(byTrace.get(clean.trace_id)).toMatchObject({ Event: 'wxa_media_check', MsgType: 'event', FromUserName: 'oalice', result: { suggest: 'pass' } });
     expect(byTrace.get(risky.trace_id)).toMatchObject({ Event: 'wxa_media_check', result: { suggest: 'risky', label: 20002 } });
     expect(state.stats.snapshot()).toMatchObject({ media_check_fetch: { ok: 2 }, media_check_push: { pass: 1, risky: 1 } });
   });

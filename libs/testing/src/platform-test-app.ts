@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { PlatformModule } from '#libs/bootstrap';
+import type { ServiceDefinition } from '#libs/bootstrap';
 import { loadConfig, ServiceEnv } from '#libs/config';
 import { createTestDatabase } from './test-database';
 import { createTestRedisNamespace, testServiceEnv } from './test-redis';
@@ -14,6 +15,8 @@ export interface PlatformTestAppOptions {
   /** Overrides any variable (JWT_PUBLIC_KEYS is required). */
   env: Record<string, string>;
   answersMessages?: boolean;
+  /** Routes outside Nest's controllers, as a service definition's `configureApp`. */
+  configureApp?: ServiceDefinition['configureApp'];
 }
 
 /** A running platform test app; close() also drops its database and keys. */
@@ -41,7 +44,13 @@ export async function startPlatformTestApp(options: PlatformTestAppOptions): Pro
       controllers: options.controllers ?? [],
       providers: options.providers ?? [],
     };
-    const service = await startTestService({ name: options.name, module, config, answersMessages: options.answersMessages ?? false });
+    const service = await startTestService({
+      name: options.name,
+      module,
+      config,
+      answersMessages: options.answersMessages ?? false,
+      configureApp: options.configureApp,
+    });
     return {
       ...service,
       env,

@@ -109,6 +109,7 @@ describe('deploy/k8s', () => {
       expect(Object.fromEntries(paths.map((p) => [p.path, p.backend.service.name]))).toEqual({
         '/api/auth': 'auth',
         '/api/docs': 'auth',
+        '/admin': 'auth',
         '/api/catalog': 'catalog',
         '/api/orders': 'orders',
         '/api/appointments': 'orders',

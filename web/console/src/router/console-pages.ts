@@ -1,0 +1,35 @@
+import type { Component } from 'vue';
+import type { RouteRecordRaw } from 'vue-router';
+import { Box, Calendar, Discount, Document, Files, Odometer, Picture, Service, ShoppingCart, User } from '@element-plus/icons-vue';
+
+/** One page of the side menu: its route name (also its i18n key under `menu.`), path, icon and group. */
+export interface ConsolePage {
+  name: string;
+  path: string;
+  icon: Component;
+  group: 'home' | 'catalog' | 'sales' | 'admin';
+  /** Pages an admin only may open (the staff accounts). */
+  adminOnly?: boolean;
+  /** The page itself; a page without one is not built yet and stays out of the router and the menu. */
+  component?: () => Promise<Component>;
+}
+
+/**
+ * Every page of the console. Orders, after-sales, appointments, coupons and staff accounts are named here so their
+ * routes and menu entries keep these names once their pages exist.
+ */
+export const CONSOLE_PAGES: ConsolePage[] = [
+  { name: 'dashboard', path: 'dashboard', icon: Odometer, group: 'home', component: () => import('../pages/dashboard/DashboardPage.vue') },
+  { name: 'products', path: 'products', icon: Box, group: 'catalog' },
+  { name: 'categories', path: 'categories', icon: Files, group: 'catalog' },
+  { name: 'articles', path: 'articles', icon: Document, group: 'catalog' },
+  { name: 'banners', path: 'banners', icon: Picture, group: 'catalog' },
+  { name: 'orders', path: 'orders', icon: ShoppingCart, group: 'sales' },
+  { name: 'afterSales', path: 'after-sales', icon: Service, group: 'sales' },
+  { name: 'appointments', path: 'appointments', icon: Calendar, group: 'sales' },
+  { name: 'coupons', path: 'coupons', icon: Discount, group: 'sales' },
+  { name: 'staff', path: 'staff', icon: User, group: 'admin', adminOnly: true },
+];
+
+/** Pages that are not in the menu: product editing (new and existing). */
+export const EXTRA_ROUTES: RouteRecordRaw[] = [];
