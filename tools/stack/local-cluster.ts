@@ -14,6 +14,7 @@ import { SERVICE_SCHEMAS } from '../migrate/service-schemas';
 import { ProgressBar } from '../terminal/progress-bar';
 import { LocalClusterOptions, ReplicaKind, ServiceName, SERVICES } from './cluster-options';
 import { ManagedProcess } from './managed-process';
+import { LOCAL_SUBSCRIBE_TEMPLATES } from './subscribe-templates';
 import { answers200, waitFor, waitForStart } from './wait-for';
 
 /** One app replica: an OS process on its own port. */
@@ -228,6 +229,7 @@ export class LocalCluster {
         JWT_KEY_ID_FILE: join(this.secretsDir, 'jwt-key-id'),
         ...SANDBOX_APP,
       });
+      env.WECHAT_SUBSCRIBE_TEMPLATES ??= JSON.stringify(LOCAL_SUBSCRIBE_TEMPLATES);
     }
     if (service === 'orders') {
       // WeChat Pay against the sandbox; notifications come back through HAProxy like WeChat Pay's would.

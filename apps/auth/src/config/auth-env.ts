@@ -1,5 +1,6 @@
-import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
 import { ServiceEnv } from '#libs/config';
+import { parseSubscribeTemplates } from './subscribe-templates';
 
 /** The auth service's environment: the shared variables plus signing keys, token lifetimes and WeChat credentials. */
 export class AuthEnv extends ServiceEnv {
@@ -28,6 +29,31 @@ export class AuthEnv extends ServiceEnv {
   @IsString()
   @MinLength(1)
   WECHAT_APP_SECRET: string;
+
+  /**
+   * Subscribe-message templates: a JSON object from message kind (order_paid, order_shipped, order_cancelled,
+   * after_sale_decided, booking_made, booking_reminder) to `{templateId, page, data: {keyword: value}}`; a kind left
+   * out is never sent. See the README's configuration section.
+   */
+  @ValidateBy({
+    name: 'isSubscribeTemplates',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && parseSubscribeTemplates(value).problems.length === 0,
+      defaultMessage: (args) =>
+        typeof args?.value === 'string' ? parseSubscribeTemplates(args.value).problems.join('; ') : 'WECHAT_SUBSCRIBE_TEMPLATES must be a JSON string',
+    },
+  })
+  WECHAT_SUBSCRIBE_TEMPLATES: string = '{}';
+
+  /** Which version of the mini-program a subscribe message opens. */
+  @IsIn(['developer', 'trial', 'formal'])
+  WECHAT_SUBSCRIBE_MINIPROGRAM_STATE: 'developer' | 'trial' | 'formal' = 'formal';
+
+  /** How long before a booked slot starts its reminder is sent. */
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86400)
+  WECHAT_SUBSCRIBE_REMINDER_LEAD_SECONDS: number = 3600;
 
   /** Failed staff logins for one username before it is locked (counted in Redis across replicas, any client address). */
   @IsInt()

@@ -40,6 +40,11 @@ export class UserRepository {
     return this.users.findOneBy({ id });
   }
 
+  /** The id of the user WeChat knows by `openid`, or null. */
+  async findIdByOpenid(openid: string): Promise<string | null> {
+    return (await this.users.findOne({ where: { openid }, select: { id: true } }))?.id ?? null;
+  }
+
   /** The openid of a user, for WeChat APIs that need it. */
   async findOpenid(id: string): Promise<string | null> {
     return (await this.users.findOne({ where: { id }, select: { id: true, openid: true } }))?.openid ?? null;
