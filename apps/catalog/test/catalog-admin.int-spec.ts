@@ -31,6 +31,36 @@ describe('catalog staff API and cache coherence across replicas', () => {
     expect((await requestJson(at(second, `/products/${product.id}`))).body.skus[0].stock).toBe(40);
   });
 
+  it('lists every product for staff, on sale or off, with its stock, by sale state, low stock, category and title', async () => {
+    const onSale = await seedProduct(catalog, { title: 'Staff list Oolong' });
+    const offSale = await seedProduct(catalog, { title: 'Staff list Puer', onSale: false, skus: [{ name: 'cake', priceFen: 5000, stock: 30 }] });
+    const list = (query: string, token = catalog.staffToken) => requestJson(at(first, `/admin/products?${query}`), { token });
+    const ids = async (query: string) => ((await list(query)).body.items as { id: string }[]).map((item) => item.id);
+
+    const both = await list('q=Staff%20list&limit=100');
+    expect(both.status).toBe(200);
+    expect(both.body.items).toEqual([
+      expect.objectContaining({ id: offSale.id, onSale: false, stock: 30, lowestSkuStock: 30, skuCount: 1, priceFen: 5000, createdAt: expect.any(String) }),
+      expect.objectContaining({ id: onSale.id, onSale: true, featured: true, stock: 55, lowestSkuStock: 5, skuCount: 2, priceFen: 8800 }),
+    ]);
+    expect(await ids('q=Staff%20list&onSale=false')).toEqual([offSale.id]);
+    expect(await ids('q=Staff%20list&onSale=true')).toEqual([onSale.id]);
+    expect(await ids('q=Staff%20list&stockBelow=6')).toEqual([onSale.id]);
+    expect(await ids('q=Staff%20list&stockBelow=5')).toEqual([]);
+    expect(await ids(`categoryId=${offSale.categoryId}`)).toEqual([offSale.id]);
+    // The public list never shows the product off sale.
+    const publicIds = ((await requestJson(at(first, '/products?q=Staff%20list'))).body.items as { id: string }[]).map((item) => item.id);
+    expect(publicIds).toEqual([onSale.id]);
+
+    const firstPage = await list('q=Staff%20list&limit=1');
+    expect(firstPage.body.nextCursor).toEqual(expect.any(String));
+    expect(await ids(`q=Staff%20list&limit=1&cursor=${firstPage.body.nextCursor}`)).toEqual([onSale.id]);
+
+    for (const query of ['onSale=yes', 'stockBelow=0', 'stockBelow=x', 'cursor=!!']) expect([query, (await list(query)).status]).toEqual([query, 400]);
+    expect((await list('categoryId=01JD3QZ7X9V2W8K4M6N0P1R5ST')).body.code).toBe('CATEGORY_NOT_FOUND');
+    expect((await list('', catalog.userToken)).status).toBe(403);
+  });
+
   it('refuses negative prices and stock, unknown fields and wrong types with 400, and changes nothing', async () => {
     const product = await seedProduct(catalog);
     const bad = [

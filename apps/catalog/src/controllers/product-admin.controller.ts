@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiErrors } from '#libs/api-docs';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrors, ApiPageResponse } from '#libs/api-docs';
 import { Roles } from '#libs/auth';
-import { IdParamDto } from '#libs/contracts';
-import { ProductDetailView } from '../dtos/catalog-views.dto';
+import { IdParamDto, Page } from '#libs/contracts';
+import { ProductDetailView, StaffProductSummaryView } from '../dtos/catalog-views.dto';
+import { ListStaffProductsQueryDto } from '../dtos/list-products-query.dto';
 import { AdjustStockDto, CreateProductDto, CreateSkuDto, UpdateProductDto, UpdateSkuDto } from '../dtos/product-admin.dto';
 import { ProductAdminService } from '../services/product-admin.service';
 
@@ -10,6 +11,17 @@ import { ProductAdminService } from '../services/product-admin.service';
 @Controller('api/catalog/admin')
 export class ProductAdminController {
   constructor(private readonly products: ProductAdminService) {}
+
+  /**
+   * Every product, on sale or off, newest first, with its stock: by title search, category (and its subcategories),
+   * sale state, or only those with a SKU below `stockBelow` units.
+   */
+  @Get('products')
+  @ApiPageResponse(StaffProductSummaryView)
+  @ApiErrors('CATEGORY_NOT_FOUND')
+  list(@Query() query: ListStaffProductsQueryDto): Promise<Page<StaffProductSummaryView>> {
+    return this.products.list(query);
+  }
 
   /** A product with its SKUs and stock, on sale or not. */
   @Get('products/:id')

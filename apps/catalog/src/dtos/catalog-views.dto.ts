@@ -4,7 +4,7 @@ import { Banner } from '../entities/banner.entity';
 import { Category } from '../entities/category.entity';
 import { Product } from '../entities/product.entity';
 import { Sku } from '../entities/sku.entity';
-import { ProductSummaryRow } from '../repositories/product.repository';
+import { ProductSummaryRow, StaffProductSummaryRow } from '../repositories/product.repository';
 
 /** An image reference (an upload id or a URL) as a URL the mini-program can load. */
 export function imageUrl(reference: string): string {
@@ -31,6 +31,30 @@ export class ProductSummaryView {
 export function productSummaryView(row: ProductSummaryRow): ProductSummaryView {
   const images = JSON.parse(row.images) as string[];
   return { id: row.id, title: row.title, coverImage: images.length ? imageUrl(images[0]) : null, priceFen: row.minPriceFen, categoryId: row.categoryId };
+}
+
+/** A product as staff list it: on sale or not, with its stock. */
+export class StaffProductSummaryView extends ProductSummaryView {
+  onSale: boolean;
+  featured: boolean;
+  /** Units on hand over all its SKUs. */
+  stock: number;
+  /** The stock of its SKU with the fewest units. */
+  lowestSkuStock: number;
+  skuCount: number;
+  createdAt: string;
+}
+
+export function staffProductSummaryView(row: StaffProductSummaryRow): StaffProductSummaryView {
+  return {
+    ...productSummaryView(row),
+    onSale: Boolean(row.onSale),
+    featured: Boolean(row.featured),
+    stock: Number(row.stock),
+    lowestSkuStock: Number(row.lowestSkuStock),
+    skuCount: Number(row.skuCount),
+    createdAt: new Date(row.createdAt).toISOString(),
+  };
 }
 
 /** A SKU of a product, with its stock. */

@@ -1,5 +1,5 @@
-import { Matches } from 'class-validator';
-import { ID_PATTERN, Optional, PageQueryDto, UserText } from '#libs/contracts';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { ID_PATTERN, Optional, PageQueryDto, QueryInt, UserText } from '#libs/contracts';
 
 /** GET /api/catalog/products */
 export class ListProductsQueryDto extends PageQueryDto {
@@ -18,4 +18,23 @@ export class ListProductsQueryDto extends PageQueryDto {
   @Optional()
   @UserText({ max: 50 })
   q?: string;
+}
+
+/** GET /api/catalog/admin/products: every product, on sale or not. */
+export class ListStaffProductsQueryDto extends ListProductsQueryDto {
+  /** Only products on sale (`true`) or off sale (`false`). */
+  @Optional()
+  @IsIn(['true', 'false'])
+  onSale?: 'true' | 'false';
+
+  /**
+   * Only products with a SKU whose stock is below this (the low-stock list).
+   * @example 10
+   */
+  @Optional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(10000000)
+  stockBelow?: number;
 }

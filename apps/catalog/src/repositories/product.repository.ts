@@ -14,6 +14,16 @@ export interface ProductSummaryRow {
   categoryId: string;
 }
 
+/** A row of the staff's product list: the summary, its sale state and its stock. */
+export interface StaffProductSummaryRow extends ProductSummaryRow {
+  onSale: number | boolean;
+  featured: number | boolean;
+  stock: number | string;
+  lowestSkuStock: number | string | null;
+  skuCount: number | string;
+  createdAt: Date | string;
+}
+
 /** Which on-sale products to list, newest first, after an optional cursor. */
 export interface ProductPageQuery {
   categoryIds?: string[];
@@ -22,7 +32,17 @@ export interface ProductPageQuery {
   limit: number;
 }
 
+/** Which products staff list: on sale or not, or only those with a SKU below some stock. */
+export interface StaffProductPageQuery extends ProductPageQuery {
+  onSale?: boolean;
+  stockBelow?: number;
+}
+
 const SUMMARY_COLUMNS = 'p.id AS id, p.title AS title, p.images AS images, p.min_price_fen AS minPriceFen, p.category_id AS categoryId';
+const STAFF_COLUMNS = `${SUMMARY_COLUMNS}, p.on_sale AS onSale, p.featured AS featured, p.created_at AS createdAt,
+  (SELECT CAST(COALESCE(SUM(s.stock), 0) AS SIGNED) FROM skus s WHERE s.product_id = p.id) AS stock,
+  (SELECT COALESCE(MIN(s.stock), 0) FROM skus s WHERE s.product_id = p.id) AS lowestSkuStock,
+  (SELECT COUNT(*) FROM skus s WHERE s.product_id = p.id) AS skuCount`;
 
 /** Products and their search terms. */
 @Injectable()
@@ -31,7 +51,26 @@ export class ProductRepository {
 
   /** On-sale products newest first; keyset pagination on the id; a search needs every n-gram of the query in the title. */
   findOnSalePage(query: ProductPageQuery): Promise<ProductSummaryRow[]> {
-    const where = ['p.on_sale = 1'];
+    return this.findPage(SUMMARY_COLUMNS, query, ['p.on_sale = 1'], []);
+  }
+
+  /** Every product for staff, newest first, filtered like {@link findOnSalePage} and by sale state and low stock. */
+  findStaffPage(query: StaffProductPageQuery): Promise<StaffProductSummaryRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.onSale !== undefined) {
+      where.push('p.on_sale = ?');
+      params.push(query.onSale ? 1 : 0);
+    }
+    if (query.stockBelow !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM skus s WHERE s.product_id = p.id AND s.stock < ?)');
+      params.push(query.stockBelow);
+    }
+    return this.findPage(STAFF_COLUMNS, query, where, params);
+  }
+
+  private findPage<Row>(columns: string, query: ProductPageQuery, conditions: string[], conditionParams: unknown[]): Promise<Row[]> {
+    const where = [...conditions];
     const params: unknown[] = [];
     let from = 'products p';
     if (query.searchTerms?.length) {
@@ -40,6 +79,7 @@ export class ProductRepository {
                GROUP BY product_id HAVING COUNT(*) = ?) matches JOIN products p ON p.id = matches.product_id`;
       params.push(...query.searchTerms, ...(query.beforeId ? [query.beforeId] : []), query.searchTerms.length);
     }
+    params.push(...conditionParams);
     if (query.categoryIds?.length) {
       where.push(`p.category_id IN (${query.categoryIds.map(() => '?').join(', ')})`);
       params.push(...query.categoryIds);
@@ -49,7 +89,8 @@ export class ProductRepository {
       params.push(query.beforeId);
     }
     params.push(query.limit);
-    return this.dataSource.query(`SELECT ${SUMMARY_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY p.id DESC LIMIT ?`, params);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    return this.dataSource.query(`SELECT ${columns} FROM ${from} ${filter} ORDER BY p.id DESC LIMIT ?`, params);
   }
 
   /** Ids of the products whose images include any of the upload ids `uploadIds`. */

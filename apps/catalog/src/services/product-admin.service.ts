@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { JsonCache } from '#libs/cache';
+import { cursorBeforeId, Page, toPage } from '#libs/contracts';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
-import { productDetailView, ProductDetailView } from '../dtos/catalog-views.dto';
+import { productDetailView, ProductDetailView, StaffProductSummaryView, staffProductSummaryView } from '../dtos/catalog-views.dto';
+import { ListStaffProductsQueryDto } from '../dtos/list-products-query.dto';
 import { AdjustStockDto, CreateProductDto, CreateSkuDto, UpdateProductDto, UpdateSkuDto } from '../dtos/product-admin.dto';
 import { UploadClient } from '../clients/upload.client';
 import { CategoryRepository } from '../repositories/category.repository';
 import { ProductRepository } from '../repositories/product.repository';
 import { SkuRepository } from '../repositories/sku.repository';
 import { CACHE_NAMESPACES as NS } from './cache-namespaces';
-import { titleSearchTerms } from './search-terms';
+import { categoryAndDescendants } from './category-descendants';
+import { querySearchTerms, titleSearchTerms } from './search-terms';
 
 /** Staff management of products and SKUs; every change is visible on every replica at once. */
 @Injectable()
@@ -21,6 +24,27 @@ export class ProductAdminService {
     private readonly cache: JsonCache,
     private readonly uploads: UploadClient,
   ) {}
+
+  /** Every product, on sale or not, newest first; read from MySQL (staff must see their own changes at once). */
+  async list(query: ListStaffProductsQueryDto): Promise<Page<StaffProductSummaryView>> {
+    const beforeId = cursorBeforeId(query.cursor);
+    let categoryIds: string[] | undefined;
+    if (query.categoryId) {
+      categoryIds = categoryAndDescendants(await this.categories.findAll(), query.categoryId);
+      if (!categoryIds) throw new AppError('CATEGORY_NOT_FOUND', 'No such category');
+    }
+    const searchTerms = query.q ? querySearchTerms(query.q) : undefined;
+    if (query.q && !searchTerms?.length) return { items: [], nextCursor: null };
+    const rows = await this.products.findStaffPage({
+      categoryIds,
+      searchTerms,
+      beforeId,
+      onSale: query.onSale === undefined ? undefined : query.onSale === 'true',
+      stockBelow: query.stockBelow,
+      limit: query.limit + 1,
+    });
+    return toPage(rows, query.limit, staffProductSummaryView);
+  }
 
   async get(id: string): Promise<ProductDetailView> {
     const found = await this.products.findWithSkus(id);
