@@ -12,6 +12,7 @@ import { runtimeCommand, setServerState, waitForServerStatus } from '../haproxy/
 import { HaproxyServer, renderHaproxyConfig } from '../haproxy/render-haproxy-config';
 import { SERVICE_SCHEMAS } from '../migrate/service-schemas';
 import { ProgressBar } from '../terminal/progress-bar';
+import { SANDBOX_PUSH_ENCODING_AES_KEY, SANDBOX_PUSH_TOKEN } from '../wechat-sandbox/push/push-config';
 import { LocalClusterOptions, ReplicaKind, ServiceName, SERVICES } from './cluster-options';
 import { ManagedProcess } from './managed-process';
 import { LOCAL_SUBSCRIBE_TEMPLATES } from './subscribe-templates';
@@ -36,6 +37,8 @@ const SANDBOX_MERCHANT = {
   WECHATPAY_API_V3_KEY: 'sandbox-apiv3-key-0123456789abcd',
 };
 const SANDBOX_PLATFORM_KEY_ID = 'PUB_KEY_ID_SANDBOX';
+/** WeChat server push settings of the local stack (wechat-sandbox.md): the sandbox's defaults, which auth is given. */
+const SANDBOX_PUSH = { token: SANDBOX_PUSH_TOKEN, encodingAesKey: SANDBOX_PUSH_ENCODING_AES_KEY };
 
 /**
  * The whole backend on one machine: WeChat sandbox, migrated per-service databases, N replicas of every
@@ -229,6 +232,9 @@ export class LocalCluster {
         JWT_KEY_ID_FILE: join(this.secretsDir, 'jwt-key-id'),
         ...SANDBOX_APP,
       });
+      // WeChat's server push from the sandbox (which pushes to HAProxy's /api/auth/wechat/push), with its settings.
+      const push = { WECHAT_PUSH_TOKEN: SANDBOX_PUSH.token, WECHAT_PUSH_ENCODING_AES_KEY: SANDBOX_PUSH.encodingAesKey, WECHAT_PUSH_MODE: 'safe' };
+      for (const [variable, value] of Object.entries(push)) env[variable] ??= value;
       env.WECHAT_SUBSCRIBE_TEMPLATES ??= JSON.stringify(LOCAL_SUBSCRIBE_TEMPLATES);
     }
     if (service === 'orders') {

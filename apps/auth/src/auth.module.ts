@@ -15,11 +15,13 @@ import { SubscriptionController } from './controllers/subscription.controller';
 import { SubscribeMessageScheduler } from './jobs/subscribe-message.scheduler';
 import { SubscribeMessageWorker } from './jobs/subscribe-message.worker';
 import { WechatLoginController } from './controllers/wechat-login.controller';
+import { WechatPushController } from './controllers/wechat-push.controller';
 import { AddressLookupHandler } from './messages/address-lookup.handler';
 import { OrderEventsHandler } from './messages/order-events.handler';
 import { PayerLookupHandler } from './messages/payer-lookup.handler';
 import { SubscribePushEventsHandler } from './messages/subscribe-push-events.handler';
 import { AuthMetrics } from './metrics/auth.metrics';
+import { WechatPushMetrics } from './metrics/wechat-push.metrics';
 import { SubscribeMessagesMetrics } from './metrics/subscribe-messages.metrics';
 import { UploadEventsHandler } from './messages/upload-events.handler';
 import { UserLookupHandler } from './messages/user-lookup.handler';
@@ -41,6 +43,7 @@ import { StaffLoginAttemptsService } from './services/staff-login-attempts.servi
 import { SubscribeMessageSender } from './services/subscribe-message.sender';
 import { SubscriptionService } from './services/subscription.service';
 import { WechatLoginService } from './services/wechat-login.service';
+import { WechatPushService } from './services/wechat-push.service';
 
 /** The auth service: WeChat login, sessions and tokens, profiles and phone binding, staff accounts. */
 @Module({})
@@ -51,6 +54,7 @@ export class AuthModule {
       imports: [PlatformModule.forService('auth', config, AUTH_SCHEMA), QueuesModule, WechatModule.forService(WechatAccessTokenService)],
       controllers: [
         WechatLoginController,
+        WechatPushController,
         SessionController,
         ProfileController,
         StaffController,
@@ -66,6 +70,8 @@ export class AuthModule {
       ],
       providers: [
         AuthMetrics,
+        WechatPushMetrics,
+        WechatPushService,
         WechatApiClient,
         UserRepository,
         SessionRepository,

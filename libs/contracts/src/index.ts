@@ -5,3 +5,4 @@ export * from './upload.messages';
 export * from './pagination';
 export * from './field-rules';
 export * from './order-events';
+export * from './wechat-push';

@@ -1,5 +1,6 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { ServiceEnv } from '#libs/config';
+import { ENCODING_AES_KEY_PATTERN } from '#libs/wechat';
 import { parseSubscribeTemplates } from './subscribe-templates';
 
 /** The auth service's environment: the shared variables plus signing keys, token lifetimes and WeChat credentials. */
@@ -29,6 +30,27 @@ export class AuthEnv extends ServiceEnv {
   @IsString()
   @MinLength(1)
   WECHAT_APP_SECRET: string;
+
+  /** The Token of the console's message push settings; without it, WeChat server push is answered 503. */
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  WECHAT_PUSH_TOKEN?: string;
+
+  /** The console's EncodingAESKey (43 characters); needed unless WECHAT_PUSH_MODE is plain. */
+  @ValidateIf((env: AuthEnv) => env.WECHAT_PUSH_ENCODING_AES_KEY !== undefined || (env.WECHAT_PUSH_TOKEN !== undefined && env.WECHAT_PUSH_MODE !== 'plain'))
+  @Matches(ENCODING_AES_KEY_PATTERN, { message: 'WECHAT_PUSH_ENCODING_AES_KEY must be the 43-character EncodingAESKey (needed unless WECHAT_PUSH_MODE=plain)' })
+  WECHAT_PUSH_ENCODING_AES_KEY?: string;
+
+  /** The console's message encryption mode: `safe` (encrypted only), `plain`, or `compatible` (either). */
+  @IsIn(['safe', 'plain', 'compatible'])
+  WECHAT_PUSH_MODE: 'safe' | 'plain' | 'compatible' = 'safe';
+
+  /** A push whose signed timestamp is further than this from our clock is refused as stale (a replay). */
+  @IsInt()
+  @Min(10)
+  @Max(86400)
+  WECHAT_PUSH_MAX_AGE_SECONDS: number = 300;
 
   /**
    * Subscribe-message templates: a JSON object from message kind (order_paid, order_shipped, order_cancelled,
