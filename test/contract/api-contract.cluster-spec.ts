@@ -363,11 +363,11 @@ describe('API contract: the flows of the README through the load balancer, every
     expect((await api.get('/api/orders/admin?createdFrom=yesterday', { token: staff })).status).toBe(400);
     expect((await api.get(`/api/orders/admin/${id}`, { token: staff })).status).toBe(200);
     expect((await api.get(`/api/orders/admin/${MISSING_ID}`, { token: staff })).status).toBe(404);
-    expect((await api.post(`/api/orders/admin/${other.body.id}/ship`, { token: staff, json: {} })).status).toBe(409);
+    expect((await api.post(`/api/orders/admin/${other.body.id}/ship`, { token: staff, json: { logisticsType: 'self_pickup' } })).status).toBe(409);
     const shipped = await api.post(`/api/orders/admin/${id}/ship`, { token: staff, json: { carrier: '顺丰速运', trackingNo: 'SF1234567890123' } });
     expect(shipped.body.status).toBe('shipped');
-    expect((await api.post(`/api/orders/admin/${id}/ship`, { token: staff, json: {} })).status).toBe(409);
-    expect((await api.post(`/api/orders/admin/${MISSING_ID}/ship`, { token: staff, json: {} })).status).toBe(404);
+    expect((await api.post(`/api/orders/admin/${id}/ship`, { token: staff, json: { logisticsType: 'self_pickup' } })).status).toBe(409);
+    expect((await api.post(`/api/orders/admin/${MISSING_ID}/ship`, { token: staff, json: { logisticsType: 'self_pickup' } })).status).toBe(404);
     expect((await api.post(`/api/orders/admin/${id}/complete`, { token: staff })).body.status).toBe('completed');
     expect((await api.post(`/api/orders/admin/${id}/complete`, { token: staff })).status).toBe(409);
     expect((await api.get(`/api/orders/admin/${id}`, { token: staff })).body.status).toBe('completed');

@@ -59,7 +59,7 @@ export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbo
   const shipping =
     options.pay && pay
       ? buildShippingRoutes(
-          { appId: options.appId, mchId: options.pay.mchId, push: () => Promise.reject(new Error('no push URL is configured')), now },
+          { mchId: options.pay.mchId, push: (event) => state.push.deliver(event), now },
           state,
           pay.payments,
         )

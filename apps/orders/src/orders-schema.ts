@@ -16,6 +16,8 @@ import { AddOrderAddressParts1796181736074 } from './migrations/1796181736074-ad
 import { Coupon } from './entities/coupon.entity';
 import { UserCoupon } from './entities/user-coupon.entity';
 import { CreateCoupons1796182000000 } from './migrations/1796182000000-create-coupons';
+import { ShippingUpload } from './entities/shipping-upload.entity';
+import { CreateShippingUploads1796183000000 } from './migrations/1796183000000-create-shipping-uploads';
 
 /** The tables the orders service owns and the migrations that make them. */
 export const ORDERS_SCHEMA: ServiceSchema = {
@@ -32,6 +34,7 @@ export const ORDERS_SCHEMA: ServiceSchema = {
     AfterSale,
     Coupon,
     UserCoupon,
+    ShippingUpload,
   ],
   migrations: [
     CreateOrdersSchema1763800000000,
@@ -39,5 +42,6 @@ export const ORDERS_SCHEMA: ServiceSchema = {
     CreateAfterSales1796180900000,
     AddOrderAddressParts1796181736074,
     CreateCoupons1796182000000,
+    CreateShippingUploads1796183000000,
   ],
 };

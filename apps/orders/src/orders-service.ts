@@ -11,7 +11,8 @@ export function ordersService(env: NodeJS.ProcessEnv = process.env): ServiceDefi
     name: 'orders',
     module: OrdersModule.register(config),
     config,
-    answersMessages: false,
+    // For the WeChat push events auth publishes (trade_manage_order_settlement).
+    answersMessages: true,
     routes: ['/api/orders', '/api/appointments', '/api/cart', '/api/coupons'],
     configureFastify: captureRawBodies,
   };

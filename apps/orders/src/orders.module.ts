@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '#libs/bootstrap';
 import { IdempotencyModule } from '#libs/idempotency';
 import { QueuesModule } from '#libs/queues';
+import { WechatModule } from '#libs/wechat';
 import { CatalogClient } from './clients/catalog.client';
 import { AddressBookClient } from './clients/address-book.client';
 import { PayerClient } from './clients/payer.client';
@@ -19,6 +20,13 @@ import { OrderController } from './controllers/order.controller';
 import { PaymentNotifyController } from './controllers/payment-notify.controller';
 import { OrderExpiryScheduler } from './jobs/order-expiry.scheduler';
 import { OrderJobsWorker } from './jobs/order-jobs.worker';
+import { ShippingUploadWorker } from './jobs/shipping-upload.worker';
+import { WechatSettlementHandler } from './messages/wechat-settlement.handler';
+import { ShippingUploadMetrics } from './metrics/shipping-upload.metrics';
+import { ShippingUploadRepository } from './repositories/shipping-upload.repository';
+import { OrderSettlementService } from './services/order-settlement.service';
+import { OrderShipmentService } from './services/order-shipment.service';
+import { ShippingUploadService } from './services/shipping-upload.service';
 import { ORDERS_SCHEMA } from './orders-schema';
 import { WechatPayNotifications } from './clients/wechat-pay-notifications';
 import { WechatPayClient } from './clients/wechat-pay.client';
@@ -65,6 +73,7 @@ export class OrdersModule {
       imports: [
         PlatformModule.forService('orders', config, ORDERS_SCHEMA),
         QueuesModule,
+        WechatModule.forService(),
         IdempotencyModule.forRoot({
           resultTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
           pendingTtlSeconds: config.IDEMPOTENCY_PENDING_TTL_SECONDS,
@@ -82,6 +91,7 @@ export class OrdersModule {
         AfterSaleAdminController,
         CouponController,
         CouponAdminController,
+        WechatSettlementHandler,
       ],
       providers: [
         OrderEventsPublisher,
@@ -125,6 +135,12 @@ export class OrdersModule {
         AfterSaleRefundService,
         AfterSaleRequestService,
         AfterSaleReviewService,
+        ShippingUploadRepository,
+        ShippingUploadMetrics,
+        ShippingUploadService,
+        ShippingUploadWorker,
+        OrderShipmentService,
+        OrderSettlementService,
       ],
     };
   }

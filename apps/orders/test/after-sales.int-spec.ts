@@ -149,11 +149,11 @@ describe('after-sales: refund requests, staff decisions and partial WeChat Pay r
     expect((await ask(unpaid.id, { reason: 'x', refundFen: 1 })).body.code).toBe('ORDER_STATE_CONFLICT');
 
     const shipped = await paidOrder();
-    expect((await requestJson(api(`/admin/${shipped.id}/ship`), { token: h.staffToken, body: {} })).status).toBe(200);
+    expect((await requestJson(api(`/admin/${shipped.id}/ship`), { token: h.staffToken, body: { logisticsType: 'self_pickup' } })).status).toBe(200);
     expect((await ask(shipped.id, { reason: 'x', refundFen: 1 })).status).toBe(201);
 
     const completed = await paidOrder();
-    await requestJson(api(`/admin/${completed.id}/ship`), { token: h.staffToken, body: {} });
+    await requestJson(api(`/admin/${completed.id}/ship`), { token: h.staffToken, body: { logisticsType: 'self_pickup' } });
     expect((await requestJson(api(`/admin/${completed.id}/complete`), { method: 'POST', token: h.staffToken })).status).toBe(200);
     await h.query('UPDATE orders SET completed_at = NOW(3) - INTERVAL 8 DAY WHERE id = ?', [completed.id]);
     const late = await ask(completed.id, { reason: 'x', refundFen: 1 });

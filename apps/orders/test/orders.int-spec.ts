@@ -141,7 +141,7 @@ describe('orders: placement, reading, cancelling and the state machine (real ord
     const [sku] = await h.seedSkus([{ priceFen: 300, stock: 5 }]);
     const order = (await create(alice, orderBody([{ skuId: sku, quantity: 1 }]))).body;
     for (const action of ['ship', 'complete']) {
-      const reply = await staff(`/${order.id}/${action}`, {});
+      const reply = await staff(`/${order.id}/${action}`, action === 'ship' ? { carrier: 'SF Express', trackingNo: 'SF1' } : {});
       expect(reply.status).toBe(409);
       expect(reply.body.code).toBe('ORDER_STATE_CONFLICT');
     }
@@ -150,12 +150,18 @@ describe('orders: placement, reading, cancelling and the state machine (real ord
     expect((await staff(`/${order.id}/complete`, {})).body.code).toBe('ORDER_STATE_CONFLICT');
     const shipped = await staff(`/${order.id}/ship`, { carrier: 'SF Express', trackingNo: 'SF1234567890' });
     expect(shipped.status).toBe(200);
-    expect(shipped.body).toMatchObject({ status: 'shipped', shipment: { carrier: 'SF Express', trackingNo: 'SF1234567890' }, shippedAt: expect.any(String) });
-    expect((await staff(`/${order.id}/ship`, {})).body.code).toBe('ORDER_STATE_CONFLICT');
+    expect(shipped.body).toMatchObject({
+      status: 'shipped',
+      shipment: { logisticsType: 'express', carrier: 'SF Express', trackingNo: 'SF1234567890', wechatSync: 'pending' },
+      shippedAt: expect.any(String),
+    });
+    expect((await staff(`/${order.id}/ship`, { logisticsType: 'virtual' })).body.code).toBe('ORDER_STATE_CONFLICT');
     expect((await requestJson(`${h.url}/api/orders/${order.id}/cancel`, { method: 'POST', token: alice.token })).body.code).toBe('ORDER_STATE_CONFLICT');
     const completed = await staff(`/${order.id}/complete`, {});
     expect(completed.body).toMatchObject({ status: 'completed', completedAt: expect.any(String) });
-    for (const action of ['ship', 'complete', 'refund']) expect((await staff(`/${order.id}/${action}`, {})).body.code).toBe('ORDER_STATE_CONFLICT');
+    for (const action of ['ship', 'complete', 'refund']) {
+      expect((await staff(`/${order.id}/${action}`, action === 'ship' ? { logisticsType: 'virtual' } : {})).body.code).toBe('ORDER_STATE_CONFLICT');
+    }
 
     const detail = await staff(`/${order.id}`);
     expect(detail.status).toBe(200);

@@ -8,6 +8,8 @@ import { ID_PATTERN } from './id-param.dto';
 export const ORDER_EVENTS = {
   /** OrderPaidEvent: WeChat Pay reported the order paid (published once per order, on the transition). */
   paid: 'orders.order.paid',
+  /** OrderShippedEvent: staff shipped the order (published once, after the ship committed). */
+  shipped: 'orders.order.shipped',
   /** OrderCancelledEvent: the order was cancelled by the system (`reason: "expired"`: unpaid in time). */
   cancelled: 'orders.order.cancelled',
   /** AfterSaleDecidedEvent: staff approved or rejected an after-sale request. */
@@ -48,6 +50,25 @@ export class OrderEventBase {
 export class OrderPaidEvent extends OrderEventBase {
   @IsISO8601()
   paidAt: string;
+}
+
+export class OrderShippedEvent extends OrderEventBase {
+  @IsISO8601()
+  shippedAt: string;
+
+  @IsIn(['express', 'same_city', 'virtual', 'self_pickup'])
+  logisticsType: 'express' | 'same_city' | 'virtual' | 'self_pickup';
+
+  /** The carrier staff named (express; may be given for the other types). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  carrier: string | null;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  trackingNo: string | null;
 }
 
 export class OrderCancelledEvent extends OrderEventBase {

@@ -10,7 +10,6 @@ export type PushEvent = (event: Record<string, unknown>) => Promise<void>;
 
 /** What the shipping handler needs of the sandbox's set-up. */
 export interface ShippingSettings {
-  appId: string;
   mchId: string;
   push: PushEvent;
   now: () => number;
@@ -36,7 +35,10 @@ export class ShippingHandler {
     const denied = this.state.tokens.reject(queryParam(request.query, 'access_token'));
     if (denied) return denied;
     const fault = this.shipping.takeFault();
-    if (fault?.errcode !== undefined) return wechatError(fault.errcode, 'sandbox fault: system error');
+    if (fault?.errcode !== undefined) {
+      this.state.stats.count('shipping_faults', String(fault.errcode));
+      return wechatError(fault.errcode, 'sandbox fault: system error');
+    }
     const body = parseJsonObject(request.body);
     if (!body) return dataFormatError();
     const upload = readShippingUpload(body);
@@ -62,7 +64,10 @@ export class ShippingHandler {
       finishShippingCount: (existing?.finishShippingCount ?? 0) + 1,
     });
     // Accepted and recorded, answered late: the backend may die before it hears the answer.
-    if (fault?.holdMs) await sleep(fault.holdMs);
+    if (fault?.holdMs) {
+      this.state.stats.count('shipping_faults', 'held');
+      await sleep(fault.holdMs);
+    }
     return { body: { errcode: 0, errmsg: 'ok' }, result: existing ? 'reship' : 'ok' };
   }
 
@@ -118,11 +123,9 @@ export class ShippingHandler {
     record.orderState = 3;
     record.confirmedAt = now;
     const seconds = Math.floor(now / 1000);
+    // The push sender fills in ToUserName, CreateTime and MsgType.
     const event = {
-      ToUserName: this.settings.appId,
       FromUserName: order.openid,
-      CreateTime: seconds,
-      MsgType: 'event',
       Event: 'trade_manage_order_settlement',
       transaction_id: transactionId,
       merchant_id: this.settings.mchId,
@@ -140,7 +143,7 @@ export class ShippingHandler {
       this.state.stats.count('shipping_settlement_push', 'ok');
     } catch (error) {
       this.state.stats.count('shipping_settlement_push', 'failed');
-      return { status: 502, body: { errcode: -1, errmsg: `receipt confirmed, push failed: ${(error as Error).message}` } };
+      return { status: 502, body: { errcode: -1, errmsg: `receipt confirmed, push not delivered: ${(error as Error).message}`, event } };
     }
     return { body: { confirmed: true, event } };
   }

@@ -9,6 +9,7 @@ export function buildShippingRoutes(settings: ShippingSettings, state: SandboxSt
   const shipping = new ShippingState();
   state.onReset(() => shipping.clear());
   state.stats.listEndpoint('shipping_settlement_push');
+  state.stats.listEndpoint('shipping_faults');
   const handler = new ShippingHandler(settings, state, pay, shipping);
   return [
     { family: 'wechat', method: 'POST', path: '/wxa/sec/order/upload_shipping_info', statsName: 'upload_shipping_info', handle: (r) => handler.upload(r) },

@@ -7,6 +7,7 @@ import { AdminListOrdersQueryDto } from '../dtos/list-orders-query.dto';
 import { AdminOrderDto, OrderDto } from '../dtos/order.dto';
 import { RefundOrderDto, ShipOrderDto } from '../dtos/ship-order.dto';
 import { OrderLifecycleService } from '../services/order-lifecycle.service';
+import { OrderShipmentService } from '../services/order-shipment.service';
 import { OrderQueriesService } from '../services/order-queries.service';
 
 @Roles('admin', 'staff')
@@ -15,6 +16,7 @@ export class OrderAdminController {
   constructor(
     private readonly queries: OrderQueriesService,
     private readonly lifecycle: OrderLifecycleService,
+    private readonly shipments: OrderShipmentService,
   ) {}
 
   /** Lists everyone's orders, newest first, filtered by user, status, order number or creation time. */
@@ -31,12 +33,15 @@ export class OrderAdminController {
     return this.queries.adminGet(params.id);
   }
 
-  /** Marks a paid order shipped, with the carrier and tracking number. */
+  /**
+   * Marks a paid order shipped (express with its carrier and tracking number, same-city delivery, virtual goods or
+   * self pickup); an order paid with WeChat Pay then has its shipping information uploaded to WeChat (`shipment.wechatSync`).
+   */
   @Post(':id/ship')
   @HttpCode(200)
   @ApiErrors('ORDER_NOT_FOUND', 'ORDER_STATE_CONFLICT')
   ship(@CurrentPrincipal() principal: Principal, @Param() params: IdParamDto, @Body() body: ShipOrderDto): Promise<OrderDto> {
-    return this.lifecycle.ship(principal.id, params.id, body);
+    return this.shipments.ship(principal.id, params.id, body);
   }
 
   /** Marks a shipped order completed. */

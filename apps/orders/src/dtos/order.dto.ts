@@ -1,6 +1,6 @@
 import { OrderItem } from '../entities/order-item.entity';
 import type { ActorKind } from '../entities/order-event.entity';
-import { Order, OrderStatus, RefundStatus, StockState } from '../entities/order.entity';
+import { LogisticsType, Order, OrderStatus, RefundStatus, StockState, WechatSync } from '../entities/order.entity';
 
 /** An order line as clients see it: the catalog's name and price when the order was placed. */
 export class OrderItemDto {
@@ -40,10 +40,19 @@ export class OrderContactViewDto {
   addressParts: OrderAddressPartsDto | null;
 }
 
-/** How an order was shipped. */
+/** How an order was shipped, and whether WeChat has its shipping information. */
 export class OrderShipmentDto {
+  logisticsType: LogisticsType;
   carrier: string | null;
   trackingNo: string | null;
+  /**
+   * WeChat's copy of the shipping information (upload_shipping_info), which WeChat needs before it releases the
+   * payment: `pending` while the upload is being sent or retried, `synced` once WeChat accepted it, `failed` when
+   * WeChat refused it for good or every retry failed (staff see it and an alert fires), `not_required` for an order
+   * not paid with WeChat Pay (nothing to upload); null for an order shipped before the backend uploaded shipping
+   * information (entered in WeChat's console, if at all).
+   */
+  wechatSync: WechatSync | null;
 }
 
 /** The refund of a cancelled paid order. */
@@ -108,7 +117,9 @@ export class OrderDto {
       expiresAt: order.expiresAt.toISOString(),
       paidAt: iso(order.paidAt),
       shippedAt: iso(order.shippedAt),
-      shipment: order.shippedAt ? { carrier: order.carrier, trackingNo: order.trackingNo } : null,
+      shipment: order.shippedAt
+        ? { logisticsType: order.logisticsType ?? 'express', carrier: order.carrier, trackingNo: order.trackingNo, wechatSync: order.wechatSync }
+        : null,
       completedAt: iso(order.completedAt),
       cancelledAt: iso(order.cancelledAt),
       cancelReason: order.cancelReason,

@@ -13,6 +13,15 @@ export type StockState = 'reserving' | 'reserved' | 'releasing' | 'released' | '
 /** A refund of a cancelled paid order: `pending` until WeChat Pay accepts it, `processing` until it reports it done. */
 export type RefundStatus = 'pending' | 'processing' | 'succeeded' | 'failed';
 
+/** How staff shipped an order (WeChat's logistics_type 1-4). */
+export type LogisticsType = 'express' | 'same_city' | 'virtual' | 'self_pickup';
+
+/**
+ * Whether WeChat holds the shipping information of a shipped order: `pending` while the upload is retried,
+ * `synced`, `failed` (given up), `not_required` (not paid with WeChat Pay); null for orders shipped before uploads existed.
+ */
+export type WechatSync = 'pending' | 'synced' | 'failed' | 'not_required';
+
 /** An order a user placed: prices and names are a snapshot taken from the catalog when it was placed. */
 @Entity({ name: 'orders' })
 export class Order {
@@ -100,6 +109,12 @@ export class Order {
 
   @Column({ name: 'tracking_no', type: 'varchar', length: 64, nullable: true })
   trackingNo: string | null;
+
+  @Column({ name: 'logistics_type', type: 'varchar', length: 12, nullable: true })
+  logisticsType: LogisticsType | null;
+
+  @Column({ name: 'wechat_sync', type: 'varchar', length: 12, nullable: true })
+  wechatSync: WechatSync | null;
 
   @Column({ name: 'shipped_at', type: 'datetime', precision: 3, nullable: true })
   shippedAt: Date | null;

@@ -189,6 +189,10 @@ export class OrderRepository {
     return this.dataSource.getRepository(Order).findOneBy({ orderNo });
   }
 
+  async findByTransactionId(transactionId: string): Promise<Order | null> {
+    return this.dataSource.getRepository(Order).findOneBy({ transactionId });
+  }
+
   /** A page of placed orders, newest first, with their lines; `limit + 1` rows so the caller can tell if there is more. */
   async list(filter: OrderFilter): Promise<OrderWithItems[]> {
     const { where, params } = sqlConditions(

@@ -8,6 +8,7 @@ import {
   ORDER_EVENTS,
   OrderEventBase,
   OrderPaidEvent,
+  OrderShippedEvent,
 } from '#libs/contracts';
 import { MessageBus } from '#libs/messaging';
 import { AfterSale } from '../entities/after-sale.entity';
@@ -30,6 +31,19 @@ export class OrderEventsPublisher {
   async orderPaid(orderId: string): Promise<void> {
     const base = await this.orderBase(orderId);
     if (base?.order.paidAt) await this.publish<OrderPaidEvent>(ORDER_EVENTS.paid, { ...base.event, paidAt: base.order.paidAt.toISOString() });
+  }
+
+  async orderShipped(orderId: string): Promise<void> {
+    const base = await this.orderBase(orderId);
+    if (!base?.order.shippedAt) return;
+    const { order } = base;
+    await this.publish<OrderShippedEvent>(ORDER_EVENTS.shipped, {
+      ...base.event,
+      shippedAt: order.shippedAt!.toISOString(),
+      logisticsType: order.logisticsType ?? 'express',
+      carrier: order.carrier,
+      trackingNo: order.trackingNo,
+    });
   }
 
   /** An unpaid order the system cancelled when its time was up. */

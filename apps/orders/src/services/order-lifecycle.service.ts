@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '#libs/errors';
-import { RefundOrderDto, ShipOrderDto } from '../dtos/ship-order.dto';
+import { RefundOrderDto } from '../dtos/ship-order.dto';
 import { OrderDto } from '../dtos/order.dto';
 import { Order } from '../entities/order.entity';
 import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
@@ -20,7 +20,7 @@ const EXPIRY_TOLERANCE_MS = 1000;
 /** What an expiry attempt did. */
 export type ExpiryOutcome = 'cancelled' | 'paid' | 'not_due' | 'skipped';
 
-/** An order's life after it is placed: cancellation (by its owner, by expiry, by staff with a refund), shipping, completion. */
+/** An order's life after it is placed: cancellation (by its owner, by expiry, by staff with a refund), completion (shipping: OrderShipmentService). */
 @Injectable()
 export class OrderLifecycleService {
   private readonly logger = new Logger(OrderLifecycleService.name);
@@ -63,12 +63,9 @@ export class OrderLifecycleService {
     return this.queries.view(orderId);
   }
 
-  ship(staffId: string, orderId: string, request: ShipOrderDto): Promise<OrderDto> {
-    return this.moveByStaff(staffId, orderId, 'shipped', { carrier: request.carrier ?? null, trackingNo: request.trackingNo ?? null });
-  }
-
-  complete(staffId: string, orderId: string): Promise<OrderDto> {
-    return this.moveByStaff(staffId, orderId, 'completed', {});
+  async complete(staffId: string, orderId: string): Promise<OrderDto> {
+    await this.transitions.move(orderId, 'completed', { kind: 'staff', id: staffId }, { reason: 'staff_complete' });
+    return this.queries.view(orderId);
   }
 
   /**
@@ -100,16 +97,6 @@ export class OrderLifecycleService {
     await this.settlement.release(orderId);
     await this.events.orderExpired(orderId);
     return 'cancelled';
-  }
-
-  private async moveByStaff(staffId: string, orderId: string, to: 'shipped' | 'completed', changes: Partial<Order>): Promise<OrderDto> {
-    await this.transitions.move(
-      orderId,
-      to,
-      { kind: 'staff', id: staffId },
-      { reason: `staff_${to === 'shipped' ? 'ship' : 'complete'}`, changes: () => changes },
-    );
-    return this.queries.view(orderId);
   }
 
   private cancellation(order: Order, reason: string): Partial<Order> {

@@ -191,6 +191,8 @@ function placedOrder(order: NewOrder): Order {
     paidAt: null,
     carrier: null,
     trackingNo: null,
+    logisticsType: null,
+    wechatSync: null,
     shippedAt: null,
     completedAt: null,
     cancelledAt: null,

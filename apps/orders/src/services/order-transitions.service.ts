@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '#libs/errors';
 import { Order, OrderStatus } from '../entities/order.entity';
 import { Actor, OrderRepository } from '../repositories/order.repository';
@@ -12,6 +12,8 @@ export interface OrderDecision {
   to?: OrderStatus;
   changes?: Partial<Order>;
   reason: string;
+  /** More writes that must commit with the change (an outbox row); run after it, in its transaction. */
+  alsoInTransaction?: (manager: EntityManager, after: Order) => Promise<void>;
 }
 
 /** The result of a decision: the order before and after (the same object when nothing was written). */
@@ -60,6 +62,7 @@ export class OrderTransitionsService {
       const statusChange = decision.to ? { status: decision.to, ...stamps(decision.to, new Date()) } : {};
       const after = await this.orders.updateLockedOrder(manager, before, { ...statusChange, ...decision.changes });
       await this.orders.recordEvent(manager, id, before.status, after.status, actor, decision.reason);
+      await decision.alsoInTransaction?.(manager, after);
       // A cancelled order's coupon is unused again, in the same transaction as the cancellation: exactly once.
       if (after.status === 'cancelled' && before.status !== 'cancelled') await this.coupons.release(id, manager);
       return { before, after, applied: true };
