@@ -45,4 +45,23 @@ describe('AuthEnv', () => {
     expect(problemsWith({ ADMIN_BOOTSTRAP_USERNAME: 'Admin User' })).toMatch(/ADMIN_BOOTSTRAP_USERNAME/);
     expect(problemsWith({ ADMIN_BOOTSTRAP_USERNAME: 'admin', ADMIN_BOOTSTRAP_PASSWORD: 'short' })).toMatch(/ADMIN_BOOTSTRAP_PASSWORD/);
   });
+
+  it('reads the WeChat push settings: off without a token, safe mode by default, the EncodingAESKey checked', () => {
+    const off = loadConfig(AuthEnv, goodEnv);
+    expect(off).toMatchObject({ WECHAT_PUSH_MODE: 'safe', WECHAT_PUSH_MAX_AGE_SECONDS: 300 });
+    expect(off.WECHAT_PUSH_TOKEN).toBeUndefined();
+    const key = 'sandboxEncodingAesKey0123456789abcdefghijkl';
+    expect(loadConfig(AuthEnv, { ...goodEnv, WECHAT_PUSH_TOKEN: 'tok', WECHAT_PUSH_ENCODING_AES_KEY: key })).toMatchObject({
+      WECHAT_PUSH_TOKEN: 'tok',
+      WECHAT_PUSH_ENCODING_AES_KEY: key,
+    });
+    expect(loadConfig(AuthEnv, { ...goodEnv, WECHAT_PUSH_TOKEN: 'tok', WECHAT_PUSH_MODE: 'plain' }).WECHAT_PUSH_ENCODING_AES_KEY).toBeUndefined();
+    expect(problemsWith({ WECHAT_PUSH_TOKEN: 'tok' })).toMatch(/WECHAT_PUSH_ENCODING_AES_KEY/);
+    expect(problemsWith({ WECHAT_PUSH_TOKEN: 'tok', WECHAT_PUSH_MODE: 'compatible', WECHAT_PUSH_ENCODING_AES_KEY: key.slice(1) })).toMatch(
+      /WECHAT_PUSH_ENCODING_AES_KEY/,
+    );
+    expect(problemsWith({ WECHAT_PUSH_ENCODING_AES_KEY: `${key}=` })).toMatch(/WECHAT_PUSH_ENCODING_AES_KEY/);
+    expect(problemsWith({ WECHAT_PUSH_MODE: 'xml' })).toMatch(/WECHAT_PUSH_MODE/);
+    expect(problemsWith({ WECHAT_PUSH_MAX_AGE_SECONDS: '0' })).toMatch(/WECHAT_PUSH_MAX_AGE_SECONDS/);
+  });
 });
