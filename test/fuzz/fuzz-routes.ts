@@ -30,6 +30,16 @@ const PRODUCT_FIELDS = ['categoryId', 'title', 'subtitle', 'description', 'image
 /** Every public route of every service (auth, catalog, orders, upload), staff routes included. */
 export const FUZZ_ROUTES: FuzzRoute[] = [
   { service: 'auth', method: 'POST', path: '/api/auth/wechat/login', caller: 'anyone', body: 'json', fields: ['code'] },
+  { service: 'auth', method: 'GET', path: '/api/auth/wechat/push', caller: 'anyone', query: ['signature', 'timestamp', 'nonce', 'echostr'] },
+  {
+    service: 'auth',
+    method: 'POST',
+    path: '/api/auth/wechat/push',
+    caller: 'anyone',
+    body: 'json',
+    fields: ['ToUserName', 'Encrypt', 'FromUserName', 'CreateTime', 'MsgType', 'Event'],
+    query: ['signature', 'timestamp', 'nonce', 'encrypt_type', 'msg_signature'],
+  },
   { service: 'auth', method: 'POST', path: '/api/auth/refresh', caller: 'anyone', body: 'json', fields: ['refreshToken'] },
   { service: 'auth', method: 'POST', path: '/api/auth/logout', caller: 'user', consumesToken: true },
   { service: 'auth', method: 'GET', path: '/api/auth/me', caller: 'user' },
