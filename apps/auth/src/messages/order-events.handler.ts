@@ -8,11 +8,19 @@ import {
   ORDER_EVENTS,
   OrderEventBase,
   OrderPaidEvent,
+  OrderShippedEvent,
 } from '#libs/contracts';
 import { BusHandler } from '#libs/messaging';
 import { SubscribeMessageScheduler } from '../jobs/subscribe-message.scheduler';
 import { MessageValues } from '../services/subscribe-message-content';
 
+/** What the user reads as the carrier when staff named none. */
+const LOGISTICS_NAMES: Record<OrderShippedEvent['logisticsType'], string> = {
+  express: '快递',
+  same_city: '同城配送',
+  virtual: '虚拟发货',
+  self_pickup: '到店自提',
+};
 const CANCEL_REASONS: Record<OrderCancelledEvent['reason'], string> = { expired: '订单超时未支付' };
 
 /** The orders service's events: each queues the subscribe message that tells the user (one replica of auth handles each). */
@@ -23,6 +31,17 @@ export class OrderEventsHandler {
   @EventPattern(ORDER_EVENTS.paid)
   paid(@Payload() event: OrderPaidEvent): Promise<void> {
     return this.messages.enqueue('order_paid', event.orderId, { userId: event.userId, values: { ...orderValues(event), paidAt: event.paidAt } });
+  }
+
+  @EventPattern(ORDER_EVENTS.shipped)
+  shipped(@Payload() event: OrderShippedEvent): Promise<void> {
+    const values = {
+      ...orderValues(event),
+      carrier: event.carrier ?? LOGISTICS_NAMES[event.logisticsType] ?? null,
+      trackingNo: event.trackingNo,
+      shippedAt: event.shippedAt,
+    };
+    return this.messages.enqueue('order_shipped', event.orderId, { userId: event.userId, values });
   }
 
   @EventPattern(ORDER_EVENTS.cancelled)
