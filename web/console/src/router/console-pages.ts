@@ -20,8 +20,8 @@ export interface ConsolePage {
  */
 export const CONSOLE_PAGES: ConsolePage[] = [
   { name: 'dashboard', path: 'dashboard', icon: Odometer, group: 'home', component: () => import('../pages/dashboard/DashboardPage.vue') },
-  { name: 'products', path: 'products', icon: Box, group: 'catalog' },
-  { name: 'categories', path: 'categories', icon: Files, group: 'catalog' },
+  { name: 'products', path: 'products', icon: Box, group: 'catalog', component: () => import('../pages/products/ProductListPage.vue') },
+  { name: 'categories', path: 'categories', icon: Files, group: 'catalog', component: () => import('../pages/categories/CategoryPage.vue') },
   { name: 'articles', path: 'articles', icon: Document, group: 'catalog' },
   { name: 'banners', path: 'banners', icon: Picture, group: 'catalog' },
   { name: 'orders', path: 'orders', icon: ShoppingCart, group: 'sales' },
@@ -32,4 +32,7 @@ export const CONSOLE_PAGES: ConsolePage[] = [
 ];
 
 /** Pages that are not in the menu: product editing (new and existing). */
-export const EXTRA_ROUTES: RouteRecordRaw[] = [];
+export const EXTRA_ROUTES: RouteRecordRaw[] = [
+  { name: 'productCreate', path: 'products/new', component: () => import('../pages/products/ProductEditPage.vue'), meta: { menu: 'products' } },
+  { name: 'productEdit', path: 'products/:id', component: () => import('../pages/products/ProductEditPage.vue'), meta: { menu: 'products' }, props: true },
+];
