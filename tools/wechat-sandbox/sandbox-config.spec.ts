@@ -6,6 +6,7 @@ import { DEFAULT_SEC_CHECK_WORDS } from './msg-sec-check.handler';
 import { SANDBOX_API_V3_KEY } from './pay/pay-config';
 import { SANDBOX_PUSH_ENCODING_AES_KEY, SANDBOX_PUSH_TOKEN } from './push/push-config';
 import { readSandboxConfig } from './sandbox-config';
+import { DEFAULT_PUBLISHED_PAGES } from './wxacode.handler';
 
 describe('readSandboxConfig', () => {
   it('has a default for everything', () => {
@@ -16,6 +17,7 @@ describe('readSandboxConfig', () => {
       appSecret: 'sandbox-secret',
       tokenTtlSeconds: 7200,
       secCheckWords: DEFAULT_SEC_CHECK_WORDS,
+      publishedPages: DEFAULT_PUBLISHED_PAGES,
       pay: undefined,
       push: {
         url: undefined,
@@ -50,6 +52,7 @@ describe('readSandboxConfig', () => {
       appSecret: 's1',
       tokenTtlSeconds: 1,
       secCheckWords: ['spam', 'scam'],
+      publishedPages: DEFAULT_PUBLISHED_PAGES,
       pay: undefined,
       push: {
         url: 'http://127.0.0.1:8080/api/auth/wechat/push',

@@ -280,6 +280,11 @@ describe('WeChat sandbox', () => {
         msg_sec_check: { pass: 1, risky: 1 },
         push: {},
         push_events: {},
+        media_check_async: {},
+        getwxacodeunlimit: {},
+        subscribe_accept: {},
+        subscribe_send: {},
+        subscribe_sent: {},
       });
     });
 
