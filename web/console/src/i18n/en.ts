@@ -1,5 +1,6 @@
 import { enErrorMessages } from './error-messages.en';
 import type { zhCn } from './zh-CN';
+import { enSalesWords } from './sales-words.en';
 
 /** The console's words in English: the same keys as zh-CN.ts. */
 export const en: typeof zhCn = {
@@ -148,5 +149,6 @@ export const en: typeof zhCn = {
     titleRequired: 'Enter a title',
     listNote: 'The list shows the banners the home page shows now',
   },
+  ...enSalesWords,
   errors: { ...enErrorMessages, unknown: 'The operation failed ({code})', fields: 'Fields to check: {fields}' },
 };

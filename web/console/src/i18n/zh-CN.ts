@@ -1,4 +1,5 @@
 import { zhCnErrorMessages } from './error-messages.zh-CN';
+import { zhCnSalesWords } from './sales-words.zh-CN';
 
 /** The console's words in zh-CN, its first language; en.ts has the same keys. */
 export const zhCn = {
@@ -147,5 +148,6 @@ export const zhCn = {
     titleRequired: '请输入标题',
     listNote: '列表显示首页正在展示的轮播图',
   },
+  ...zhCnSalesWords,
   errors: { ...zhCnErrorMessages, unknown: '操作失败（{code}）', fields: '有问题的字段：{fields}' },
 };

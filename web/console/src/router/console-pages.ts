@@ -24,15 +24,16 @@ export const CONSOLE_PAGES: ConsolePage[] = [
   { name: 'categories', path: 'categories', icon: Files, group: 'catalog', component: () => import('../pages/categories/CategoryPage.vue') },
   { name: 'articles', path: 'articles', icon: Document, group: 'catalog' },
   { name: 'banners', path: 'banners', icon: Picture, group: 'catalog' },
-  { name: 'orders', path: 'orders', icon: ShoppingCart, group: 'sales' },
-  { name: 'afterSales', path: 'after-sales', icon: Service, group: 'sales' },
-  { name: 'appointments', path: 'appointments', icon: Calendar, group: 'sales' },
-  { name: 'coupons', path: 'coupons', icon: Discount, group: 'sales' },
-  { name: 'staff', path: 'staff', icon: User, group: 'admin', adminOnly: true },
+  { name: 'orders', path: 'orders', icon: ShoppingCart, group: 'sales', component: () => import('../pages/orders/OrderListPage.vue') },
+  { name: 'afterSales', path: 'after-sales', icon: Service, group: 'sales', component: () => import('../pages/after-sales/AfterSalePage.vue') },
+  { name: 'appointments', path: 'appointments', icon: Calendar, group: 'sales', component: () => import('../pages/appointments/AppointmentPage.vue') },
+  { name: 'coupons', path: 'coupons', icon: Discount, group: 'sales', component: () => import('../pages/coupons/CouponPage.vue') },
+  { name: 'staff', path: 'staff', icon: User, group: 'admin', adminOnly: true, component: () => import('../pages/staff/StaffPage.vue') },
 ];
 
-/** Pages that are not in the menu: product editing (new and existing). */
+/** Pages that are not in the menu: product editing (new and existing), an order's detail. */
 export const EXTRA_ROUTES: RouteRecordRaw[] = [
   { name: 'productCreate', path: 'products/new', component: () => import('../pages/products/ProductEditPage.vue'), meta: { menu: 'products' } },
+  { name: 'orderDetail', path: 'orders/:id', component: () => import('../pages/orders/OrderDetailPage.vue'), meta: { menu: 'orders' }, props: true },
   { name: 'productEdit', path: 'products/:id', component: () => import('../pages/products/ProductEditPage.vue'), meta: { menu: 'products' }, props: true },
 ];
