@@ -168,6 +168,20 @@ describe('shipping information: ship → outbox → upload_shipping_info in the 
     expect((await metricSum('wechat_shipping_uploads_total', 'result="retry"')) - retriesBefore).toBe(3);
   }, 120000);
 
+  it('gives up at once on a permanent refusal: wechatSync failed, counted, and in the failed gauge', async () => {
+    const order = await paidOrder();
+    const failedBefore = await metricSum('wechat_shipping_uploads_total', 'result="failed"');
+    expect((await sandbox('/sandbox/shipping/fail-next', { count: 1, errcode: 10060031 })).status).toBe(200);
+    await staff(`/${order.id}/ship`, { logisticsType: 'same_city' });
+    await eventually(async () => (await wechatSyncOf(order.id)) === 'failed');
+    const [row] = await orders<{ attempts: number; last_error: string }>('SELECT attempts, last_error FROM shipping_uploads WHERE order_id = ?', [order.id]);
+    expect(row).toEqual({ attempts: 1, last_error: expect.stringContaining('errcode 10060031') });
+    expect((await metricSum('wechat_shipping_uploads_total', 'result="failed"')) - failedBefore).toBe(1);
+    // Every replica reads the gauge from the database every 15 s.
+    await eventually(async () => (await metricSum('wechat_shipping_uploads{', 'state="failed"')) >= ordersReplicas().length, 40000);
+    expect((await heldByWechat(order.transactionId)).order_state).toBe(1);
+  }, 120000);
+
   it('completes the order once when the user confirms receipt, however many times the settlement event arrives', async () => {
     const order = await paidOrder();
     await staff(`/${order.id}/ship`, { logisticsType: 'virtual' });
