@@ -63,6 +63,7 @@ import { OrderEventsPublisher } from './services/order-events.publisher';
 import { PaymentStartService } from './services/payment-start.service';
 import { RefundService } from './services/refund.service';
 import { StockSettlementService } from './services/stock-settlement.service';
+import { UserTextCheckService } from './services/user-text-check.service';
 
 /** The orders service: orders (placement saga, state machine, expiry, WeChat Pay, refunds) and appointment bookings. */
 @Module({})
@@ -141,6 +142,7 @@ export class OrdersModule {
         ShippingUploadWorker,
         OrderShipmentService,
         OrderSettlementService,
+        UserTextCheckService,
       ],
     };
   }

@@ -115,6 +115,8 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
       THROTTLE_LIMIT: '1000000',
       JWT_PUBLIC_KEYS: auth.keys.publicEnv.JWT_PUBLIC_KEYS,
       WECHAT_APP_ID: TEST_MERCHANT.appId,
+      // WeChat's server API is auth's sandbox: orders calls it with the access token auth hands out over the bus.
+      WECHAT_API_BASE_URL: auth.sandbox.url,
       WECHATPAY_MCH_ID: TEST_MERCHANT.mchId,
       WECHATPAY_MERCHANT_PRIVATE_KEY: merchantPrivateKeyPem,
       WECHATPAY_MERCHANT_SERIAL_NO: TEST_MERCHANT.serialNo,

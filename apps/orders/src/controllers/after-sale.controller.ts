@@ -15,7 +15,16 @@ export class AfterSaleController {
   /** Asks for a refund of the caller's paid, shipped or recently completed order (one open request per order). */
   @Idempotent()
   @Post()
-  @ApiErrors('ORDER_NOT_FOUND', 'ORDER_STATE_CONFLICT', 'AFTER_SALE_OPEN', 'AFTER_SALE_WINDOW_CLOSED', 'REFUND_EXCEEDS_REFUNDABLE', 'UPLOAD_NOT_FOUND')
+  @ApiErrors(
+    'ORDER_NOT_FOUND',
+    'ORDER_STATE_CONFLICT',
+    'AFTER_SALE_OPEN',
+    'AFTER_SALE_WINDOW_CLOSED',
+    'REFUND_EXCEEDS_REFUNDABLE',
+    'UPLOAD_NOT_FOUND',
+    'CONTENT_REJECTED',
+    'WECHAT_UNAVAILABLE',
+  )
   create(
     @CurrentUserId() userId: string,
     @Param() params: IdParamDto,

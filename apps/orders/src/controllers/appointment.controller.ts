@@ -36,7 +36,7 @@ export class AppointmentController {
   /** Books one place in a slot for the caller. */
   @Idempotent()
   @Post()
-  @ApiErrors('SLOT_NOT_FOUND', 'SLOT_CLOSED', 'SLOT_IN_PAST', 'SLOT_FULL', 'ALREADY_BOOKED')
+  @ApiErrors('SLOT_NOT_FOUND', 'SLOT_CLOSED', 'SLOT_IN_PAST', 'SLOT_FULL', 'ALREADY_BOOKED', 'CONTENT_REJECTED', 'WECHAT_UNAVAILABLE')
   book(@CurrentUserId() userId: string, @Body() body: CreateAppointmentDto, @Headers('idempotency-key') key?: string): Promise<AppointmentDto> {
     return this.booking.book(userId, body, key);
   }

@@ -35,6 +35,8 @@ export class OrderController {
     'COUPON_ALREADY_USED',
     'COUPON_NOT_USABLE',
     'COUPON_NOT_APPLICABLE',
+    'CONTENT_REJECTED',
+    'WECHAT_UNAVAILABLE',
   )
   create(@CurrentUserId() userId: string, @Body() body: CreateOrderDto, @Headers('idempotency-key') key?: string): Promise<OrderDto> {
     return this.placement.place(userId, body, key);

@@ -27,7 +27,10 @@ export class AfterSaleItemDto {
 
 /** POST /api/orders/:id/after-sales */
 export class CreateAfterSaleDto {
-  /** @example 收到的茶叶受潮了 */
+  /**
+   * Checked by WeChat's content security before anything is stored (422 CONTENT_REJECTED when refused).
+   * @example 收到的茶叶受潮了
+   */
   @UserText({ max: 200, multiline: true })
   reason: string;
 
@@ -51,7 +54,10 @@ export class CreateAfterSaleDto {
   @ApiProperty({ type: [AfterSaleItemDto], maxItems: MAX_ORDER_LINES, required: false })
   items?: AfterSaleItemDto[];
 
-  /** @example 外包装完好 */
+  /**
+   * Checked by WeChat's content security before anything is stored (422 CONTENT_REJECTED when refused).
+   * @example 外包装完好
+   */
   @Optional()
   @UserText({ min: 0, max: 255, multiline: true })
   remark?: string;

@@ -18,7 +18,10 @@ export class CreateAppointmentDto {
   @Type(() => AppointmentContactDto)
   contact: AppointmentContactDto;
 
-  /** @example 第一次来，想咨询一下 */
+  /**
+   * Checked by WeChat's content security before anything is stored (422 CONTENT_REJECTED when refused).
+   * @example 第一次来，想咨询一下
+   */
   @Optional()
   @UserText({ min: 0, max: 255, multiline: true })
   remark?: string;

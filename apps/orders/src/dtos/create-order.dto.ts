@@ -51,7 +51,10 @@ export class CreateOrderDto {
   @Matches(ID_PATTERN, { message: 'addressId must be an address id' })
   addressId?: string;
 
-  /** @example 请下午送货 */
+  /**
+   * Checked by WeChat's content security before anything is stored (422 CONTENT_REJECTED when refused).
+   * @example 请下午送货
+   */
   @Optional()
   @UserText({ min: 0, max: 255, multiline: true })
   remark?: string;

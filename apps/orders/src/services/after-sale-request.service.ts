@@ -14,6 +14,7 @@ import { OrderItem } from '../entities/order-item.entity';
 import { AfterSaleOpenError, AfterSaleRepository } from '../repositories/after-sale.repository';
 import { Actor, OrderRepository } from '../repositories/order.repository';
 import { assertAfterSaleAllowed, assertAfterSaleTransition, refundableFen } from './after-sale-rules';
+import { UserTextCheckService } from './user-text-check.service';
 
 /** Whether a request still holds its order open: requested, or approved with its refund under way. */
 export function isOpenAfterSale(request: Pick<AfterSale, 'status' | 'refundStatus'>): boolean {
@@ -50,6 +51,7 @@ export class AfterSaleRequestService {
     private readonly orders: OrderRepository,
     private readonly afterSales: AfterSaleRepository,
     private readonly uploads: UploadClient,
+    private readonly texts: UserTextCheckService,
   ) {}
 
   /**
@@ -63,6 +65,10 @@ export class AfterSaleRequestService {
     assertItemsOfOrder(items, placed.items);
     const imageUploadIds = body.imageUploadIds ?? [];
     await this.uploads.requireOwnImages(userId, 'imageUploadIds', imageUploadIds);
+    await this.texts.assertSafe(userId, [
+      { text: body.reason, what: 'The reason' },
+      { text: body.remark, what: 'The remark' },
+    ]);
     const id = newId();
     const actor: Actor = { kind: 'user', id: userId };
     await this.dataSource.transaction(async (manager) => {

@@ -15,6 +15,7 @@ import { AppointmentRepository, AppointmentRow, BookingCollision } from '../repo
 import { AppointmentCancellationService } from './appointment-cancellation.service';
 import { requestedBusinessDay } from './business-time';
 import { OrderEventsPublisher } from './order-events.publisher';
+import { UserTextCheckService } from './user-text-check.service';
 
 /** Why a booking is refused. */
 type BookingRefusal = 'missing' | 'closed' | 'past' | 'full' | 'already_booked';
@@ -46,6 +47,7 @@ export class AppointmentBookingService {
     private readonly appointments: AppointmentRepository,
     private readonly cancellation: AppointmentCancellationService,
     private readonly events: OrderEventsPublisher,
+    private readonly texts: UserTextCheckService,
   ) {}
 
   /** The open slots of an active resource on a business day that have not started yet, with the places left. */
@@ -62,6 +64,7 @@ export class AppointmentBookingService {
    * checked, taken and the booking inserted, so concurrent bookings can never exceed its capacity.
    */
   async book(userId: string, request: CreateAppointmentDto, idempotencyKey?: string): Promise<AppointmentDto> {
+    await this.texts.assertSafe(userId, [{ text: request.remark, what: 'The remark' }]);
     const id = newId();
     const keyHash = idempotencyKey === undefined ? null : createHash('sha256').update(idempotencyKey).digest('base64url');
     const now = new Date();

@@ -17,6 +17,7 @@ import { OrderContact, OrderContactService } from './order-contact.service';
 import { CartLine, discountLines, mergeLines, orderTotal, priceLines, unitCount } from './order-pricing';
 import { OrderQueriesService } from './order-queries.service';
 import { OrdersMetrics } from './orders-metrics';
+import { UserTextCheckService } from './user-text-check.service';
 
 /**
  * Places orders as a saga: snapshot prices and names from the catalog, write the order (hidden until placed), reserve
@@ -37,10 +38,12 @@ export class OrderPlacementService {
     private readonly cart: CartService,
     private readonly contacts: OrderContactService,
     private readonly coupons: CouponRedemptionService,
+    private readonly texts: UserTextCheckService,
   ) {}
 
   async place(userId: string, request: CreateOrderDto, idempotencyKey?: string): Promise<OrderDto> {
     try {
+      await this.texts.assertSafe(userId, [{ text: request.remark, what: 'The remark' }]);
       return await this.placeOnce(userId, request, idempotencyKey);
     } catch (error) {
       this.metrics.placementRefused(error instanceof AppError ? error.code : 'INTERNAL_ERROR');
