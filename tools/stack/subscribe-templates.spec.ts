@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findRepoRoot } from '#libs/config';
 import { parseSubscribeTemplates } from '../../apps/auth/src/config/subscribe-templates';
 import { messageData, MessageValues } from '../../apps/auth/src/services/subscribe-message-content';
 import { dataProblem, DEFAULT_SUBSCRIBE_TEMPLATES } from '../wechat-sandbox/subscribe/subscribe-templates';
@@ -40,6 +43,13 @@ describe('the local stack subscribe templates', () => {
     const template = templates.find((candidate) => candidate.kind === kind)!;
     const data = messageData(template, VALUES);
     expect(dataProblem(DEFAULT_SUBSCRIBE_TEMPLATES[template.templateId], data)).toBeUndefined();
+  });
+
+  it('are the ones .env.example gives', () => {
+    const line = readFileSync(join(findRepoRoot(__dirname), '.env.example'), 'utf8')
+      .split('\n')
+      .find((candidate) => candidate.startsWith('WECHAT_SUBSCRIBE_TEMPLATES='))!;
+    expect(JSON.parse(line.slice(line.indexOf("'") + 1, line.lastIndexOf("'")))).toEqual(LOCAL_SUBSCRIBE_TEMPLATES);
   });
 
   it('writes times in China time, money in yuan and cuts long text to the limit', () => {
