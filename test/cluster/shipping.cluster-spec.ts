@@ -150,6 +150,14 @@ describe('shipping information: ship → outbox → upload_shipping_info in the 
     expect(after.reship ?? 0).toBe(before.reship ?? 0);
   }, 180000);
 
+  it('uploads an order paid without a recorded transaction_id by mchid + out_trade_no', async () => {
+    const order = await paidOrder();
+    await orders('UPDATE orders SET transaction_id = NULL WHERE id = ?', [order.id]);
+    expect((await staff(`/${order.id}/ship`, { logisticsType: 'self_pickup' })).body.shipment.wechatSync).toMatch(/^(pending|synced)$/);
+    await eventually(async () => (await wechatSyncOf(order.id)) === 'synced');
+    expect((await heldByWechat(order.transactionId)).shipping).toMatchObject({ logistics_type: 4, finish_shipping_count: 1 });
+  }, 120000);
+
   it('retries through 3 failed uploads with backoff and is synced with exactly one accepted upload', async () => {
     const order = await paidOrder();
     const before = await uploadCounts();
