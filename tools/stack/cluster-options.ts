@@ -31,6 +31,8 @@ export interface LocalClusterOptions {
   redisPrefix: string;
   /** Extra variables for every replica (e.g. SHUTDOWN_DRAIN_MS). */
   env: Record<string, string>;
+  /** Extra Node.js options for every replica, before its script (e.g. `--cpu-prof`, which NODE_OPTIONS may not carry). */
+  nodeArguments?: string[];
   /** Demo products to seed into the catalog after migrating (0: none). */
   seedProducts: number;
   /** Drop the databases and users when the cluster stops (tests). */

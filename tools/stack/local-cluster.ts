@@ -194,7 +194,7 @@ export class LocalCluster {
     return new ManagedProcess({
       name,
       command: process.execPath,
-      args: [join(this.root, 'dist/apps', service, 'src/main.js'), `--replica=${name}`],
+      args: [...(this.options.nodeArguments ?? []), join(this.root, 'dist/apps', service, 'src/main.js'), `--replica=${name}`],
       env: service === 'all' ? this.oneProcessEnv(name, port) : this.replicaEnv(service, name, port),
       logFile: this.logFile(name),
     });

@@ -1,4 +1,3 @@
-import { loadConfig } from '#libs/config';
 import {
   createTestDatabase,
   createTestRedisNamespace,
@@ -12,8 +11,7 @@ import {
   TestSigningKeys,
 } from '#libs/testing';
 import { CATALOG_SCHEMA } from '../src/catalog-schema';
-import { CatalogModule } from '../src/catalog.module';
-import { CatalogEnv } from '../src/config/catalog-env';
+import { catalogService } from '../src/catalog-service';
 
 /** Catalog replicas in the test process sharing one database, Redis namespace and NATS. */
 export interface CatalogHarness {
@@ -41,11 +39,9 @@ export async function startCatalogHarness(options: { replicas?: number; env?: Re
     ...keys.publicEnv,
     ...options.env,
   };
-  const config = loadConfig(CatalogEnv, env);
   const replicas: TestService[] = [];
-  for (let i = 0; i < (options.replicas ?? 1); i++) {
-    replicas.push(await startTestService({ name: 'catalog', module: CatalogModule.register(config), config, answersMessages: true }));
-  }
+  // Each replica as main.ts defines it (its Fastify set-up too: the answers served from memory).
+  for (let i = 0; i < (options.replicas ?? 1); i++) replicas.push(await startTestService(catalogService(env)));
   const staffToken = await signTestToken(keys.key.privateKeyPem, { kind: 'staff', roles: ['staff'], kid: keys.key.keyId });
   const userToken = await signTestToken(keys.key.privateKeyPem, { kind: 'user', roles: [], kid: keys.key.keyId });
   return {

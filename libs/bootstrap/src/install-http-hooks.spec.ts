@@ -25,3 +25,40 @@ describe('the access log', () => {
     expect(loggableUrl('/api/x?design=1&sig=abc&exp=1&signature=2')).toBe('/api/x?design=1&sig=-&exp=-&signature=2');
   });
 });
+
+describe('the latency histogram and the access-log setting', () => {
+  const observingServer = (accessLog: 'all' | 'errors', lines: Record<string, unknown>[]) => {
+    const observed: [string, string, number][] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(JSON.parse(chunk.toString())), done()) });
+    const metrics = {
+      observeHttp: (method: string, route: string, status: number) => void observed.push([method, route, status]),
+    } as unknown as MetricsRegistry;
+    const server = fastify();
+    installHttpHooks(server, metrics, pino({ level: 'info' }, sink), accessLog);
+    server.get('/api/things/:id', (request, reply) => void reply.status((request.params as { id: string }).id === 'bad' ? 400 : 200).send('ok'));
+    return { server, observed };
+  };
+
+  it('records each request once, under its route pattern or as unmatched', async () => {
+    const { server, observed } = observingServer('all', []);
+    await server.inject({ url: '/api/things/1' });
+    await server.inject({ url: '/nowhere' });
+    await server.close();
+    expect(observed).toEqual([
+      ['GET', '/api/things/:id', 200],
+      ['GET', 'unmatched', 404],
+    ]);
+  });
+
+  it('with ACCESS_LOG=errors logs only the requests answered with an error, and still measures all', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const { server, observed } = observingServer('errors', lines);
+    for (const url of ['/api/things/1', '/api/things/bad', '/nowhere']) await server.inject({ url });
+    await server.close();
+    expect(lines.map((line) => [line.route, line.status])).toEqual([
+      ['/api/things/:id', 400],
+      ['unmatched', 404],
+    ]);
+    expect(observed).toHaveLength(3);
+  });
+});

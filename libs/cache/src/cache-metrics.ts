@@ -9,6 +9,8 @@ export type CacheOutcome = 'local' | 'redis' | 'loaded' | 'waited' | 'degraded' 
 @Injectable()
 export class CacheMetrics {
   private readonly reads: Counter<'outcome' | 'namespace'>;
+  /** Label children resolved once per outcome and family: a hit then costs one Map lookup, not prom-client's label hashing. */
+  private readonly children = new Map<string, Counter.Internal>();
 
   constructor(metrics: MetricsRegistry) {
     this.reads = new Counter({
@@ -21,6 +23,11 @@ export class CacheMetrics {
 
   /** `namespace` is reduced to its family (`product:01H...` counts as `product`). */
   count(outcome: CacheOutcome, namespace: string): void {
-    this.reads.inc({ outcome, namespace: namespace.split(':')[0] });
+    const colon = namespace.indexOf(':');
+    const family = colon < 0 ? namespace : namespace.slice(0, colon);
+    const name = `${outcome} ${family}`;
+    let child = this.children.get(name);
+    if (!child) this.children.set(name, (child = this.reads.labels(outcome, family)));
+    child.inc();
   }
 }

@@ -6,6 +6,7 @@ import { isDependencyOutage } from '#libs/errors';
 import { NATS_CONNECTION } from '#libs/messaging';
 import { SERVICE_NAME } from '#libs/metrics';
 import { REDIS } from '#libs/redis';
+import { CachedAnswer } from './cached-answer';
 import { CacheMetrics } from './cache-metrics';
 import { CACHE_OPTIONS } from './cache-options';
 import type { CacheOptions } from './cache-options';
@@ -22,8 +23,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 class RedisUnavailable extends Error {}
 
 /**
- * Read models cached as JSON text (serialised once, served as bytes) in two tiers: each replica's memory and
- * Redis. Keys live in namespaces with an epoch in Redis: invalidating a namespace bumps its epoch (old Redis
+ * Read models cached as JSON text (serialised once, served as bytes) in two tiers: each replica's memory (as
+ * {@link CachedAnswer}s, ready bytes) and Redis. Keys live in namespaces with an epoch in Redis: invalidating a namespace bumps its epoch (old Redis
  * entries become unreachable, so a rebuild racing the edit cannot resurrect them) and broadcasts on NATS so
  * every replica drops its local copies at once. A cold key is rebuilt by one replica of the cluster while the
  * others wait for its result. With Redis down, reads go to the loader (the database) and recover by themselves;
@@ -32,10 +33,10 @@ class RedisUnavailable extends Error {}
 @Injectable()
 export class JsonCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(JsonCache.name);
-  private readonly local: LocalLru;
+  private readonly local: LocalLru<CachedAnswer>;
   private readonly lastGood: LocalLru;
   private readonly epochs = new Map<string, { epoch: string; fetchedAt: number }>();
-  private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly inFlight = new Map<string, Promise<CachedAnswer>>();
   private readonly subject: string;
   private subscription?: Subscription;
 
@@ -70,7 +71,12 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
 
   /** The JSON text cached under `namespace`/`key`, built from `load()` (serialised once) when absent everywhere. */
   async get(namespace: string, key: string, load: () => Promise<unknown>): Promise<string> {
-    if (!this.options.enabled) return JSON.stringify(await load());
+    return (await this.answer(namespace, key, load)).text();
+  }
+
+  /** Like {@link get}, as the bytes to send. */
+  async answer(namespace: string, key: string, load: () => Promise<unknown>): Promise<CachedAnswer> {
+    if (!this.options.enabled) return new CachedAnswer(JSON.stringify(await load()));
     const localKey = `${namespace}|${key}`;
     const cached = this.local.get(localKey);
     if (cached !== undefined) {
@@ -82,6 +88,13 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
     const reading = this.readThrough(namespace, key, load).finally(() => this.inFlight.delete(localKey));
     this.inFlight.set(localKey, reading);
     return reading;
+  }
+
+  /** The answer this replica holds in memory under `localKey` (a {@link CachedAnswer.localKey}), if it still does. */
+  held(localKey: string): CachedAnswer | undefined {
+    const cached = this.local.get(localKey);
+    if (cached !== undefined) this.metrics.count('local', localKey.slice(0, localKey.indexOf('|')));
+    return cached;
   }
 
   /** Makes every replica forget the namespaces now; the next read rebuilds them. */
@@ -118,7 +131,7 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private async readThrough(namespace: string, key: string, load: () => Promise<unknown>): Promise<string> {
+  private async readThrough(namespace: string, key: string, load: () => Promise<unknown>): Promise<CachedAnswer> {
     const localKey = `${namespace}|${key}`;
     let json: string;
     try {
@@ -128,12 +141,13 @@ export class JsonCache implements OnModuleInit, OnApplicationShutdown {
         this.metrics.count('degraded', namespace);
         json = await this.loadOrLastGood(namespace, key, load);
       } else if (isDependencyOutage(error)) {
-        return this.lastGoodOr(namespace, key, error);
+        return new CachedAnswer(await this.lastGoodOr(namespace, key, error));
       } else throw error;
     }
-    this.local.set(localKey, json, this.options.localTtlMs);
+    const answer = new CachedAnswer(json, localKey);
+    this.local.set(localKey, answer, this.options.localTtlMs);
     this.lastGood.set(localKey, json, LAST_GOOD_TTL_MS);
-    return json;
+    return answer;
   }
 
   private async loadOrLastGood(namespace: string, key: string, load: () => Promise<unknown>): Promise<string> {

@@ -1,10 +1,10 @@
-/** An in-process LRU of strings with a per-entry expiry, bounded by entry count. */
-export class LocalLru {
-  private readonly entries = new Map<string, { value: string; expiresAt: number }>();
+/** An in-process LRU with a per-entry expiry, bounded by entry count. */
+export class LocalLru<V = string> {
+  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
 
   constructor(private readonly maxEntries: number) {}
 
-  get(key: string, now = Date.now()): string | undefined {
+  get(key: string, now = Date.now()): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= now) {
@@ -17,7 +17,7 @@ export class LocalLru {
     return entry.value;
   }
 
-  set(key: string, value: string, ttlMs: number, now = Date.now()): void {
+  set(key: string, value: V, ttlMs: number, now = Date.now()): void {
     this.entries.delete(key);
     this.entries.set(key, { value, expiresAt: now + ttlMs });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);

@@ -1,8 +1,9 @@
-import { Controller, Get, Header, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { ApiErrors, ApiPageResponse } from '#libs/api-docs';
 import { Public } from '#libs/auth';
+import { CachedAnswer, ReadyAnswerInterceptor } from '#libs/cache';
 import { IdParamDto, PageQueryDto } from '#libs/contracts';
 import { ArticleDetailView, ArticleSummaryView, CategoryNode, HomeView, ProductDetailView, ProductSummaryView } from '../dtos/catalog-views.dto';
 import { ListProductsQueryDto } from '../dtos/list-products-query.dto';
@@ -11,12 +12,14 @@ import { CatalogReadService } from '../services/catalog-read.service';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
- * The public read path; handlers return JSON text that is sent as it is (so the response types are declared
- * with @ApiOkResponse). Not rate limited: a limit costs a Redis round trip per request, more than serving
- * these answers from memory does.
+ * The public read path; handlers return JSON text or cached answers that are sent as they are (so the response
+ * types are declared with @ApiOkResponse), and a URL answered from the cache is answered from the replica's memory
+ * before Nest from then on (ReadyAnswers). Not rate limited: a limit costs a Redis round trip per request, more
+ * than serving these answers from memory does.
  */
 @Public()
 @SkipThrottle()
+@UseInterceptors(ReadyAnswerInterceptor)
 @Controller('api/catalog')
 export class CatalogController {
   constructor(private readonly catalog: CatalogReadService) {}
@@ -25,7 +28,7 @@ export class CatalogController {
   @Get('home')
   @Header('Content-Type', JSON_TYPE)
   @ApiOkResponse({ type: HomeView })
-  home(): Promise<string> {
+  home(): Promise<CachedAnswer> {
     return this.catalog.home();
   }
 
@@ -33,7 +36,7 @@ export class CatalogController {
   @Get('categories')
   @Header('Content-Type', JSON_TYPE)
   @ApiOkResponse({ type: CategoryNode, isArray: true })
-  categories(): Promise<string> {
+  categories(): Promise<CachedAnswer> {
     return this.catalog.categories();
   }
 
@@ -42,7 +45,7 @@ export class CatalogController {
   @Header('Content-Type', JSON_TYPE)
   @ApiPageResponse(ProductSummaryView)
   @ApiErrors('CATEGORY_NOT_FOUND')
-  products(@Query() query: ListProductsQueryDto): Promise<string> {
+  products(@Query() query: ListProductsQueryDto): Promise<CachedAnswer | string> {
     return this.catalog.productPage(query);
   }
 
@@ -51,7 +54,7 @@ export class CatalogController {
   @Header('Content-Type', JSON_TYPE)
   @ApiOkResponse({ type: ProductDetailView })
   @ApiErrors('PRODUCT_NOT_FOUND')
-  product(@Param() params: IdParamDto): Promise<string> {
+  product(@Param() params: IdParamDto): Promise<CachedAnswer> {
     return this.catalog.product(params.id);
   }
 
@@ -59,7 +62,7 @@ export class CatalogController {
   @Get('articles')
   @Header('Content-Type', JSON_TYPE)
   @ApiPageResponse(ArticleSummaryView)
-  articles(@Query() query: PageQueryDto): Promise<string> {
+  articles(@Query() query: PageQueryDto): Promise<CachedAnswer | string> {
     return this.catalog.articlePage(query);
   }
 
@@ -68,7 +71,7 @@ export class CatalogController {
   @Header('Content-Type', JSON_TYPE)
   @ApiOkResponse({ type: ArticleDetailView })
   @ApiErrors('ARTICLE_NOT_FOUND')
-  article(@Param() params: IdParamDto): Promise<string> {
+  article(@Param() params: IdParamDto): Promise<CachedAnswer> {
     return this.catalog.article(params.id);
   }
 }

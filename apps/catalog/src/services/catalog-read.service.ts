@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JsonCache } from '#libs/cache';
+import { CachedAnswer, JsonCache } from '#libs/cache';
 import { decodeCursor, Page, PageQueryDto, toPage } from '#libs/contracts';
 import { AppError } from '#libs/errors';
 import {
@@ -50,7 +50,7 @@ function descendantsOf(tree: CategoryNode[], id: string): string[] | undefined {
   return undefined;
 }
 
-/** The public read path. Answers are JSON text: hot ones come from the cache and are sent as they are. */
+/** The public read path. Answers are JSON text: hot ones come from the cache as ready bytes and are sent as they are. */
 @Injectable()
 export class CatalogReadService {
   constructor(
@@ -61,8 +61,8 @@ export class CatalogReadService {
     private readonly references: UploadReferencesService,
   ) {}
 
-  home(): Promise<string> {
-    return this.cache.get(NS.home, 'page', async () => {
+  home(): Promise<CachedAnswer> {
+    return this.cache.answer(NS.home, 'page', async () => {
       const [banners, tree, featured, articles] = await Promise.all([
         this.content.findActiveBanners(),
         this.categoryTree(),
@@ -83,25 +83,25 @@ export class CatalogReadService {
     });
   }
 
-  categories(): Promise<string> {
-    return this.cache.get(NS.categories, 'tree', () => this.categoryTree());
+  categories(): Promise<CachedAnswer> {
+    return this.cache.answer(NS.categories, 'tree', () => this.categoryTree());
   }
 
   /** First pages (no cursor, no search) are cached; deeper pages and searches go to MySQL through the indexes. */
-  async productPage(query: ListProductsQueryDto): Promise<string> {
+  async productPage(query: ListProductsQueryDto): Promise<CachedAnswer | string> {
     const beforeId = beforeIdOf(query.cursor);
     let categoryIds: string[] | undefined;
     if (query.categoryId) {
-      categoryIds = descendantsOf(JSON.parse(await this.categories()) as CategoryNode[], query.categoryId);
+      categoryIds = descendantsOf(JSON.parse(await this.cache.get(NS.categories, 'tree', () => this.categoryTree())) as CategoryNode[], query.categoryId);
       if (!categoryIds) throw new AppError('CATEGORY_NOT_FOUND', 'No such category');
     }
     const load = () => this.loadProductPage(query, categoryIds, beforeId);
-    if (!beforeId && !query.q) return this.cache.get(NS.productLists, `${query.categoryId ?? 'all'}:${query.limit}`, load);
+    if (!beforeId && !query.q) return this.cache.answer(NS.productLists, `${query.categoryId ?? 'all'}:${query.limit}`, load);
     return JSON.stringify(await load());
   }
 
-  product(id: string): Promise<string> {
-    return this.cache.get(NS.product(id), 'detail', async () => {
+  product(id: string): Promise<CachedAnswer> {
+    return this.cache.answer(NS.product(id), 'detail', async () => {
       const found = await this.products.findWithSkus(id);
       if (!found || !found.product.onSale) throw new AppError('PRODUCT_NOT_FOUND', 'No such product');
       const kept = await this.references.keptAmong(found.product.images);
@@ -109,19 +109,19 @@ export class CatalogReadService {
     });
   }
 
-  async articlePage(query: PageQueryDto): Promise<string> {
+  async articlePage(query: PageQueryDto): Promise<CachedAnswer | string> {
     const beforeId = beforeIdOf(query.cursor);
     const load = async () => {
       const articles = await this.content.findPublishedPage(query.limit + 1, beforeId);
       const kept = await this.references.keptAmong(articles.map((article) => article.coverImage));
       return toPage(articles, query.limit, (article) => articleSummaryView(keepCover(article, kept)));
     };
-    if (!beforeId) return this.cache.get(NS.articleLists, String(query.limit), load);
+    if (!beforeId) return this.cache.answer(NS.articleLists, String(query.limit), load);
     return JSON.stringify(await load());
   }
 
-  article(id: string): Promise<string> {
-    return this.cache.get(NS.article(id), 'detail', async () => {
+  article(id: string): Promise<CachedAnswer> {
+    return this.cache.answer(NS.article(id), 'detail', async () => {
       const article = await this.content.findArticle(id);
       if (!article || !article.published) throw new AppError('ARTICLE_NOT_FOUND', 'No such article');
       return articleDetailView(keepCover(article, await this.references.keptAmong([article.coverImage])));
