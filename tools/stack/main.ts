@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     natsUrl: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     databasePrefix: 'mp_',
     redisPrefix: '',
-    env: pick(process.env, ['LOG_LEVEL', 'ADMIN_BOOTSTRAP_USERNAME', 'ADMIN_BOOTSTRAP_PASSWORD', 'SHUTDOWN_DRAIN_MS']),
+    env: pick(process.env, ['LOG_LEVEL', 'ACCESS_LOG', 'ADMIN_BOOTSTRAP_USERNAME', 'ADMIN_BOOTSTRAP_PASSWORD', 'SHUTDOWN_DRAIN_MS']),
     seedProducts: 5000,
     dropDatabasesOnStop: false,
   });

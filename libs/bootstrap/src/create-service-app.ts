@@ -45,7 +45,7 @@ export async function createServiceApp(definition: ServiceDefinition): Promise<S
   // Otherwise Fastify hands text/plain bodies to the DTOs as strings instead of answering 415.
   fastify.removeContentTypeParser('text/plain');
   installJsonBodyParser(fastify);
-  installHttpHooks(fastify, app.get(MetricsRegistry), logger);
+  installHttpHooks(fastify, app.get(MetricsRegistry), logger, config.ACCESS_LOG);
   await installResponseCompression(fastify);
   definition.configureFastify?.(fastify);
   app.useGlobalPipes(createValidationPipe());

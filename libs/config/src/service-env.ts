@@ -86,6 +86,10 @@ export class ServiceEnv {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** `all`: an access-log line per request; `errors`: only for requests answered 4xx/5xx, where the load balancer logs every request. */
+  @IsIn(['all', 'errors'])
+  ACCESS_LOG: 'all' | 'errors' = 'all';
+
   /** Sentry DSN (`https://<key>@<host>/<project>`): unexpected errors are sent there; unset, nothing is sent. */
   @IsOptional()
   @Matches(/^https?:\/\/\w+(:\w*)?@[\w.-]+(:\d+)?(\/[^\s/]+)*\/\d+$/, { message: 'SENTRY_DSN must look like https://<public key>@<host>/<project id>' })
