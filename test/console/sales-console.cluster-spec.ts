@@ -1,0 +1,261 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Browser, Page } from 'playwright-core';
+import { requestJson } from '#libs/testing';
+import { NotifyRelay } from '../../apps/orders/test/notify-relay';
+import { LocalCluster } from '../../tools/stack/local-cluster';
+import { createTestCluster, signClusterToken } from '../cluster/cluster-fixture';
+import { launchChromium, logInToConsole, openConsolePage, SCREENSHOTS } from './console-browser';
+
+const ADMIN = { username: 'console-sales-admin', password: 'console-sales-admin-password' };
+const run = Date.now().toString(36);
+
+const eventually = async (check: () => Promise<boolean>, timeoutMs = 30000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+};
+
+/** `YYYY-MM-DD` of the day `offset` days from today in the shop's calendar (UTC+8, the cluster's BUSINESS_UTC_OFFSET). */
+const shopDay = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86400_000).toISOString().slice(0, 10);
+
+/**
+ * The staff console's sales pages in headless Chromium against a real cluster through HAProxy: an order paid in the
+ * WeChat Pay sandbox shipped from the console, the CSV export, slots generated for a date range and a user's booking
+ * seen and cancelled, and the staff accounts page that only an admin sees.
+ */
+describe('staff console sales pages in a real browser (Chromium through HAProxy)', () => {
+  let cluster: LocalCluster;
+  let browser: Browser;
+  let staffToken: string;
+  let buyerToken: string;
+  const relay = new NotifyRelay();
+  const api = (path: string) => `${cluster.publicUrl}${path}`;
+  const consoleUrl = (path = '') => `${cluster.publicUrl}/admin/${path}`;
+  const openAsAdmin = async (): Promise<{ page: Page; problems: string[] }> => {
+    const opened = await openConsolePage(browser);
+    await logInToConsole(opened.page, consoleUrl(), ADMIN.username, ADMIN.password);
+    return opened;
+  };
+
+  /** A buyer's order of two units paid through the WeChat Pay sandbox. */
+  const paidOrder = async (): Promise<{ id: string; orderNo: string }> => {
+    const category = await requestJson(api('/api/catalog/admin/categories'), { token: staffToken, body: { name: `Console sales ${run}` } });
+    const product = await requestJson(api('/api/catalog/admin/products'), {
+      token: staffToken,
+      body: {
+        categoryId: category.body.id,
+        title: `西湖龙井 ${run}`,
+        images: ['https://img.example/t.jpg'],
+        skus: [{ name: '250g', priceFen: 8800, stock: 20 }],
+      },
+    });
+    expect(product.status).toBe(201);
+    const placed = await requestJson(api('/api/orders'), {
+      token: buyerToken,
+      body: { items: [{ skuId: product.body.skus[0].id, quantity: 2 }], contact: { name: '控制台买家', phone: '13800138000' } },
+      headers: { 'idempotency-key': `console-${run}` },
+    });
+    expect(placed.status).toBe(201);
+    const params = await requestJson(api(`/api/orders/${placed.body.id}/pay`), { method: 'POST', token: buyerToken });
+    expect(params.status).toBe(200);
+    await fetch(`${cluster.sandboxUrl}/sandbox/pay/${String(params.body.package).replace('prepay_id=', '')}`, { method: 'POST' });
+    await eventually(async () => (await requestJson(api(`/api/orders/${placed.body.id}`), { token: buyerToken })).body.status === 'paid');
+    return { id: placed.body.id, orderNo: placed.body.orderNo };
+  };
+
+  beforeAll(async () => {
+    await relay.start();
+    cluster = createTestCluster(
+      { auth: 1, catalog: 1, orders: 1 },
+      {
+        ADMIN_BOOTSTRAP_USERNAME: ADMIN.username,
+        ADMIN_BOOTSTRAP_PASSWORD: ADMIN.password,
+        WECHATPAY_NOTIFY_URL: `${relay.url}/api/orders/payments/wechat/notify`,
+      },
+    );
+    await cluster.start();
+    relay.target = cluster.publicUrl;
+    browser = await launchChromium();
+    staffToken = await signClusterToken(cluster, {
+      subject: '01CONSOLESTAFF000000000000',
+      kind: 'staff',
+      roles: ['admin'],
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    });
+    const login = await requestJson(api('/api/auth/wechat/login'), { body: { code: `console:buyer-${run}` } });
+    expect(login.status).toBe(200);
+    buyerToken = login.body.accessToken;
+  }, 180000);
+  afterAll(async () => {
+    await browser?.close();
+    await cluster?.stop();
+    await relay.stop();
+  }, 60000);
+
+  it("a paid order appears in the console, staff ship it by express, and the user's order shows shipped; the CSV export holds it", async () => {
+    const order = await paidOrder();
+    const { page, problems } = await openAsAdmin();
+    await page.click('[data-menu=orders]');
+    await page.click('[data-test=order-status-filter]');
+    await page.click('.el-select-dropdown__item:has-text("待发货")');
+    await page.click('[data-test=order-search]');
+    const link = page.locator(`[data-test=order-table] a:has-text("${order.orderNo}")`);
+    await link.waitFor();
+    expect(await page.locator('[data-test=order-table]').textContent()).toContain('¥176.00');
+    await page.screenshot({ path: join(SCREENSHOTS, 'orders.png') });
+
+    await link.click();
+    await page.waitForSelector('[data-test=order-detail]');
+    const detail = page.locator('[data-test=order-detail]');
+    expect(await detail.textContent()).toContain('控制台买家');
+    expect(await page.locator('[data-test=order-items]').textContent()).toContain('¥88.00');
+    await page.click('[data-test=order-ship]');
+    // Express without a tracking number is refused in the form, before any request.
+    await page.fill('[data-test=ship-carrier]', '顺丰速运');
+    await page.click('[data-test=ship-submit]');
+    await page.waitForSelector('[data-test=ship-dialog] .el-form-item__error:has-text("运单号")');
+    expect((await requestJson(api(`/api/orders/${order.id}`), { token: buyerToken })).body.status).toBe('paid');
+    await page.fill('[data-test=ship-tracking]', `SF${run}`);
+    await page.click('[data-test=ship-submit]');
+    await page.waitForSelector('[data-test=order-shipment]');
+    expect(await page.locator('[data-test=order-shipment]').textContent()).toContain(`SF${run}`);
+
+    const seen = await requestJson(api(`/api/orders/${order.id}`), { token: buyerToken });
+    expect(seen.body).toMatchObject({ status: 'shipped', shipment: { carrier: '顺丰速运', trackingNo: `SF${run}` } });
+    // Paid with WeChat Pay: the shipping information goes to WeChat (the sandbox), and the page shows where it stands.
+    await eventually(async () => {
+      await page.reload();
+      await page.waitForSelector('[data-test=order-shipment]');
+      return (await page.locator('[data-test=order-wechat-sync]').textContent())?.includes('已同步') ?? false;
+    });
+    expect(await page.locator('[data-test=order-history]').textContent()).toMatch(/待发货 → 已发货/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'order-detail.png'), fullPage: true });
+
+    // The CSV export of shipped orders: built in the page, downloaded, with the order in yuan and its tracking number.
+    await page.click('[data-menu=orders]');
+    await page.click('[data-test=order-status-filter]');
+    await page.click('.el-select-dropdown__item:has-text("已发货")');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=order-export]')]);
+    expect(download.suggestedFilename()).toMatch(/^orders-.*\.csv$/);
+    const csv = await readFile(await download.path(), 'utf8');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/^订单号,状态,下单时间/);
+    expect(lines.slice(1)).toEqual([expect.stringContaining(`${order.orderNo},已发货,`)]);
+    expect(lines[1]).toContain(',176.00,0.00,');
+    expect(lines[1]).toContain(`顺丰速运,SF${run}`);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120000);
+
+  it('staff generate slots for a date range, see the booking a user made on its day and cancel it', async () => {
+    const { page, problems } = await openAsAdmin();
+    await page.click('[data-menu=appointments]');
+    const name = `理疗室 ${run}`;
+    await page.click('[data-test=resource-create]');
+    await page.fill('[data-test=resource-name]', name);
+    await page.fill('[data-test=resource-kind]', 'room');
+    await page.click('[data-test=resource-save]');
+    const row = page.locator(`[data-test=resource-table] .el-table__row:has-text("${name}")`);
+    await row.waitFor();
+    const resources = await requestJson(api('/api/appointments/admin/resources?limit=100'), { token: staffToken });
+    const resource = (resources.body.items as { id: string; name: string; kind: string }[]).find((one) => one.name === name);
+    expect(resource).toMatchObject({ kind: 'room' });
+
+    const [first, last] = [shopDay(1), shopDay(3)];
+    await row.locator('[data-test=slot-generate]').click();
+    const dialog = page.locator('[data-test=slot-plan-dialog]');
+    await dialog.locator('.el-range-input').nth(0).fill(first);
+    await dialog.locator('.el-range-input').nth(1).fill(last);
+    await dialog.locator('.el-range-input').nth(1).press('Enter');
+    for (const weekday of ['一', '二', '三', '四', '五', '六', '日']) {
+      const box = dialog.locator(`[data-test=plan-weekdays] .el-checkbox-button:has-text("${weekday}")`);
+      if (!(await box.evaluate((element) => element.classList.contains('is-checked')))) await box.click();
+    }
+    // 09:00-18:00 in slots of 60 minutes on each of the 3 days.
+    await dialog.locator('[data-test=plan-summary]:has-text("将创建 27 个时段，共 3 天（3 次请求）")').waitFor();
+    await page.click('[data-test=plan-submit]');
+    const result = page.locator('.el-message-box:has-text("已创建 27 个时段")');
+    await result.waitFor();
+    expect(await result.textContent()).toContain('0 天已有时段');
+    await page.click('.el-message-box .el-button--primary');
+
+    const slots = await requestJson(api(`/api/appointments/admin/slots?resourceId=${resource!.id}&date=${first}`), { token: staffToken });
+    expect(slots.body.items).toHaveLength(9);
+    const booked = await requestJson(api('/api/appointments'), {
+      token: buyerToken,
+      body: { slotId: slots.body.items[0].id, contact: { name: '预约用户', phone: '13900139000' } },
+      headers: { 'idempotency-key': `console-book-${run}` },
+    });
+    expect(booked.status).toBe(201);
+
+    // The same range again: every day already has its slots (SLOT_EXISTS), none created twice.
+    await row.locator('[data-test=slot-generate]').click();
+    await dialog.locator('.el-range-input').nth(0).fill(first);
+    await dialog.locator('.el-range-input').nth(1).fill(last);
+    await dialog.locator('.el-range-input').nth(1).press('Enter');
+    await page.click('[data-test=plan-submit]');
+    await page.locator('.el-message-box:has-text("已创建 0 个时段；3 天已有时段")').waitFor();
+    await page.click('.el-message-box .el-button--primary');
+
+    await row.click();
+    const dayInput = page.locator('.page-toolbar .el-date-editor input');
+    await dayInput.fill(first);
+    await dayInput.press('Enter');
+    const booking = page.locator('[data-test=booking-table] .el-table__row:has-text("预约用户")');
+    await booking.waitFor();
+    expect(await page.locator('[data-test=slot-table]').textContent()).toContain('1/1');
+    await page.screenshot({ path: join(SCREENSHOTS, 'appointments.png'), fullPage: true });
+
+    await booking.locator('[data-test=booking-cancel]').click();
+    await page.click('.el-message-box .el-button--primary');
+    await page.locator('[data-test=booking-table] .el-table__row:has-text("已取消")').waitFor();
+    const mine = await requestJson(api(`/api/appointments/${booked.body.id}`), { token: buyerToken });
+    expect(mine.body).toMatchObject({ status: 'cancelled', cancelledBy: 'staff' });
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120000);
+
+  it('an admin creates a staff account; that account does not see the staff menu, cannot open it, and the API refuses it', async () => {
+    const { page, problems } = await openAsAdmin();
+    await page.click('[data-menu=staff]');
+    const username = `clerk-${run}`;
+    const password = 'clerk-password-long-enough';
+    await page.click('[data-test=staff-create]');
+    await page.fill('[data-test=staff-username]', username);
+    await page.fill('[data-test=staff-password]', 'short');
+    await page.click('[data-test=staff-save]');
+    await page.waitForSelector('.el-form-item__error:has-text("密码至少 12 位")');
+    await page.fill('[data-test=staff-password]', password);
+    await page.click('[data-test=staff-save]');
+    await page.locator(`[data-test=staff-table] .el-table__row:has-text("${username}")`).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'staff.png') });
+
+    const clerk = await openConsolePage(browser);
+    await logInToConsole(clerk.page, consoleUrl(), username, password);
+    expect(await clerk.page.locator('[data-menu=orders]').count()).toBe(1);
+    expect(await clerk.page.locator('[data-menu=staff]').count()).toBe(0);
+    await clerk.page.goto(consoleUrl('staff'));
+    await clerk.page.waitForURL(/\/admin\/dashboard$/);
+    const { origins } = await clerk.page.context().storageState();
+    const stored = origins.flatMap((origin) => origin.localStorage).find((entry) => entry.name === 'console.session');
+    const clerkToken = (JSON.parse(stored!.value) as { accessToken: string }).accessToken;
+    const refused = await requestJson(api('/api/auth/admin/staff'), { token: clerkToken });
+    expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
+    await clerk.page.context().close();
+
+    // Disabled: the account can no longer log in.
+    await page.locator(`[data-test=staff-table] .el-table__row:has-text("${username}") [data-test=staff-disable]`).click();
+    await page.click('.el-message-box .el-button--primary');
+    await page.locator(`[data-test=staff-table] .el-table__row:has-text("${username}"):has-text("已停用")`).waitFor();
+    const login = await requestJson(api('/api/auth/admin/login'), { body: { username, password } });
+    expect(login.status).toBe(401);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120000);
+});
