@@ -5,6 +5,7 @@ import { ORDER_EVENTS, OrderPaidEvent } from '#libs/contracts';
 import { requestJson } from '#libs/testing';
 import { NotifyRelay } from '../../apps/orders/test/notify-relay';
 import { LocalCluster } from '../../tools/stack/local-cluster';
+import { LOCAL_SUBSCRIBE_TEMPLATES } from '../../tools/stack/subscribe-templates';
 import { createTestCluster, queryDatabase, signClusterToken } from './cluster-fixture';
 
 const eventually = async (check: () => Promise<boolean>, timeoutMs = 30000) => {
@@ -83,7 +84,19 @@ describe('subscribe messages: 2 auth replicas and orders behind the real HAProxy
 
   beforeAll(async () => {
     await relay.start();
-    cluster = createTestCluster({ auth: 2, catalog: 1, orders: 1 }, { WECHATPAY_NOTIFY_URL: `${relay.url}/api/orders/payments/wechat/notify` });
+    // after_sale_decided gets a keyword the sandbox's template lacks (WeChat answers 47003); orders expire in 30 s.
+    const templates = {
+      ...LOCAL_SUBSCRIBE_TEMPLATES,
+      after_sale_decided: { ...LOCAL_SUBSCRIBE_TEMPLATES.after_sale_decided, data: { ...LOCAL_SUBSCRIBE_TEMPLATES.after_sale_decided.data, thing9: 'note' } },
+    };
+    cluster = createTestCluster(
+      { auth: 2, catalog: 1, orders: 1 },
+      {
+        WECHATPAY_NOTIFY_URL: `${relay.url}/api/orders/payments/wechat/notify`,
+        WECHAT_SUBSCRIBE_TEMPLATES: JSON.stringify(templates),
+        ORDER_PAYMENT_TTL_SECONDS: '30',
+      },
+    );
     await cluster.start();
     relay.target = cluster.publicUrl;
     bus = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [cluster.busUrl] } });
@@ -217,6 +230,45 @@ describe('subscribe messages: 2 auth replicas and orders behind the real HAProxy
       },
     });
   }, 60000);
+
+  it('an after-sale decision whose data WeChat refuses (47003) is not retried and gives its acceptance back', async () => {
+    const henry = await login('sub-henry');
+    await tap(henry, ['after_sale_decided']);
+    await eventually(async () => (await unused(henry.token)).after_sale_decided === 1);
+    const order = await paidOrder(henry.token, 'Returned tea');
+    const request = await requestJson(api(`/api/orders/${order.id}/after-sales`), { token: henry.token, body: { reason: '不想要了', refundFen: 1250 } });
+    expect(request.status).toBe(201);
+    const before = await sendCalls();
+    const rejected = await requestJson(api(`/api/orders/admin/after-sales/${request.body.id}/reject`), {
+      token: staffToken,
+      body: { reason: '已过退货期' },
+    });
+    expect(rejected.status).toBe(200);
+    await finished(`after_sale_decided.${request.body.id}`);
+    const failed = (await job(`after_sale_decided.${request.body.id}`))!;
+    expect([await failed.getState(), failed.attemptsMade]).toEqual(['failed', 1]);
+    expect(((await sendCalls())['47003'] ?? 0) - (before['47003'] ?? 0)).toBe(1);
+    expect(await sent(henry.openid)).toEqual([]);
+    expect(await unused(henry.token)).toMatchObject({ after_sale_decided: 1 });
+  }, 60000);
+
+  it('an order left unpaid until its time is up sends order_cancelled', async () => {
+    const ivy = await login('sub-ivy');
+    await tap(ivy, ['order_cancelled']);
+    const order = await unpaidOrder(ivy.token, 'Forgotten tea');
+    await eventually(async () => (await sent(ivy.openid)).length === 1, 90000);
+    expect((await sent(ivy.openid))[0]).toMatchObject({
+      templateId: 'order_cancelled',
+      page: `pages/orders/detail?id=${order.id}`,
+      data: {
+        character_string1: { value: order.orderNo },
+        thing2: { value: 'Forgotten tea' },
+        amount3: { value: '¥12.50' },
+        thing4: { value: '订单超时未支付' },
+      },
+    });
+    expect((await requestJson(api(`/api/orders/${order.id}`), { token: ivy.token })).body.status).toBe('cancelled');
+  }, 120000);
 
   it('a booking sends booking_made now and schedules its reminder an hour before the slot; cancelling drops the reminder', async () => {
     const dave = await login('sub-dave');
