@@ -49,6 +49,8 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
   { service: 'auth', method: 'GET', path: '/api/auth/admin/staff', caller: 'staff' },
   { service: 'auth', method: 'POST', path: '/api/auth/admin/staff', caller: 'staff', body: 'json', fields: ['username', 'password', 'role'] },
   { service: 'auth', method: 'DELETE', path: '/api/auth/admin/staff/:id', caller: 'staff', id: 'staff' },
+  { service: 'auth', method: 'GET', path: '/api/auth/subscriptions', caller: 'user' },
+  { service: 'auth', method: 'POST', path: '/api/auth/subscriptions', caller: 'user', body: 'json', fields: ['results'] },
   { service: 'auth', method: 'GET', path: '/api/auth/addresses', caller: 'user' },
   { service: 'auth', method: 'POST', path: '/api/auth/addresses', caller: 'user', body: 'json', fields: ADDRESS_FIELDS },
   { service: 'auth', method: 'PATCH', path: '/api/auth/addresses/:id', caller: 'user', id: 'address', body: 'json', fields: ADDRESS_FIELDS },
