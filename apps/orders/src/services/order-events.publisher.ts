@@ -78,8 +78,12 @@ export class OrderEventsPublisher {
     });
   }
 
+  /** The order and what every event says of it; undefined (logged) when it cannot be read: callers need not catch. */
   private async orderBase(orderId: string) {
-    const found = await this.orders.findPlaced(orderId);
+    const found = await this.orders.findPlaced(orderId).catch((error: Error) => {
+      this.logger.warn({ msg: 'order event not published: the order could not be read', orderId, error: error.message });
+      return null;
+    });
     if (!found) return undefined;
     const { order, items } = found;
     const event: OrderEventBase = {
