@@ -221,7 +221,7 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
     await page.context().close();
   }, 120000);
 
-  it('an admin creates a staff account; that account does not see the staff menu, cannot open it, and the API refuses it', async () => {
+  it('an admin creates a staff account (which sees no staff menu, cannot open it, and the API refuses), resets its password and disables it', async () => {
     const { page, problems } = await openAsAdmin();
     await page.click('[data-menu=staff]');
     const username = `clerk-${run}`;
@@ -249,11 +249,23 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
     expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
     await clerk.page.context().close();
 
+    // A new password: the old one and the clerk's session stop working, the new one logs in.
+    const clerkRow = page.locator(`[data-test=staff-table] .el-table__row:has-text("${username}")`);
+    await clerkRow.locator('[data-test=staff-reset]').click();
+    const newPassword = 'clerk-new-password-long';
+    await page.fill('[data-test=staff-new-password]', newPassword);
+    await page.click('[data-test=staff-reset-save]');
+    await page.locator('.el-message--success:has-text("密码已重置")').waitFor();
+    const oldSession = await requestJson(api('/api/auth/admin/staff'), { token: clerkToken });
+    expect([oldSession.status, oldSession.body.code]).toEqual([401, 'SESSION_REVOKED']);
+    expect((await requestJson(api('/api/auth/admin/login'), { body: { username, password } })).status).toBe(401);
+    expect((await requestJson(api('/api/auth/admin/login'), { body: { username, password: newPassword } })).status).toBe(200);
+
     // Disabled: the account can no longer log in.
-    await page.locator(`[data-test=staff-table] .el-table__row:has-text("${username}") [data-test=staff-disable]`).click();
+    await clerkRow.locator('[data-test=staff-disable]').click();
     await page.click('.el-message-box .el-button--primary');
     await page.locator(`[data-test=staff-table] .el-table__row:has-text("${username}"):has-text("已停用")`).waitFor();
-    const login = await requestJson(api('/api/auth/admin/login'), { body: { username, password } });
+    const login = await requestJson(api('/api/auth/admin/login'), { body: { username, password: newPassword } });
     expect(login.status).toBe(401);
     expect(problems).toEqual([]);
     await page.context().close();

@@ -166,4 +166,41 @@ describe('staff accounts (real auth, MariaDB, Redis)', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe('VALIDATION_FAILED');
   });
+
+  it('resets a password: the old one and every session of the account stop working, the new one logs in; admins only', async () => {
+    const created = await createStaff({ username: 'forgetful', password: 'forgetful passphrase', role: 'staff' });
+    const session = await loginStaff(auth.url, 'forgetful', 'forgetful passphrase');
+    const reset = (id: string, body: unknown, token = admin.accessToken) => requestJson(url(`/api/auth/admin/staff/${id}/password`), { token, body });
+
+    const refused = await reset(created.body.id, { password: 'staff cannot do this' }, session.accessToken);
+    expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
+    for (const body of [
+      {},
+      { password: 'too short' },
+      { password: 12345678901234 },
+      { password: 'x'.repeat(257) },
+      { password: 'long enough pass', extra: 1 },
+    ]) {
+      const bad = await reset(created.body.id, body);
+      expect([JSON.stringify(body), bad.status, bad.body.code]).toEqual([JSON.stringify(body), 400, 'VALIDATION_FAILED']);
+    }
+    expect((await requestJson(url('/api/auth/admin/login'), { body: { username: 'forgetful', password: 'forgetful passphrase' } })).status).toBe(200);
+
+    expect((await reset(created.body.id, { password: 'remembered passphrase' })).status).toBe(204);
+    const old = await requestJson(url('/api/auth/refresh'), { body: { refreshToken: session.refreshToken } });
+    expect([old.status, old.body.code]).toEqual([401, 'SESSION_REVOKED']);
+    const oldPassword = await requestJson(url('/api/auth/admin/login'), { body: { username: 'forgetful', password: 'forgetful passphrase' } });
+    expect([oldPassword.status, oldPassword.body.code]).toEqual([401, 'INVALID_CREDENTIALS']);
+    const renewed = await loginStaff(auth.url, 'forgetful', 'remembered passphrase');
+    expect(renewed.staff).toMatchObject({ id: created.body.id, role: 'staff', disabled: false });
+    const reasons = await auth.query<{ revoked_reason: string | null }>('SELECT revoked_reason FROM sessions WHERE subject_id = ? ORDER BY id', [
+      created.body.id,
+    ]);
+    expect(reasons.map((row) => row.revoked_reason)).toEqual(['password_reset', 'password_reset', null]);
+
+    expect((await reset('01ARZ3NDEKTSV4RRFFQ69G5FAV', { password: 'nobody has this one' })).status).toBe(404);
+    expect((await requestJson(url(`/api/auth/admin/staff/${created.body.id}`), { method: 'DELETE', token: admin.accessToken })).status).toBe(204);
+    const disabled = await reset(created.body.id, { password: 'too late for this one' });
+    expect([disabled.status, disabled.body.code]).toEqual([404, 'NOT_FOUND']);
+  });
 });

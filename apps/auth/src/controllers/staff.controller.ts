@@ -4,6 +4,7 @@ import { Public, Roles } from '#libs/auth';
 import { IdParamDto } from '#libs/contracts';
 import { SensitiveRoute } from '#libs/throttling';
 import { CreateStaffDto } from '../dtos/create-staff.dto';
+import { ResetStaffPasswordDto } from '../dtos/reset-staff-password.dto';
 import { StaffAccountDto } from '../dtos/staff-account.dto';
 import { StaffLoginDto } from '../dtos/staff-login.dto';
 import { StaffLoginResultDto } from '../dtos/staff-login-result.dto';
@@ -39,6 +40,15 @@ export class StaffController {
   @ApiErrors('USERNAME_TAKEN')
   create(@Body() body: CreateStaffDto): Promise<StaffAccountDto> {
     return this.staff.create(body);
+  }
+
+  /** Sets a new password on an active staff account and signs it out everywhere. */
+  @Roles('admin')
+  @Post('staff/:id/password')
+  @HttpCode(204)
+  @ApiErrors('NOT_FOUND')
+  resetPassword(@Param() params: IdParamDto, @Body() body: ResetStaffPasswordDto): Promise<void> {
+    return this.staff.resetPassword(params.id, body.password);
   }
 
   /** Disables a staff account and signs it out everywhere. */

@@ -23,7 +23,7 @@ export class AuthMetrics {
     });
     this.revocations = metrics.counter({
       name: 'auth_sessions_revoked_total',
-      help: 'Sessions revoked, by reason (logout, refresh_token_reuse, account_disabled)',
+      help: 'Sessions revoked, by reason (logout, refresh_token_reuse, account_disabled, password_reset)',
       labelNames: ['reason'],
     });
   }
@@ -41,7 +41,6 @@ export class AuthMetrics {
   revoked(reason: string): void {
     this.revocations.inc({ reason });
   }
-
 }
 
 /** `success`, or the error's stable code in lower case (a bounded set: unexpected errors are `internal_error`). */

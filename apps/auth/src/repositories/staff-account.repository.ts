@@ -47,6 +47,12 @@ export class StaffAccountRepository {
     return this.accounts.find({ order: { createdAt: 'ASC' } });
   }
 
+  /** Replaces the password hash of an active account; false when there is no such active account. */
+  async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    const result = await this.accounts.update({ id, disabledAt: IsNull() }, { passwordHash });
+    return result.affected === 1;
+  }
+
   async disable(id: string): Promise<boolean> {
     const result = await this.accounts.update({ id, disabledAt: IsNull() }, { disabledAt: new Date() });
     return result.affected === 1;

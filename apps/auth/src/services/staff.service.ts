@@ -10,7 +10,7 @@ import { SessionService } from './session.service';
 import { StaffAccountService } from './staff-account.service';
 import { StaffLoginAttemptsService } from './staff-login-attempts.service';
 
-/** Staff accounts: password login, creation by an admin, disabling. */
+/** Staff accounts: password login, creation by an admin, password reset, disabling. */
 @Injectable()
 export class StaffService {
   constructor(
@@ -53,6 +53,12 @@ export class StaffService {
 
   list(): Promise<StaffAccountDto[]> {
     return this.accountService.list();
+  }
+
+  /** Gives an active account a new password and signs it out everywhere: the old password and its sessions stop working. */
+  async resetPassword(id: string, password: string): Promise<void> {
+    if (!(await this.accounts.setPasswordHash(id, await this.hasher.hash(password)))) throw new AppError('NOT_FOUND', 'No such active staff account');
+    await this.sessions.revokeAll('staff', id, 'password_reset');
   }
 
   /** Disables an account and signs it out everywhere. */

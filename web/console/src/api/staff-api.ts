@@ -14,4 +14,6 @@ export const staffApi = {
   list: () => api.get<Page<StaffAccount>>(admin),
   create: (body: CreateStaff) => api.post<StaffAccount>(admin, body),
   disable: (id: string) => api.delete(`${admin}/${id}`),
+  /** Sets a new password and signs the account out everywhere (`POST /api/auth/admin/staff/:id/password`). */
+  resetPassword: (id: string, password: string) => api.post<void>(`${admin}/${id}/password`, { password }),
 };

@@ -202,6 +202,9 @@ export const enSalesWords: typeof zhCnSalesWords = {
     you: ' (you)',
     usernameInvalid: '3 to 32 characters: a-z, 0-9, _ . -',
     passwordInvalid: 'At least 12 characters',
-    noReset: 'Password reset: there is no route for it yet; disable the account and create a new one',
+    resetPassword: 'Reset password',
+    resetTitle: 'New password for "{name}"',
+    newPassword: 'New password',
+    resetDone: 'Password reset: the account must log in again with the new one',
   },
 };

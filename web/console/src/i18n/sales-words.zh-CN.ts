@@ -200,6 +200,9 @@ export const zhCnSalesWords = {
     you: '（你）',
     usernameInvalid: '用户名为 3 到 32 位小写字母、数字、_ . -',
     passwordInvalid: '密码至少 12 位',
-    noReset: '重置密码：目前没有此接口，可停用旧账号后新建一个',
+    resetPassword: '重置密码',
+    resetTitle: '重置“{name}”的密码',
+    newPassword: '新密码',
+    resetDone: '密码已重置，该账号需用新密码重新登录',
   },
 };
