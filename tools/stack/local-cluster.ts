@@ -194,7 +194,7 @@ export class LocalCluster {
     return new ManagedProcess({
       name,
       command: process.execPath,
-      args: [...(this.options.nodeArguments ?? []), join(this.root, 'dist/apps', service, 'src/main.js'), `--replica=${name}`],
+      args: [join(this.root, 'dist/apps', service, 'src/main.js'), `--replica=${name}`],
       env: service === 'all' ? this.oneProcessEnv(name, port) : this.replicaEnv(service, name, port),
       logFile: this.logFile(name),
     });
@@ -256,6 +256,8 @@ export class LocalCluster {
         UPLOAD_LOCAL_DIR: join(this.options.workDir, 'uploads'),
         UPLOAD_SPOOL_DIR: join(this.options.workDir, 'upload-spool', name),
         UPLOAD_URL_SIGNING_SECRET_FILE: join(this.secretsDir, 'upload-link-secret'),
+        // WeChat's media check (the sandbox) fetches images through HAProxy.
+        UPLOAD_MEDIA_CHECK_BASE_URL: `http://127.0.0.1:${this.publicPort}`,
       };
       for (const [variable, value] of Object.entries(defaults)) env[variable] ??= value;
     }

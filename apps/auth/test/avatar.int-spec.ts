@@ -15,11 +15,17 @@ describe('PATCH /api/auth/me {avatarUploadId}: auth asks a real upload service o
 
   beforeAll(async () => {
     nats = await startPrivateNats();
-    auth = await startAuthHarness({ NATS_URL: nats.url, MESSAGE_TIMEOUT_MS: '2000' });
+    auth = await startAuthHarness({ NATS_URL: nats.url, MESSAGE_TIMEOUT_MS: '2000' }, { answersMessages: true });
     upload = await startUploadHarness({
       keys: auth.keys,
       answersMessages: true,
-      env: { NATS_URL: nats.url, UPLOAD_ALLOWED_TYPES: 'image/jpeg,image/png,application/pdf' },
+      env: {
+        NATS_URL: nats.url,
+        UPLOAD_ALLOWED_TYPES: 'image/jpeg,image/png,application/pdf',
+        // Upload asks auth's sandbox for media checks; its fetch of this origin fails, so the images stay pending here.
+        WECHAT_API_BASE_URL: auth.sandbox.url,
+        UPLOAD_MEDIA_CHECK_BASE_URL: 'http://127.0.0.1:9',
+      },
     });
     [alice, bob] = [await loginAs(auth.url, '1:avatar-alice'), await loginAs(auth.url, '1:avatar-bob')];
   });
@@ -29,13 +35,17 @@ describe('PATCH /api/auth/me {avatarUploadId}: auth asks a real upload service o
     await nats?.stop();
   });
 
-  it('sets an image the user uploaded as the avatar, and clears it with null', async () => {
+  it('takes an image the user uploaded as the avatar, pending until WeChat passes it (sent to the media check once), and clears it with null', async () => {
     const image = await postUpload(upload.url, alice.accessToken, wxUploadBody(await jpeg(256, 256)));
     expect(image.status).toBe(201);
     const reply = await patchAvatar(alice, image.body.id);
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ id: alice.user.id, avatarUploadId: image.body.id });
-    expect((await patchAvatar(alice, null)).body.avatarUploadId).toBeNull();
+    expect(reply.body).toMatchObject({ id: alice.user.id, avatarUploadId: null, pendingAvatarUploadId: image.body.id });
+    expect((await patchAvatar(alice, image.body.id)).status).toBe(200);
+    const checks = (await requestJson(`${auth.sandbox.url}/sandbox/stats`)).body.media_check_async as Record<string, number>;
+    expect(checks).toEqual({ ok: 1 });
+    const cleared = await patchAvatar(alice, null);
+    expect([cleared.body.avatarUploadId, cleared.body.pendingAvatarUploadId]).toEqual([null, null]);
   });
 
   it('answers 404 UPLOAD_NOT_FOUND for an unknown upload, someone else’s, or one that is not an image, and keeps the avatar', async () => {
@@ -50,7 +60,27 @@ describe('PATCH /api/auth/me {avatarUploadId}: auth asks a real upload service o
       const reply = await patchAvatar(alice, id);
       expect({ id, status: reply.status, code: reply.body.code }).toEqual({ id, status: 404, code: 'UPLOAD_NOT_FOUND' });
     }
-    expect((await requestJson(`${auth.url}/api/auth/me`, { token: alice.accessToken })).body.avatarUploadId).toBeNull();
+    expect((await requestJson(`${auth.url}/api/auth/me`, { token: alice.accessToken })).body).toMatchObject({
+      avatarUploadId: null,
+      pendingAvatarUploadId: null,
+    });
+  });
+
+  it('answers 503 WECHAT_UNAVAILABLE when WeChat cannot take the media check, and changes nothing', async () => {
+    const image = await postUpload(upload.url, alice.accessToken, wxUploadBody(await jpeg(48, 48)));
+    const faults = (outage: boolean) =>
+      fetch(`${auth.sandbox.url}/sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outage }) });
+    await faults(true);
+    try {
+      const reply = await patchAvatar(alice, image.body.id);
+      expect([reply.status, reply.body.code]).toEqual([503, 'WECHAT_UNAVAILABLE']);
+    } finally {
+      await faults(false);
+    }
+    expect((await requestJson(`${auth.url}/api/auth/me`, { token: alice.accessToken })).body).toMatchObject({
+      avatarUploadId: null,
+      pendingAvatarUploadId: null,
+    });
   });
 
   it('answers 503/504 (not 500) when the upload service does not answer, and changes nothing', async () => {

@@ -49,7 +49,16 @@ describe('after-sales: refund requests, staff decisions and partial WeChat Pay r
 
   beforeAll(async () => {
     h = await startOrdersHarness({ AFTER_SALE_DAYS: '7' });
-    upload = await startUploadHarness({ answersMessages: true, env: { NATS_URL: h.catalog.natsUrl, MESSAGE_TIMEOUT_MS: '3000' } });
+    upload = await startUploadHarness({
+      answersMessages: true,
+      // Photos go to auth's sandbox for the media check (its fetch of this origin fails: they stay pending).
+      env: {
+        NATS_URL: h.catalog.natsUrl,
+        MESSAGE_TIMEOUT_MS: '3000',
+        WECHAT_API_BASE_URL: h.auth.sandbox.url,
+        UPLOAD_MEDIA_CHECK_BASE_URL: 'http://127.0.0.1:9',
+      },
+    });
     alice = await h.login('aftersale-alice');
     bob = await h.login('aftersale-bob');
     skus = await h.seedSkus([

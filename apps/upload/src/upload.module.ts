@@ -2,18 +2,23 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { SIGNED_LINKS, SignedLinkVerifier } from '#libs/auth';
 import { PlatformModule } from '#libs/bootstrap';
 import { QueuesModule } from '#libs/queues';
+import { WechatModule } from '#libs/wechat';
 import { UploadEnv } from './config/upload-env';
 import { UploadContentController } from './controllers/upload-content.controller';
 import { UploadController } from './controllers/upload.controller';
 import { StorageSweepJobs } from './jobs/storage-sweep.jobs';
 import { ThumbnailJobs } from './jobs/thumbnail.jobs';
+import { MediaCheckHandler } from './messages/media-check.handler';
+import { ServiceFilesHandler } from './messages/service-files.handler';
 import { UploadLookupHandler } from './messages/upload-lookup.handler';
 import { UploadMetrics } from './metrics/upload.metrics';
 import { UploadIntentRepository } from './repositories/upload-intent.repository';
 import { UploadRepository } from './repositories/upload.repository';
 import { ContentDeliveryService } from './services/content-delivery.service';
+import { MediaCheckService } from './services/media-check.service';
 import { MultipartUploadService } from './services/multipart-upload.service';
 import { PresignedUploadService } from './services/presigned-upload.service';
+import { ServiceFilesService } from './services/service-files.service';
 import { StorageSweeperService } from './services/storage-sweeper.service';
 import { ThumbnailService } from './services/thumbnail.service';
 import { UploadContentService } from './services/upload-content.service';
@@ -30,8 +35,8 @@ export class UploadModule {
   static register(config: UploadEnv): DynamicModule {
     return {
       module: UploadModule,
-      imports: [PlatformModule.forService('upload', config, UPLOAD_SCHEMA), QueuesModule],
-      controllers: [UploadController, UploadContentController, UploadLookupHandler],
+      imports: [PlatformModule.forService('upload', config, UPLOAD_SCHEMA), QueuesModule, WechatModule.forService()],
+      controllers: [UploadController, UploadContentController, UploadLookupHandler, ServiceFilesHandler, MediaCheckHandler],
       providers: [
         UploadMetrics,
         storageProvider,
@@ -57,6 +62,8 @@ export class UploadModule {
         UploadFilesService,
         ContentDeliveryService,
         UploadContentService,
+        ServiceFilesService,
+        MediaCheckService,
       ],
     };
   }

@@ -44,6 +44,7 @@ describe('upload answers upload.files.get / getMany over the bus (real NATS)', (
       height: 80,
       url: `https://api.example.com/api/uploads/${image.body.id}/content`,
       thumbUrl: `https://api.example.com/api/uploads/${image.body.id}/content?variant=thumb`,
+      mediaCheck: null,
       createdAt: image.body.createdAt,
     });
   });

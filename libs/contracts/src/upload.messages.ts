@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayMinSize, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsIn, Matches, MaxLength } from 'class-validator';
 import { ID_PATTERN } from './id-param.dto';
 
 /** Message patterns the upload service answers on the bus (one replica handles each). */
@@ -7,6 +7,12 @@ export const UPLOAD_MESSAGES = {
   getFile: 'upload.files.get',
   /** GetUploadsRequest → UploadSummary[] (unknown ids are left out of the reply). */
   getFiles: 'upload.files.getMany',
+  /** StoreServiceFileRequest → UploadSummary: bytes a service made (share codes) stored as a public file owned by the shop. */
+  storeServiceFile: 'upload.files.storeService',
+  /** GetUploadRequest → FileContent of a public file, or UPLOAD_NOT_FOUND (private files never travel on the bus). */
+  readPublicFile: 'upload.files.readPublic',
+  /** CheckImagesRequest → UploadSummary[]: images about to be shown to others go through WeChat's mediaCheckAsync (once each). */
+  checkImages: 'upload.files.checkImages',
 } as const;
 
 /**
@@ -16,6 +22,8 @@ export const UPLOAD_MESSAGES = {
 export const UPLOAD_EVENTS = {
   /** UploadsDeletedEvent: these uploads are gone; drop avatars, images and caches that refer to them. */
   deleted: 'upload.files.deleted',
+  /** UploadsDeletedEvent: WeChat found these images risky; they are served to staff only from now on, so drop avatars showing them. */
+  blocked: 'upload.files.blocked',
 } as const;
 
 /** Uploads that were deleted. */
@@ -40,6 +48,46 @@ export class GetUploadsRequest {
   ids: string[];
 }
 
+/** Where an image stands in WeChat's media check: null for one never shown to others (nor checked). */
+export type MediaCheckStatus = 'pending' | 'pass' | 'risky';
+
+/** Images a user chose to show to others (an avatar, after-sale photos): each must be theirs; unchecked ones are sent to WeChat. */
+export class CheckImagesRequest {
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @Matches(ID_PATTERN, { each: true })
+  ids: string[];
+
+  /** The user's openid, as mediaCheckAsync asks for it. */
+  @Matches(/^[\w-]{1,64}$/)
+  openid: string;
+
+  /** mediaCheckAsync's scene: 1 profile, 2 comment, 3 forum, 4 social log. */
+  @IsIn([1, 2, 3, 4])
+  scene: 1 | 2 | 3 | 4;
+}
+
+/** Bytes a service made, to keep as a public file (typed by their bytes and checked like any upload). */
+export class StoreServiceFileRequest {
+  /** The name given to downloads, e.g. `share-code.png`. */
+  @Matches(/^[\w.-]{1,100}$/)
+  filename: string;
+
+  /** The bytes, base64 (NATS carries at most 1 MB per message). */
+  @Matches(/^[A-Za-z0-9+/]+={0,2}$/)
+  @MaxLength(900_000)
+  contentBase64: string;
+}
+
+/** A public file's bytes as they travel on the bus. */
+export interface FileContent {
+  id: string;
+  mime: string;
+  /** The stored bytes' SHA-256, hex: a stable ETag. */
+  sha256: string;
+  contentBase64: string;
+}
+
 /** What other services may know of an upload: enough to check ownership and type, and to link to it. */
 export interface UploadSummary {
   id: string;
@@ -55,5 +103,7 @@ export interface UploadSummary {
   url: string;
   /** The thumbnail variant (the original is served until it is made). */
   thumbUrl: string;
+  /** WeChat's media check: `pending` until its result, `risky` is blocked (served to staff only), null when never checked. */
+  mediaCheck: MediaCheckStatus | null;
   createdAt: string;
 }

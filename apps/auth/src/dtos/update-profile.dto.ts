@@ -11,7 +11,12 @@ export class UpdateProfileDto {
   @UserText({ max: 32 })
   nickname?: string;
 
-  /** An image you uploaded (POST /api/uploads), or null to remove the avatar. */
+  /**
+   * An image you uploaded (POST /api/uploads), or null to remove the avatar. The image goes through WeChat's media
+   * check: the profile shows it as `pendingAvatarUploadId` (to you only) until WeChat passes it, then as
+   * `avatarUploadId` (to everyone); one WeChat finds risky is removed and never served again (422 CONTENT_REJECTED
+   * if it was already found risky).
+   */
   @OptionalOrNull()
   @Matches(ID_PATTERN, { message: 'avatarUploadId must be an upload id' })
   avatarUploadId?: string | null;

@@ -12,4 +12,10 @@ export class UploadEventsHandler {
   uploadsDeleted(@Payload() event: UploadsDeletedEvent): Promise<void> {
     return this.profiles.forgetAvatars(event.ids);
   }
+
+  /** WeChat's media check found these images risky: no avatar shows them any more. */
+  @EventPattern(UPLOAD_EVENTS.blocked)
+  uploadsBlocked(@Payload() event: UploadsDeletedEvent): Promise<void> {
+    return this.profiles.forgetAvatars(event.ids);
+  }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { GetUploadsRequest, ID_PATTERN, UPLOAD_MESSAGES, UploadSummary } from '#libs/contracts';
+import { FileContent, GetUploadRequest, GetUploadsRequest, ID_PATTERN, StoreServiceFileRequest, UPLOAD_MESSAGES, UploadSummary } from '#libs/contracts';
 import { AppError } from '#libs/errors';
 import { MessageBus } from '#libs/messaging';
 
@@ -64,6 +64,21 @@ export class UploadClient {
         'Catalog images must be public image uploads',
         unusable.map((upload) => ({ field, message: `${upload.id} is ${upload.public ? 'not an image' : 'private'}` })),
       );
+    }
+  }
+
+  /** Stores bytes the catalog made (a share code) as a public file of the shop. */
+  storeServiceFile(filename: string, bytes: Buffer): Promise<UploadSummary> {
+    return this.bus.request<UploadSummary, StoreServiceFileRequest>(UPLOAD_MESSAGES.storeServiceFile, { filename, contentBase64: bytes.toString('base64') });
+  }
+
+  /** A public file's bytes, or undefined when upload no longer has it. */
+  async publicFile(id: string): Promise<FileContent | undefined> {
+    try {
+      return await this.bus.request<FileContent, GetUploadRequest>(UPLOAD_MESSAGES.readPublicFile, { id });
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'UPLOAD_NOT_FOUND') return undefined;
+      throw error;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Matches, Max, MaxLength, Min } from 'class-validator';
 import { BooleanFromEnv, ServiceEnv } from '#libs/config';
 
 /** The catalog's environment: the shared variables plus its cache tuning. */
@@ -24,4 +24,9 @@ export class CatalogEnv extends ServiceEnv {
   @Min(1)
   @Max(86400)
   CACHE_REDIS_TTL_SECONDS: number = 600;
+
+  /** The mini-program page a product's share code opens, with the product id as its `scene` (a page path, no leading slash). */
+  @MaxLength(128)
+  @Matches(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_.-]+)*$/, { message: 'CATALOG_SHARE_PAGE must be a page path such as pages/product/index (no leading slash)' })
+  CATALOG_SHARE_PAGE: string = 'pages/product/index';
 }

@@ -146,6 +146,11 @@ export class ProductRepository {
     return { product, skus };
   }
 
+  /** Whether the product exists and is on sale. */
+  async isOnSale(id: string): Promise<boolean> {
+    return (await this.dataSource.getRepository(Product).countBy({ id, onSale: true })) === 1;
+  }
+
   findSkus(productId: string): Promise<Sku[]> {
     return this.dataSource.getRepository(Sku).find({ where: { productId }, order: { sortOrder: 'ASC', id: 'ASC' } });
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GetUploadsRequest, UPLOAD_MESSAGES, UploadSummary } from '#libs/contracts';
+import { CheckImagesRequest, UPLOAD_MESSAGES, UploadSummary } from '#libs/contracts';
 import { AppError } from '#libs/errors';
 import { MessageBus } from '#libs/messaging';
 
@@ -8,10 +8,14 @@ import { MessageBus } from '#libs/messaging';
 export class UploadClient {
   constructor(private readonly bus: MessageBus) {}
 
-  /** Every id must be an image the user uploaded themself; another user's, a deleted one or a non-image is 404 UPLOAD_NOT_FOUND on `field`. */
-  async requireOwnImages(userId: string, field: string, ids: string[]): Promise<void> {
+  /**
+   * Every id must be an image the user uploaded themself; another user's, a deleted one or a non-image is 404
+   * UPLOAD_NOT_FOUND on `field`, one WeChat's media check found risky 422 CONTENT_REJECTED. Upload sends the images
+   * to that check (scene 2, comment) the first time they are to be shown; they are blocked if it finds them risky.
+   */
+  async requireOwnImages(userId: string, openid: () => Promise<string>, field: string, ids: string[]): Promise<void> {
     if (!ids.length) return;
-    const found = await this.bus.request<UploadSummary[], GetUploadsRequest>(UPLOAD_MESSAGES.getFiles, { ids });
+    const found = await this.bus.request<UploadSummary[], CheckImagesRequest>(UPLOAD_MESSAGES.checkImages, { ids, openid: await openid(), scene: 2 });
     const usable = new Set(
       found.filter((upload) => upload.ownerKind === 'user' && upload.ownerId === userId && upload.mime.startsWith('image/')).map((upload) => upload.id),
     );
@@ -23,5 +27,6 @@ export class UploadClient {
         missing.map((id) => ({ field, message: `${id} is not an image you uploaded` })),
       );
     }
+    if (found.some((upload) => upload.mediaCheck === 'risky')) throw new AppError('CONTENT_REJECTED', 'One of the images is not allowed');
   }
 }

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '#libs/config';
 import { cursorBeforeId, Page, PageQueryDto, toPage } from '#libs/contracts';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
+import { PayerClient } from '../clients/payer.client';
 import { UploadClient } from '../clients/upload.client';
 import { OrdersEnv } from '../config/orders-env';
 import { CreateAfterSaleDto } from '../dtos/after-sale-requests.dto';
@@ -52,6 +53,7 @@ export class AfterSaleRequestService {
     private readonly afterSales: AfterSaleRepository,
     private readonly uploads: UploadClient,
     private readonly texts: UserTextCheckService,
+    private readonly payer: PayerClient,
   ) {}
 
   /**
@@ -64,7 +66,7 @@ export class AfterSaleRequestService {
     const items: AfterSaleItem[] = (body.items ?? []).map((item) => ({ skuId: item.skuId, quantity: item.quantity }));
     assertItemsOfOrder(items, placed.items);
     const imageUploadIds = body.imageUploadIds ?? [];
-    await this.uploads.requireOwnImages(userId, 'imageUploadIds', imageUploadIds);
+    await this.uploads.requireOwnImages(userId, () => this.payer.openidOf(userId), 'imageUploadIds', imageUploadIds);
     await this.texts.assertSafe(userId, [
       { text: body.reason, what: 'The reason' },
       { text: body.remark, what: 'The remark' },

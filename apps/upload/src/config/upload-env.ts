@@ -115,6 +115,15 @@ export class UploadEnv extends ServiceEnv {
   @Matches(/^https?:\/\/[^\s/]+$/, { message: 'UPLOAD_PUBLIC_BASE_URL must be an origin such as https://api.example.com (no path)' })
   UPLOAD_PUBLIC_BASE_URL?: string;
 
+  /**
+   * Origin WeChat's media check fetches images from (a signed link to GET /api/uploads/:id/content), when it is not
+   * UPLOAD_PUBLIC_BASE_URL (the local stack: its HAProxy, which the sandbox reaches); avatars and after-sale photos
+   * cannot be checked, so not used, without one of the two and UPLOAD_URL_SIGNING_SECRET.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+$/, { message: 'UPLOAD_MEDIA_CHECK_BASE_URL must be an origin such as https://api.example.com (no path)' })
+  UPLOAD_MEDIA_CHECK_BASE_URL?: string;
+
   /** Signs the private links replies carry (`?exp=&sig=`), so <image src> works without headers; unset: private content needs the bearer token. */
   @IsOptional()
   @IsString()

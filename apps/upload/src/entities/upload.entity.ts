@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { MediaCheckStatus } from '#libs/contracts';
 import { BigIntNumberColumn, CreatedAtColumn } from '#libs/database';
 import { UploadOwnership } from './upload-ownership';
 
@@ -48,6 +49,14 @@ export class Upload extends UploadOwnership {
 
   @Column({ name: 'thumb_sha256', type: 'char', length: 64, nullable: true })
   thumbSha256: string | null;
+
+  /** WeChat's media check, asked for once the image is to be shown to others; null until then. */
+  @Column({ name: 'media_check', type: 'varchar', length: 8, nullable: true })
+  mediaCheck: MediaCheckStatus | null;
+
+  /** The trace id mediaCheckAsync answered, which its pushed result names. */
+  @Column({ name: 'media_check_trace_id', type: 'varchar', length: 64, nullable: true })
+  mediaCheckTraceId: string | null;
 
   @CreatedAtColumn()
   createdAt: Date;

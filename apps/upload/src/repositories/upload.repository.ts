@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThan } from 'typeorm';
+import { DataSource, In, IsNull, LessThan } from 'typeorm';
 import { AppError } from '#libs/errors';
 import { UploadIntent } from '../entities/upload-intent.entity';
 import { UploadUsage } from '../entities/upload-usage.entity';
@@ -8,7 +8,7 @@ import { Upload } from '../entities/upload.entity';
 import { WriteResult } from '#libs/database';
 
 /** A checked file about to get its row. */
-export type NewUpload = Omit<Upload, 'createdAt' | 'thumbKey' | 'thumbMime' | 'thumbSize' | 'thumbSha256'>;
+export type NewUpload = Omit<Upload, 'createdAt' | 'thumbKey' | 'thumbMime' | 'thumbSize' | 'thumbSha256' | 'mediaCheck' | 'mediaCheckTraceId'>;
 
 /** The thumbnail made for an upload. */
 export interface ThumbnailRecord {
@@ -57,7 +57,9 @@ export class UploadRepository {
         [upload.size, upload.ownerKind, upload.ownerId, quotaBytes, upload.size, quotaBytes],
       );
       if (counted.affectedRows !== 1) throw new AppError('UPLOAD_QUOTA_EXCEEDED', `Storing this file would go over your quota of ${quotaBytes} bytes`);
-      await manager.getRepository(Upload).insert({ ...upload, thumbKey: null, thumbMime: null, thumbSize: null, thumbSha256: null });
+      await manager
+        .getRepository(Upload)
+        .insert({ ...upload, thumbKey: null, thumbMime: null, thumbSize: null, thumbSha256: null, mediaCheck: null, mediaCheckTraceId: null });
     });
     return this.uploads.findOneByOrFail({ id: upload.id });
   }
@@ -97,6 +99,20 @@ export class UploadRepository {
       { thumbStatus: 'ready', thumbKey: thumbnail.key, thumbMime: thumbnail.mime, thumbSize: thumbnail.size, thumbSha256: thumbnail.sha256 },
     );
     return result.affected === 1;
+  }
+
+  /** Records that WeChat is checking the image under `traceId`; false when it was already sent for a check (or is gone). */
+  async markMediaCheckPending(id: string, traceId: string): Promise<boolean> {
+    const result = await this.uploads.update({ id, mediaCheck: IsNull() }, { mediaCheck: 'pending', mediaCheckTraceId: traceId });
+    return result.affected === 1;
+  }
+
+  /** Records WeChat's verdict for the check `traceId`; the uploads it concerned (none for an unknown or already decided trace). */
+  async recordMediaCheck(traceId: string, verdict: 'pass' | 'risky'): Promise<string[]> {
+    const rows = await this.uploads.find({ select: { id: true }, where: { mediaCheckTraceId: traceId, mediaCheck: 'pending' } });
+    if (!rows.length) return [];
+    await this.uploads.update({ mediaCheckTraceId: traceId, mediaCheck: 'pending' }, { mediaCheck: verdict });
+    return rows.map((row) => row.id);
   }
 
   async markThumbnailFailed(id: string): Promise<void> {

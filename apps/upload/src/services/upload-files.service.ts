@@ -38,6 +38,8 @@ export class UploadFilesService {
   async findReadable(id: string, access: ReadAccess): Promise<Upload> {
     const upload = await this.uploads.findById(id);
     if (!upload || !(access.signedLink || canRead(upload, access.principal))) throw new AppError('UPLOAD_NOT_FOUND', 'No such upload');
+    // An image WeChat found risky is never served again, its owner and link holders included; staff still see it.
+    if (upload.mediaCheck === 'risky' && access.principal?.kind !== 'staff') throw new AppError('UPLOAD_NOT_FOUND', 'No such upload');
     return upload;
   }
 
@@ -96,7 +98,7 @@ export class UploadFilesService {
     return ids.filter((id, i) => byId.has(id) && ids.indexOf(id) === i).map((id) => this.toSummary(byId.get(id)!));
   }
 
-  private toSummary(upload: Upload): UploadSummary {
+  toSummary(upload: Upload): UploadSummary {
     const links = this.links.canonical(upload.id);
     return {
       id: upload.id,
@@ -109,6 +111,7 @@ export class UploadFilesService {
       height: upload.height,
       url: links.url,
       thumbUrl: links.thumbUrl,
+      mediaCheck: upload.mediaCheck,
       createdAt: upload.createdAt.toISOString(),
     };
   }

@@ -39,6 +39,17 @@ export class UploadLinkSignerService {
     return { url: `${links.url}?${query}`, thumbUrl: `${links.url}?variant=thumb&${query}` };
   }
 
+  /**
+   * A link WeChat's media check can fetch the original from: absolute (UPLOAD_MEDIA_CHECK_BASE_URL, else
+   * UPLOAD_PUBLIC_BASE_URL) and signed for `ttlSeconds`; undefined without an origin or a signing secret.
+   */
+  forMediaCheck(id: string, ttlSeconds: number, now = Date.now()): string | undefined {
+    const origin = this.config.UPLOAD_MEDIA_CHECK_BASE_URL ?? this.config.UPLOAD_PUBLIC_BASE_URL;
+    if (!origin || !this.config.UPLOAD_URL_SIGNING_SECRET) return undefined;
+    const exp = Math.floor(now / 1000) + ttlSeconds;
+    return `${origin}/api/uploads/${id}/content?exp=${exp}&sig=${this.signature(id, exp)}`;
+  }
+
   /** The links of a signed link's holder: the very `exp`/`sig` they came with, never a later expiry. */
   asGiven(id: string, link: SignedLink): UploadLinks {
     const { url } = this.canonical(id);
