@@ -4,7 +4,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { requestJson } from '#libs/testing';
 import { jpeg } from '../../apps/upload/test/upload-fixtures';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { createTestCluster, signClusterToken } from '../cluster/cluster-fixture';
+import { createTestCluster, signClusterToken, sleep } from '../cluster/cluster-fixture';
 
 const STAFF = { username: 'console-admin', password: 'console-admin-password' };
 const SCREENSHOTS = join(__dirname, '../../reports/console');
@@ -32,7 +32,15 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
     return { page, problems };
   }
 
-  // The root tsconfig has no DOM types: code run in the page is given as text.
+  // The root tsconfig has no DOM types: code run in the page is given as text. page.evaluate runs it through the
+  // DevTools protocol; waitForFunction would eval it in the page, which the console's CSP refuses, hence this poll.
+  async function untilTrue(page: Page, expression: string, timeoutMs = 15000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await page.evaluate<boolean>(expression))) {
+      if (Date.now() > deadline) throw new Error(`not true in time: ${expression}`);
+      await sleep(100);
+    }
+  }
   const readSession = async (page: Page) =>
     JSON.parse((await page.evaluate<string | null>("localStorage.getItem('console.session')")) ?? 'null') as {
       accessToken: string;
@@ -150,7 +158,7 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
     await page.fill('[data-test=product-search]', run);
     await page.keyboard.press('Enter');
     const cover = `document.querySelector('[data-test=product-table] .el-image img')`;
-    await page.waitForFunction(`${cover}?.complete && ${cover}.naturalWidth > 0`);
+    await untilTrue(page, `Boolean(${cover}?.complete && ${cover}.naturalWidth > 0)`);
     expect(await page.evaluate(`[${cover}.naturalWidth, ${cover}.naturalHeight]`)).toEqual([640, 480]);
     expect(await page.locator('[data-test=product-table]').textContent()).toContain('¥88.00');
     await page.screenshot({ path: join(SCREENSHOTS, 'products.png') });
@@ -172,6 +180,47 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120000);
+
+  it('publishes an article with an image in its body and a banner with an uploaded image: the home page carries both', async () => {
+    const { page, problems } = await openPage();
+    await logIn(page);
+    await page.waitForSelector('[data-test=dashboard-low-stock]');
+    await page.click('[data-menu=articles]');
+    await page.click('[data-test=article-create]');
+    await page.fill('input[name=article-title]', `Brewing ${run}`);
+    await page.fill('textarea[name=article-body]', 'Water at 80 °C. ');
+    await page.setInputFiles('[data-test=article-form] .article-insert input[type=file]', {
+      name: 'cup.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await jpeg(320, 240),
+    });
+    await untilTrue(page, "document.querySelector('textarea[name=article-body]').value.includes('/api/uploads/')");
+    await page.click('[data-test=article-save]');
+    await page.waitForSelector(`[data-test=article-table] .el-table__row:has-text("Brewing ${run}")`);
+
+    await page.click('[data-menu=banners]');
+    await page.click('[data-test=banner-create]');
+    await page.fill('input[name=banner-title]', `Spring ${run}`);
+    await page.setInputFiles('[data-test=banner-form] [data-test=image-drop] input[type=file]', {
+      name: 'b.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await jpeg(750, 320),
+    });
+    await page.waitForSelector('[data-test=banner-form] [data-test=uploaded-image] img');
+    await page.click('[data-test=banner-save]');
+    await page.waitForSelector(`[data-test=banner-table] .el-table__row:has-text("Spring ${run}")`);
+
+    const home = (await requestJson(api('/api/catalog/home'))).body;
+    expect(home.banners).toContainEqual(
+      expect.objectContaining({ title: `Spring ${run}`, image: expect.stringMatching(/^\/api\/uploads\/[0-9A-Z]{26}\/content$/) }),
+    );
+    const article = (home.articles as { id: string; title: string }[]).find((row) => row.title === `Brewing ${run}`);
+    expect(article).toBeDefined();
+    const detail = await requestJson(api(`/api/catalog/articles/${article!.id}`));
+    expect(detail.body.body).toMatch(/^Water at 80 °C\. !\[cup\.jpg\]\(\/api\/uploads\/[0-9A-Z]{26}\/content\)$/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 90000);
 
   it("does not open for a WeChat user's token: the console drops it and shows the login page", async () => {
     const login = await requestJson(api('/api/auth/wechat/login'), { body: { code: `console:${run}` } });

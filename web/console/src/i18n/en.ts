@@ -132,7 +132,6 @@ export const en: typeof zhCn = {
     cover: 'Cover',
     published: 'Published',
     insertImage: 'Insert an image',
-    preview: 'Preview',
     bodyRequired: 'Enter the body',
     titleRequired: 'Enter a title',
     listNote: 'The list shows published articles; an unpublished draft is saved but not listed here',

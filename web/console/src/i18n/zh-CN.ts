@@ -131,7 +131,6 @@ export const zhCn = {
     cover: '封面',
     published: '发布',
     insertImage: '插入图片',
-    preview: '预览',
     bodyRequired: '请输入正文',
     titleRequired: '请输入标题',
     listNote: '列表显示已发布的文章；未发布的草稿保存后不在此列出',
