@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   for (const replica of cluster.replicas.values())
     process.stdout.write(`  ${replica.name.padEnd(10)} pid ${replica.process.pid}  http://127.0.0.1:${replica.port}\n`);
   process.stdout.write(
-    `\nAPI:           ${cluster.publicUrl}/api/...\nHAProxy stats: ${cluster.statsUrl}/stats\nWeChat sandbox: ${cluster.sandboxUrl}\nLogs:          ${workDir}/logs\nCtrl-C stops everything.\n`,
+    `\nAPI:           ${cluster.publicUrl}/api/...\nStaff console: ${cluster.publicUrl}/admin/\nHAProxy stats: ${cluster.statsUrl}/stats\nWeChat sandbox: ${cluster.sandboxUrl}\nLogs:          ${workDir}/logs\nCtrl-C stops everything.\n`,
   );
 }
 
