@@ -80,7 +80,9 @@ export class QueueFactory implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.workers.map((worker) => worker.close()));
+    // With Redis unreachable, a worker's graceful close waits for a connection that never comes: it is forced then.
+    const force = this.connection.status !== 'ready';
+    await Promise.allSettled(this.workers.map((worker) => worker.close(force)));
     await Promise.allSettled(this.queues.map((queue) => queue.close()));
     this.connection.disconnect();
   }
