@@ -95,7 +95,7 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
     await relay.stop();
   }, 60000);
 
-  it("a paid order appears in the console, staff ship it by express, and the user's order shows shipped; the CSV export holds it", async () => {
+  it("a paid order appears in the console, staff ship it by express, and the user's order shows shipped; the CSV export holds it; an after-sale refund approved lower, in yuan", async () => {
     const order = await paidOrder();
     const { page, problems } = await openAsAdmin();
     await page.click('[data-menu=orders]');
@@ -131,7 +131,9 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
       await page.waitForSelector('[data-test=order-shipment]');
       return (await page.locator('[data-test=order-wechat-sync]').textContent())?.includes('已同步') ?? false;
     });
-    expect(await page.locator('[data-test=order-history]').textContent()).toMatch(/待发货 → 已发货/);
+    const history = await page.locator('[data-test=order-history]').textContent();
+    expect(history).toMatch(/待支付 → 待发货 · 微信支付 · 微信支付通知/);
+    expect(history).toMatch(/待发货 → 已发货 · 员工 · 员工发货/);
     await page.screenshot({ path: join(SCREENSHOTS, 'order-detail.png'), fullPage: true });
 
     // The CSV export of shipped orders: built in the page, downloaded, with the order in yuan and its tracking number.
@@ -149,6 +151,23 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
     expect(lines.slice(1)).toEqual([expect.stringContaining(`${order.orderNo},已发货,`)]);
     expect(lines[1]).toContain(',176.00,0.00,');
     expect(lines[1]).toContain(`顺丰速运,SF${run}`);
+
+    // The user asks for a refund; staff approve a lower one, typed in yuan: the API refunds it in fen.
+    const asked = await requestJson(api(`/api/orders/${order.id}/after-sales`), { token: buyerToken, body: { reason: `茶叶受潮 ${run}`, refundFen: 8800 } });
+    expect(asked.status).toBe(201);
+    await page.click('[data-menu=afterSales]');
+    const request = page.locator(`[data-test=after-sale-table] .el-table__row:has-text("茶叶受潮 ${run}")`);
+    await request.waitFor();
+    expect(await request.textContent()).toContain('¥88.00');
+    await request.locator('[data-test=after-sale-approve]').click();
+    await page.fill('[data-test=after-sale-refund]', '88.01');
+    await page.click('[data-test=after-sale-submit]');
+    await page.waitForSelector('.el-dialog .el-form-item__error:has-text("不能超过")');
+    await page.fill('[data-test=after-sale-refund]', '50');
+    await page.click('[data-test=after-sale-submit]');
+    await page.locator('.el-message--success:has-text("已同意")').waitFor();
+    const decided = await requestJson(api(`/api/orders/${order.id}/after-sales`), { token: buyerToken });
+    expect(decided.body.items[0]).toMatchObject({ id: asked.body.id, status: expect.stringMatching(/^(approved|refunded)$/), refund: { amountFen: 5000 } });
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120000);
