@@ -240,6 +240,56 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
     await page.context().close();
   }, 120000);
 
+  it('staff create a coupon with amounts typed in yuan (sent in fen) and edit it; the form refuses an end before the start', async () => {
+    const { page, problems } = await openAsAdmin();
+    await page.click('[data-menu=coupons]');
+    const name = `满百减十 ${run}`;
+    await page.click('[data-test=coupon-create]');
+    const dialog = page.locator('[data-test=coupon-dialog]');
+    await page.fill('[data-test=coupon-name]', name);
+    await page.fill('[data-test=coupon-amount]', '10');
+    await page.fill('[data-test=coupon-min-spend]', '99.90');
+    await dialog.locator('[data-test=coupon-total] input').fill('50');
+    await dialog.locator('[data-test=coupon-per-user] input').fill('2');
+    const [starts, ends] = [dialog.locator('.el-date-editor input').nth(0), dialog.locator('.el-date-editor input').nth(1)];
+    await starts.fill(`${shopDay(1)} 00:00:00`);
+    await starts.press('Enter');
+    await ends.fill(`${shopDay(0)} 00:00:00`);
+    await ends.press('Enter');
+    await page.click('[data-test=coupon-save]');
+    await dialog.locator('.el-form-item__error:has-text("结束时间应晚于开始时间")').waitFor();
+    await ends.fill(`${shopDay(31)} 23:59:59`);
+    await ends.press('Enter');
+    await page.click('[data-test=coupon-save]');
+    const row = page.locator(`[data-test=coupon-table] .el-table__row:has-text("${name}")`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('减 ¥10.00');
+    expect(await row.textContent()).toContain('满 ¥99.90 可用');
+
+    const listed = await requestJson(api('/api/orders/admin/coupons?limit=100'), { token: staffToken });
+    const coupon = (listed.body.items as Record<string, unknown>[]).find((one) => one.name === name);
+    expect(coupon).toMatchObject({
+      kind: 'amount',
+      amountFen: 1000,
+      percentOff: null,
+      minSpendFen: 9990,
+      total: 50,
+      perUserLimit: 2,
+      startsAt: new Date(`${shopDay(1)}T00:00:00+08:00`).toISOString(),
+      endsAt: new Date(`${shopDay(31)}T23:59:59+08:00`).toISOString(),
+    });
+
+    await row.locator('button:has-text("编辑")').click();
+    await page.fill('[data-test=coupon-amount]', '12.5');
+    await page.click('[data-test=coupon-save]');
+    await row.locator(':text("减 ¥12.50")').waitFor();
+    const edited = await requestJson(api(`/api/orders/admin/coupons/${String(coupon!.id)}`), { token: staffToken });
+    expect(edited.body).toMatchObject({ amountFen: 1250, minSpendFen: 9990, total: 50 });
+    await page.screenshot({ path: join(SCREENSHOTS, 'coupons.png') });
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120000);
+
   it('an admin creates a staff account (which sees no staff menu, cannot open it, and the API refuses), resets its password and disables it', async () => {
     const { page, problems } = await openAsAdmin();
     await page.click('[data-menu=staff]');
