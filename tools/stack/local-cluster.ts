@@ -18,6 +18,9 @@ import { ManagedProcess } from './managed-process';
 import { LOCAL_SUBSCRIBE_TEMPLATES } from './subscribe-templates';
 import { answers200, waitFor, waitForStart } from './wait-for';
 
+/** As the Dockerfile and the systemd units start the apps: a 2 MB young generation (V8's default is 16 MB), about 25 MB less RSS per replica. */
+const REPLICA_NODE_ARGUMENTS = ['--max-semi-space-size=2'];
+
 /** One app replica: an OS process on its own port. */
 export interface Replica {
   name: string;
@@ -194,7 +197,7 @@ export class LocalCluster {
     return new ManagedProcess({
       name,
       command: process.execPath,
-      args: [join(this.root, 'dist/apps', service, 'src/main.js'), `--replica=${name}`],
+      args: [...REPLICA_NODE_ARGUMENTS, ...(this.options.nodeArguments ?? []), join(this.root, 'dist/apps', service, 'src/main.js'), `--replica=${name}`],
       env: service === 'all' ? this.oneProcessEnv(name, port) : this.replicaEnv(service, name, port),
       logFile: this.logFile(name),
     });
