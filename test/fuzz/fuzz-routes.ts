@@ -60,6 +60,7 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
   { service: 'catalog', method: 'GET', path: '/api/catalog/categories', caller: 'anyone' },
   { service: 'catalog', method: 'GET', path: '/api/catalog/products', caller: 'anyone', query: [...PAGE, 'categoryId', 'q'] },
   { service: 'catalog', method: 'GET', path: '/api/catalog/products/:id', caller: 'anyone', id: 'product' },
+  { service: 'catalog', method: 'GET', path: '/api/catalog/products/:id/share-code', caller: 'anyone', id: 'product' },
   { service: 'catalog', method: 'GET', path: '/api/catalog/articles', caller: 'anyone', query: PAGE },
   { service: 'catalog', method: 'GET', path: '/api/catalog/articles/:id', caller: 'anyone', id: 'article' },
   { service: 'catalog', method: 'POST', path: '/api/catalog/admin/categories', caller: 'staff', body: 'json', fields: ['name', 'parentId', 'sortOrder'] },
