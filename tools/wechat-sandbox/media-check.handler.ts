@@ -12,7 +12,7 @@ const MAX_MEDIA_BYTES = 10 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 10_000;
 const RISKY_MARKER = Buffer.from('RISKY', 'ascii');
 
-/** Sends one event to the backend's push URL as WeChat does (the sandbox's push sender). */
+/** Sends one event to the backend's push URL as WeChat does (the sandbox's push sender fills in ToUserName, CreateTime and MsgType). */
 export type PushEvent = (event: Record<string, unknown>) => Promise<void>;
 
 /**
@@ -25,9 +25,8 @@ export class MediaCheckHandler {
 
   constructor(
     private readonly appId: string,
-    private readonly state: SandboxState,
+    private readonly state: Pick<SandboxState, 'tokens' | 'stats'>,
     private readonly push: PushEvent,
-    private readonly now: () => number,
   ) {}
 
   mediaCheckAsync(request: SandboxRequest): SandboxReply {
@@ -62,10 +61,7 @@ export class MediaCheckHandler {
     const label = risky ? LABEL_PORN : LABEL_NORMAL;
     try {
       await this.push({
-        ToUserName: this.appId,
         FromUserName: openid,
-        CreateTime: Math.floor(this.now() / 1000),
-        MsgType: 'event',
         Event: 'wxa_media_check',
         appid: this.appId,
         trace_id: traceId,

@@ -1,12 +1,13 @@
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MediaCheckHandler } from './media-check.handler';
-import { SandboxState } from './sandbox-state';
+import { AccessTokenStore } from './access-token.store';
+import { SandboxStats } from './sandbox-stats';
 
 describe('WeChat sandbox: POST /wxa/media_check_async', () => {
-  const state = new SandboxState({ tokenTtlSeconds: 7200, now: Date.now });
+  const state = { tokens: new AccessTokenStore(7200_000, Date.now), stats: new SandboxStats() };
   const pushed: Record<string, unknown>[] = [];
-  const handler = new MediaCheckHandler('wx-test-app', state, async (event) => void pushed.push(event), Date.now);
+  const handler = new MediaCheckHandler('wx-test-app', state, async (event) => void pushed.push(event));
   const images: Record<string, Buffer> = {
     '/clean.png': Buffer.from('\x89PNG\r\n\x1a\n a clean image', 'latin1'),
     '/risky.png': Buffer.from('\x89PNG\r\n\x1a\n tEXt Comment RISKY', 'latin1'),
@@ -43,7 +44,7 @@ describe('WeChat sandbox: POST /wxa/media_check_async', () => {
     expect(clean.trace_id).not.toBe(risky.trace_id);
     await handler.settled();
     const byTrace = new Map(pushed.map((event) => [event.trace_id, event]));
-    expect(byTrace.get(clean.trace_id)).toMatchObject({ Event: 'wxa_media_check', MsgType: 'event', FromUserName: 'oalice', result: { suggest: 'pass' } });
+    expect(byTrace.get(clean.trace_id)).toMatchObject({ Event: 'wxa_media_check', FromUserName: 'oalice', appid: 'wx-test-app', result: { suggest: 'pass' } });
     expect(byTrace.get(risky.trace_id)).toMatchObject({ Event: 'wxa_media_check', result: { suggest: 'risky', label: 20002 } });
     expect(state.stats.snapshot()).toMatchObject({ media_check_fetch: { ok: 2 }, media_check_push: { pass: 1, risky: 1 } });
   });

@@ -27,7 +27,7 @@ export function buildWechatRoutes(settings: RouteSettings, state: SandboxState):
   const tokens = new TokenHandler(settings, state);
   const phone = new PhoneNumberHandler(settings.appId, state, settings.now);
   const secCheck = new MsgSecCheckHandler(settings.secCheckWords ?? DEFAULT_SEC_CHECK_WORDS, state);
-  const mediaCheck = new MediaCheckHandler(settings.appId, state, settings.pushEvent, settings.now);
+  const mediaCheck = new MediaCheckHandler(settings.appId, state, settings.pushEvent);
   const wxaCode = new WxaCodeHandler(settings.publishedPages ?? DEFAULT_PUBLISHED_PAGES, state);
   const control = new SandboxControlHandler(state);
   return [

@@ -52,7 +52,7 @@ const OUTAGE: SandboxReply = {
 export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbox {
   const now = options.now ?? Date.now;
   const state = new SandboxState({ tokenTtlSeconds: options.tokenTtlSeconds ?? 7200, now, push: { appId: options.appId, settings: options.push } });
-  const routes = buildWechatRoutes({ ...options, now, pushEvent: () => Promise.reject(new Error('no push URL is configured')) }, state);
+  const routes = buildWechatRoutes({ ...options, now, pushEvent: (event) => state.push.deliver(event) }, state);
   const pay = options.pay && buildPayRoutes(options.appId, options.pay, state, now);
   const push = new PushHandler(state.push);
   routes.push({ family: 'sandbox', method: 'POST', path: '/sandbox/push', handle: (r) => push.push(r) });
