@@ -17,6 +17,7 @@ import { CategoryRepository } from '../repositories/category.repository';
 import { ContentRepository } from '../repositories/content.repository';
 import { ProductRepository, ProductSummaryRow } from '../repositories/product.repository';
 import { CACHE_NAMESPACES as NS } from './cache-namespaces';
+import { categoryAndDescendants } from './category-descendants';
 import { querySearchTerms } from './search-terms';
 import { UploadReferencesService } from './upload-references.service';
 
@@ -34,20 +35,6 @@ function beforeIdOf(cursor: string | undefined): string | undefined {
   const id = decodeCursor(cursor);
   if (!id) throw new AppError('VALIDATION_FAILED', 'cursor is not valid', [{ field: 'cursor', message: 'cursor must come from a previous page' }]);
   return id;
-}
-
-function descendantsOf(tree: CategoryNode[], id: string): string[] | undefined {
-  for (const node of tree) {
-    if (node.id === id) {
-      const ids: string[] = [];
-      const walk = (n: CategoryNode) => (ids.push(n.id), n.children.forEach(walk));
-      walk(node);
-      return ids;
-    }
-    const found = descendantsOf(node.children, id);
-    if (found) return found;
-  }
-  return undefined;
 }
 
 /** The public read path. Answers are JSON text: hot ones come from the cache as ready bytes and are sent as they are. */
@@ -92,7 +79,10 @@ export class CatalogReadService {
     const beforeId = beforeIdOf(query.cursor);
     let categoryIds: string[] | undefined;
     if (query.categoryId) {
-      categoryIds = descendantsOf(JSON.parse(await this.cache.get(NS.categories, 'tree', () => this.categoryTree())) as CategoryNode[], query.categoryId);
+      categoryIds = categoryAndDescendants(
+        JSON.parse(await this.cache.get(NS.categories, 'tree', () => this.categoryTree())) as CategoryNode[],
+        query.categoryId,
+      );
       if (!categoryIds) throw new AppError('CATEGORY_NOT_FOUND', 'No such category');
     }
     const load = () => this.loadProductPage(query, categoryIds, beforeId);

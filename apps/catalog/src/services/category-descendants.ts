@@ -1,9 +1,16 @@
-import type { Category } from '../entities/category.entity';
+import type { CategoryNode } from '../dtos/catalog-views.dto';
 
-/** `id` and the ids of every category below it; undefined when there is no such category. */
-export function categoryAndDescendants(categories: Pick<Category, 'id' | 'parentId'>[], id: string): string[] | undefined {
-  if (!categories.some((category) => category.id === id)) return undefined;
-  const ids = [id];
-  for (let i = 0; i < ids.length; i++) ids.push(...categories.filter((category) => category.parentId === ids[i]).map((category) => category.id));
-  return ids;
+/** `id` and the ids of every category below it in `tree`; undefined when the tree has no such category. */
+export function categoryAndDescendants(tree: CategoryNode[], id: string): string[] | undefined {
+  for (const node of tree) {
+    if (node.id === id) {
+      const ids: string[] = [];
+      const walk = (n: CategoryNode) => (ids.push(n.id), n.children.forEach(walk));
+      walk(node);
+      return ids;
+    }
+    const found = categoryAndDescendants(node.children, id);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@ import { JsonCache } from '#libs/cache';
 import { cursorBeforeId, Page, toPage } from '#libs/contracts';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
-import { productDetailView, ProductDetailView, StaffProductSummaryView, staffProductSummaryView } from '../dtos/catalog-views.dto';
+import { categoryTree, productDetailView, ProductDetailView, StaffProductSummaryView, staffProductSummaryView } from '../dtos/catalog-views.dto';
 import { ListStaffProductsQueryDto } from '../dtos/list-products-query.dto';
 import { AdjustStockDto, CreateProductDto, CreateSkuDto, UpdateProductDto, UpdateSkuDto } from '../dtos/product-admin.dto';
 import { UploadClient } from '../clients/upload.client';
@@ -30,7 +30,7 @@ export class ProductAdminService {
     const beforeId = cursorBeforeId(query.cursor);
     let categoryIds: string[] | undefined;
     if (query.categoryId) {
-      categoryIds = categoryAndDescendants(await this.categories.findAll(), query.categoryId);
+      categoryIds = categoryAndDescendants(categoryTree(await this.categories.findAll()), query.categoryId);
       if (!categoryIds) throw new AppError('CATEGORY_NOT_FOUND', 'No such category');
     }
     const searchTerms = query.q ? querySearchTerms(query.q) : undefined;
