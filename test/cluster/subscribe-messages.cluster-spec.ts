@@ -34,6 +34,20 @@ describe('subscribe messages: 2 auth replicas and orders behind the real HAProxy
     requestJson(`${cluster.sandboxUrl}${path}`, body === undefined ? {} : { method: 'POST', body: body as Record<string, unknown> });
   const sent = async (openid: string) => (await sandbox(`/sandbox/subscribe/sent?openid=${openid}`)).body.messages as SentMessage[];
   const sendCalls = async () => ((await sandbox('/sandbox/stats')).body.subscribe_send ?? {}) as Record<string, number>;
+  /** wechat_subscribe_messages_total{template, result} summed over the auth replicas. */
+  const counted = async (template: string, result: string) => {
+    let total = 0;
+    for (const replica of cluster.replicas.values()) {
+      if (replica.service !== 'auth') continue;
+      const text = await (await fetch(`http://127.0.0.1:${replica.port}/metrics`)).text();
+      for (const line of text.split('\n')) {
+        if (line.startsWith('wechat_subscribe_messages_total{') && line.includes(`template="${template}"`) && line.includes(`result="${result}"`)) {
+          total += Number(line.slice(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return total;
+  };
   const job = (id: string) => queue.getJob(id) as Promise<Job | undefined>;
   const finished = (id: string) => eventually(async () => ['completed', 'failed'].includes(String(await (await job(id))?.getState())));
 
@@ -139,6 +153,7 @@ describe('subscribe messages: 2 auth replicas and orders behind the real HAProxy
     expect((await sendCalls()).ok ?? 0).toBe((before.ok ?? 0) + 1);
     expect((await sendCalls())['43101'] ?? 0).toBe(before['43101'] ?? 0);
     expect(await unused(alice.token)).toMatchObject({ order_paid: 0 });
+    expect([await counted('order_paid', 'sent'), await counted('order_paid', 'skipped')]).toEqual([1, 1]);
 
     // Alice accepts again; the pay notification is delivered again and the paid event is published once more by hand.
     await tap(alice, ['order_paid']);
@@ -248,6 +263,7 @@ describe('subscribe messages: 2 auth replicas and orders behind the real HAProxy
     const failed = (await job(`after_sale_decided.${request.body.id}`))!;
     expect([await failed.getState(), failed.attemptsMade]).toEqual(['failed', 1]);
     expect(((await sendCalls())['47003'] ?? 0) - (before['47003'] ?? 0)).toBe(1);
+    expect(await counted('after_sale_decided', 'rejected')).toBe(1);
     expect(await sent(henry.openid)).toEqual([]);
     expect(await unused(henry.token)).toMatchObject({ after_sale_decided: 1 });
   }, 60000);
@@ -325,6 +341,8 @@ describe('subscribe messages: 2 auth replicas and orders behind the real HAProxy
     expect(await refusedJob.getState()).toBe('failed');
     expect(refusedJob.attemptsMade).toBe(1);
     expect(((await sendCalls())['43101'] ?? 0) - (before['43101'] ?? 0)).toBe(1);
+    const refusedCounted = await counted('order_paid', 'refused');
+    expect(refusedCounted).toBeGreaterThanOrEqual(1);
     expect(await unused(erin.token)).toMatchObject({ order_paid: 0 });
 
     // Now both hold one; WeChat answers "system busy" until the fault is lifted: retried, and sent once.
@@ -341,6 +359,8 @@ describe('subscribe messages: 2 auth replicas and orders behind the real HAProxy
     const retriedJob = (await job(`order_paid.${retried.id}`))!;
     expect(await retriedJob.getState()).toBe('completed');
     expect(retriedJob.attemptsMade).toBeGreaterThan(1);
+    expect(await counted('order_paid', 'retried')).toBe(retriedJob.attemptsMade - 1);
+    expect(await counted('order_paid', 'refused')).toBe(refusedCounted);
     expect((await sent(erin.openid)).map((message) => message.page)).toEqual([`pages/orders/detail?id=${retried.id}`]);
     expect(await unused(erin.token)).toMatchObject({ order_paid: 0 });
   }, 90000);
