@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { requestJson } from '#libs/testing';
 import { LocalCluster } from '../../tools/stack/local-cluster';
-import { createTestCluster, signClusterToken } from './cluster-fixture';
+import { createTestCluster, queryDatabase, signClusterToken } from './cluster-fixture';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -128,6 +128,39 @@ describe('WeChat content security and share codes: 3 catalog replicas, auth, upl
     expect(again[0].bytes.equals(first.bytes)).toBe(false);
     expect((await sandboxStats('getwxacodeunlimit')).ok ?? 0).toBe(calls + 1);
   }, 120000);
+
+  it('refuses a risky order remark with 422 and stores nothing; a sandbox outage during the check is 503 and stores nothing', async () => {
+    const token = await login('1:remark-alice');
+    const productId = await newProduct();
+    const skuId = (await requestJson(api(`/api/catalog/products/${productId}`))).body.skus[0].id as string;
+    const stock = async () =>
+      Number((await queryDatabase<{ stock: number }>(cluster.databaseUrl('catalog'), 'SELECT stock FROM skus WHERE id = ?', [skuId]))[0].stock);
+    const orderRows = async () => Number((await queryDatabase<{ n: number }>(cluster.databaseUrl('orders'), 'SELECT COUNT(*) AS n FROM orders'))[0].n);
+    const place = (remark: string, key: string) =>
+      requestJson(api('/api/orders'), {
+        token,
+        body: { items: [{ skuId, quantity: 1 }], contact: { name: 'Alice', phone: '13800138000', address: '1 Tea St' }, remark },
+        headers: { 'idempotency-key': key },
+      });
+    const [rowsBefore, stockBefore] = [await orderRows(), await stock()];
+
+    const risky = await place('leave it with a forbidden-word', 'remark-risky');
+    expect([risky.status, risky.body.code]).toEqual([422, 'CONTENT_REJECTED']);
+    const faults = (outage: boolean) =>
+      fetch(`${cluster.sandboxUrl}/sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outage }) });
+    await faults(true);
+    try {
+      const down = await place('请下午送货', 'remark-outage');
+      expect([down.status, down.body.code]).toEqual([503, 'WECHAT_UNAVAILABLE']);
+    } finally {
+      await faults(false);
+    }
+    expect([await orderRows(), await stock()]).toEqual([rowsBefore, stockBefore]);
+
+    const clean = await place('请下午送货', 'remark-clean');
+    expect(clean.status).toBe(201);
+    expect([await orderRows(), await stock()]).toEqual([rowsBefore + 1, stockBefore - 1]);
+  });
 
   it('blocks a risky avatar (never shown, its bytes served to no one but staff) and shows a clean one once WeChat passes it', async () => {
     const token = await login('1:media-alice');
