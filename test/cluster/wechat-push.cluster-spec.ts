@@ -141,13 +141,14 @@ describe('WeChat server push: the sandbox pushes through HAProxy to 2 auth repli
     expect(await busEventsOf(user, 1)).toEqual([{ subject: 'wechat.push.subscribe_msg_popup_event', data: pushed.message }]);
   });
 
-  it('publishes two pushes of one user that differ in CreateTime as two events', async () => {
+  it('publishes two pushes of one user in the same second that differ in content as two events', async () => {
     const user = openid();
-    const first = craftedPush(event(user, { CreateTime: 1_800_000_000 }), { safe: true });
-    const second = craftedPush(event(user, { CreateTime: 1_800_000_001 }), { safe: true });
+    const createdAt = Math.floor(Date.now() / 1000);
+    const first = craftedPush(event(user, { CreateTime: createdAt, transaction_id: '4200000000000000011' }), { safe: true });
+    const second = craftedPush(event(user, { CreateTime: createdAt, transaction_id: '4200000000000000012' }), { safe: true });
     expect((await post(first.query, first.body)).text).toBe('success');
     expect((await post(second.query, second.body)).text).toBe('success');
-    expect((await busEventsOf(user, 2)).map((one) => one.data.CreateTime).sort()).toEqual([1_800_000_000, 1_800_000_001]);
+    expect((await busEventsOf(user, 2)).map((one) => one.data.transaction_id).sort()).toEqual(['4200000000000000011', '4200000000000000012']);
   });
 
   it('refuses forged, stale, misaddressed and malformed pushes with a 4xx envelope, and publishes none of them', async () => {

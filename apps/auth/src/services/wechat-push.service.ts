@@ -158,8 +158,10 @@ function param(query: PushQuery, name: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** One delivery and WeChat's retries of it share FromUserName, CreateTime, Event (and MsgId when there is one). */
+/**
+ * WeChat's retries repeat a delivery's message field for field, so the whole message is its key: two different
+ * events of one user in the same second (two popups) stay two.
+ */
 function deliveryKey(message: WechatPushMessage): string {
-  const parts = [message.FromUserName, message.CreateTime, message.Event ?? message.MsgType, message.MsgId ?? ''];
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+  return createHash('sha256').update(JSON.stringify(message)).digest('base64url');
 }
