@@ -32,6 +32,7 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
   let staffToken: string;
   let buyerToken: string;
   const relay = new NotifyRelay();
+  let ordersPlaced = 0;
   const api = (path: string) => `${cluster.publicUrl}${path}`;
   const consoleUrl = (path = '') => `${cluster.publicUrl}/admin/${path}`;
   const openAsAdmin = async (): Promise<{ page: Page; problems: string[] }> => {
@@ -42,7 +43,7 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
 
   /** A buyer's order of two units paid through the WeChat Pay sandbox. */
   const paidOrder = async (): Promise<{ id: string; orderNo: string }> => {
-    const category = await requestJson(api('/api/catalog/admin/categories'), { token: staffToken, body: { name: `Console sales ${run}` } });
+    const category = await requestJson(api('/api/catalog/admin/categories'), { token: staffToken, body: { name: `Console sales ${run}-${ordersPlaced}` } });
     const product = await requestJson(api('/api/catalog/admin/products'), {
       token: staffToken,
       body: {
@@ -56,7 +57,7 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
     const placed = await requestJson(api('/api/orders'), {
       token: buyerToken,
       body: { items: [{ skuId: product.body.skus[0].id, quantity: 2 }], contact: { name: '控制台买家', phone: '13800138000' } },
-      headers: { 'idempotency-key': `console-${run}` },
+      headers: { 'idempotency-key': `console-${run}-${++ordersPlaced}` },
     });
     expect(placed.status).toBe(201);
     const params = await requestJson(api(`/api/orders/${placed.body.id}/pay`), { method: 'POST', token: buyerToken });
@@ -168,6 +169,24 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
     await page.locator('.el-message--success:has-text("已同意")').waitFor();
     const decided = await requestJson(api(`/api/orders/${order.id}/after-sales`), { token: buyerToken });
     expect(decided.body.items[0]).toMatchObject({ id: asked.body.id, status: expect.stringMatching(/^(approved|refunded)$/), refund: { amountFen: 5000 } });
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120000);
+
+  it('staff cancel a paid order and refund it through WeChat Pay from its page', async () => {
+    const order = await paidOrder();
+    const { page, problems } = await openAsAdmin();
+    await page.goto(consoleUrl(`orders/${order.id}`));
+    await page.click('[data-test=order-refund]');
+    const box = page.locator('.el-message-box');
+    expect(await box.textContent()).toContain('¥176.00');
+    await box.locator('input').fill('缺货');
+    await box.locator('.el-button--primary').click();
+    await page.locator('[data-test=order-refund-state]').waitFor();
+    const seen = await requestJson(api(`/api/orders/${order.id}`), { token: buyerToken });
+    expect(seen.body).toMatchObject({ status: 'cancelled', cancelReason: 'refunded_by_staff', refund: { amountFen: 17600 } });
+    expect(await page.locator('[data-test=order-history]').textContent()).toMatch(/待发货 → 已取消 · 员工 · 员工退款：缺货/);
+    expect(await page.locator('[data-test=order-refund]').count()).toBe(0);
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120000);

@@ -16,6 +16,8 @@ export const ORDER_STATUSES: readonly OrderStatus[] = ['pending_payment', 'paid'
 /** The shipment with the logistics type and WeChat's copy of it, which the API document does not list yet. */
 export type OrderShipment = Schemas['OrderShipmentDto'] & { logisticsType?: LogisticsType; wechatSync?: WechatSync | null };
 export type AdminOrder = Omit<Schemas['AdminOrderDto'], 'shipment'> & { shipment: OrderShipment | null };
+/** What the ship, complete and refund routes answer: the order without the staff's fields (history, transaction id). */
+export type OrderView = Schemas['OrderDto'];
 export type AfterSale = Schemas['AfterSaleDto'];
 export type AfterSaleStatus = AfterSale['status'];
 
@@ -56,9 +58,9 @@ export async function readEveryOrder(query: OrderQuery, onPage: (read: number) =
 export const ordersApi = {
   list: (query: OrderQuery) => api.get<Page<AdminOrder>>(admin, query),
   get: (id: string) => api.get<AdminOrder>(`${admin}/${id}`),
-  ship: (id: string, body: ShipOrder) => api.post<AdminOrder>(`${admin}/${id}/ship`, body),
-  complete: (id: string) => api.post<AdminOrder>(`${admin}/${id}/complete`),
-  refund: (id: string, reason?: string) => api.post<AdminOrder>(`${admin}/${id}/refund`, reason ? { reason } : {}),
+  ship: (id: string, body: ShipOrder) => api.post<OrderView>(`${admin}/${id}/ship`, body),
+  complete: (id: string) => api.post<OrderView>(`${admin}/${id}/complete`),
+  refund: (id: string, reason?: string) => api.post<OrderView>(`${admin}/${id}/refund`, reason ? { reason } : {}),
   afterSales: (query: { status?: AfterSaleStatus; cursor?: string | null }) => api.get<Page<AfterSale>>(`${admin}/after-sales`, { ...query, limit: 20 }),
   approveAfterSale: (id: string, refundFen?: number) => api.post<AfterSale>(`${admin}/after-sales/${id}/approve`, refundFen === undefined ? {} : { refundFen }),
   rejectAfterSale: (id: string, reason: string) => api.post<AfterSale>(`${admin}/after-sales/${id}/reject`, { reason }),

@@ -53,6 +53,7 @@ export const enSalesWords: typeof zhCnSalesWords = {
       user_cancelled: 'cancelled by the user',
       payment_timeout: 'not paid in time',
       expired: 'not paid in time',
+      staff_refund: 'refunded by staff',
       refunded_by_staff: 'refunded by staff',
       refund_retry: 'refund sent again',
       paid_after_cancel: 'paid after it was cancelled',

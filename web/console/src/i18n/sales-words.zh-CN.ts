@@ -51,6 +51,7 @@ export const zhCnSalesWords = {
       user_cancelled: '用户取消',
       payment_timeout: '超时未支付',
       expired: '超时未支付',
+      staff_refund: '员工退款',
       refunded_by_staff: '员工退款',
       refund_retry: '重新发起退款',
       paid_after_cancel: '取消后收到付款',
