@@ -1,13 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { requestJson } from '#libs/testing';
 import { jpeg } from '../../apps/upload/test/upload-fixtures';
 import { LocalCluster } from '../../tools/stack/local-cluster';
 import { createTestCluster, signClusterToken, sleep } from '../cluster/cluster-fixture';
+import { launchChromium, logInToConsole, openConsolePage, SCREENSHOTS } from './console-browser';
 
 const STAFF = { username: 'console-admin', password: 'console-admin-password' };
-const SCREENSHOTS = join(__dirname, '../../reports/console');
 const run = Date.now().toString(36);
 
 /**
@@ -20,17 +19,8 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
   const api = (path: string) => `${cluster.publicUrl}${path}`;
   const consoleUrl = (path = '') => `${cluster.publicUrl}/admin/${path}`;
 
-  /** A fresh browser context (its own localStorage) at 1280 px, failing the test on any page error or CSP violation. */
-  async function openPage(width = 1280): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text())) problems.push(message.text());
-    });
-    return { page, problems };
-  }
+  const openPage = (width = 1280) => openConsolePage(browser, { width });
+  const logIn = (page: Page) => logInToConsole(page, consoleUrl(), STAFF.username, STAFF.password);
 
   // The root tsconfig has no DOM types: code run in the page is given as text. page.evaluate runs it through the
   // DevTools protocol; waitForFunction would eval it in the page, which the console's CSP refuses, hence this poll.
@@ -48,21 +38,13 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
     } | null;
   const writeSession = (page: Page, session: object) => page.evaluate(`localStorage.setItem('console.session', ${JSON.stringify(JSON.stringify(session))})`);
 
-  async function logIn(page: Page, password = STAFF.password): Promise<void> {
-    await page.goto(consoleUrl());
-    await page.fill('input[name=username]', STAFF.username);
-    await page.fill('input[name=password]', password);
-    await page.click('[data-test=login-submit]');
-  }
-
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     cluster = createTestCluster(
       { auth: 1, catalog: 1, orders: 1, upload: 1 },
       { ADMIN_BOOTSTRAP_USERNAME: STAFF.username, ADMIN_BOOTSTRAP_PASSWORD: STAFF.password },
     );
     await cluster.start();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 180000);
   afterAll(async () => {
     await browser?.close();
@@ -92,7 +74,10 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
 
   it('shows a wrong password in words, then logs a staff member in to the dashboard', async () => {
     const { page, problems } = await openPage();
-    await logIn(page, 'not-the-password');
+    await page.goto(consoleUrl());
+    await page.fill('input[name=username]', STAFF.username);
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('[data-test=login-submit]');
     await expect(page.locator('[data-test=login-error]').textContent()).resolves.toContain('用户名或密码错误');
     expect(await page.locator('[data-test=login-error]').textContent()).not.toMatch(/INVALID_CREDENTIALS|\{|statusCode/);
     await page.fill('input[name=password]', STAFF.password);
@@ -113,7 +98,6 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
   it('creates a category and a product with two SKUs and an uploaded image: the API lists it and its image loads in the page', async () => {
     const { page, problems } = await openPage();
     await logIn(page);
-    await page.waitForSelector('[data-test=dashboard-low-stock]');
     const categoryName = `Console tea ${run}`;
     await page.click('[data-menu=categories]');
     await page.click('[data-test=category-add-root]');
@@ -184,7 +168,6 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
   it('publishes an article with an image in its body and a banner with an uploaded image: the home page carries both', async () => {
     const { page, problems } = await openPage();
     await logIn(page);
-    await page.waitForSelector('[data-test=dashboard-low-stock]');
     await page.click('[data-menu=articles]');
     await page.click('[data-test=article-create]');
     await page.fill('input[name=article-title]', `Brewing ${run}`);
@@ -245,7 +228,6 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
   it('renews an expired session through the refresh token, and goes back to login when the token is not valid', async () => {
     const { page } = await openPage();
     await logIn(page);
-    await page.waitForSelector('[data-test=dashboard-low-stock]');
     const session = (await readSession(page))!;
     const claims = JSON.parse(Buffer.from(session.accessToken.split('.')[1], 'base64url').toString()) as { sub: string; sid: string; roles: string[] };
     const expired = await signClusterToken(cluster, {
@@ -277,7 +259,6 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
   it('is usable on a phone: the menu is a drawer opened from the header', async () => {
     const { page, problems } = await openPage(390);
     await logIn(page);
-    await page.waitForSelector('[data-test=dashboard-low-stock]');
     expect(await page.locator('.console-aside').count()).toBe(0);
     await page.click('.console-header button[aria-label]');
     await page.click('.el-drawer [data-menu=products]');
