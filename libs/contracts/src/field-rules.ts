@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, Length, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 
 /**
  * The field may be left out, but `null` is refused like any other wrong value: class-validator's own
@@ -9,6 +9,14 @@ import { IsOptional, IsString, Length, ValidateBy, ValidateIf, ValidationOptions
  */
 export function Optional(): PropertyDecorator {
   return ValidateIf((_object: object, value: unknown) => value !== undefined);
+}
+
+/** The field is required (not empty) when `required(object)` holds, and checked by its other rules whenever it is given. */
+export function RequiredWhen<T extends object>(required: (object: T) => boolean, message: string): PropertyDecorator {
+  return applyDecorators(
+    ValidateIf((object: T, value: unknown) => value !== undefined || required(object)),
+    IsNotEmpty({ message }),
+  );
 }
 
 /** The field may be left out or `null` (null clears it). */

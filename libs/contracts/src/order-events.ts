@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { OptionalOrNull } from './field-rules';
 import { ID_PATTERN } from './id-param.dto';
 
 /**
@@ -60,12 +61,12 @@ export class OrderShippedEvent extends OrderEventBase {
   logisticsType: 'express' | 'same_city' | 'virtual' | 'self_pickup';
 
   /** The carrier staff named (express; may be given for the other types). */
-  @IsOptional()
+  @OptionalOrNull()
   @IsString()
   @MaxLength(32)
   carrier: string | null;
 
-  @IsOptional()
+  @OptionalOrNull()
   @IsString()
   @MaxLength(64)
   trackingNo: string | null;
@@ -97,12 +98,12 @@ export class AfterSaleDecidedEvent {
   decision: 'approved' | 'rejected';
 
   /** The refund staff approved; null for a rejection. */
-  @IsOptional()
+  @OptionalOrNull()
   @IsInt()
   @Min(0)
   approvedFen: number | null;
 
-  @IsOptional()
+  @OptionalOrNull()
   @IsString()
   @MaxLength(200)
   rejectReason: string | null;

@@ -1,6 +1,5 @@
-import { applyDecorators } from '@nestjs/common';
-import { IsIn, IsNotEmpty, ValidateIf } from 'class-validator';
-import { Optional, UserText } from '#libs/contracts';
+import { IsIn } from 'class-validator';
+import { Optional, RequiredWhen, UserText } from '#libs/contracts';
 import type { LogisticsType } from '../entities/order.entity';
 
 /** The logistics types WeChat's shipping information knows (its logistics_type 1-4, in this order). */
@@ -8,10 +7,7 @@ export const LOGISTICS_TYPES: readonly LogisticsType[] = ['express', 'same_city'
 
 /** Required when the order goes by express (the default); optional otherwise. */
 function RequiredForExpress(): PropertyDecorator {
-  return applyDecorators(
-    ValidateIf((dto: ShipOrderDto, value: unknown) => value !== undefined || (dto.logisticsType ?? 'express') === 'express'),
-    IsNotEmpty({ message: '$property is required when logisticsType is express' }),
-  );
+  return RequiredWhen((dto: ShipOrderDto) => (dto.logisticsType ?? 'express') === 'express', '$property is required when logisticsType is express');
 }
 
 /** POST /api/orders/admin/:id/ship */
