@@ -348,6 +348,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/admin/staff/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sets a new password on an active staff account and signs it out everywhere.
+         * @description **Who:** Staff with the role admin.
+         */
+        post: operations["StaffController_resetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/logout": {
         parameters: {
             query?: never;
@@ -432,6 +452,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's unused acceptances of each subscribe-message template.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        get: operations["SubscriptionController_list"];
+        put?: never;
+        /**
+         * Records what `wx.requestSubscribeMessage` returned: each `accept` allows one message of that template (WeChat's
+         *     popup event for the same tap is not counted again). A template id this mini-program does not use is 400.
+         * @description **Who:** A mini-program user (a staff token is 403).
+         */
+        post: operations["SubscriptionController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/wechat/login": {
         parameters: {
             query?: never;
@@ -446,6 +491,30 @@ export interface paths {
          * @description **Who:** Anyone.
          */
         post: operations["WechatLoginController_wechatLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/wechat/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Answers WeChat's URL check: `echostr` when `signature` is made with the configured token (called by WeChat).
+         * @description **Who:** Anyone.
+         */
+        get: operations["WechatPushController_verify"];
+        put?: never;
+        /**
+         * Takes in a WeChat server push and answers `success` once its event is on the bus (called by WeChat).
+         * @description **Who:** Anyone.
+         */
+        post: operations["WechatPushController_receive"];
         delete?: never;
         options?: never;
         head?: never;
@@ -635,7 +704,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Every product, on sale or off, newest first, with its stock: by title search, category (and its subcategories),
+         *     sale state, or only those with a SKU below `stockBelow` units.
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        get: operations["ProductAdminController_list"];
         put?: never;
         /**
          * Adds a product with its SKUs (on sale unless `onSale: false`).
@@ -852,6 +926,28 @@ export interface paths {
          * @description **Who:** Anyone.
          */
         get: operations["CatalogController_product"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog/products/{id}/share-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The product's mini-program code (a PNG from WeChat's getwxacodeunlimit): scanning it opens the configured page
+         *     (CATALOG_SHARE_PAGE) with the product id as `scene` (read it from `options.scene` in the page's onLoad).
+         *     Made once and kept in storage; a product not on sale is 404.
+         * @description **Who:** Anyone.
+         */
+        get: operations["ShareCodeController_shareCode"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1138,7 +1234,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Marks a paid order shipped, with the carrier and tracking number.
+         * Marks a paid order shipped (express with its carrier and tracking number, same-city delivery, virtual goods or
+         *     self pickup); an order paid with WeChat Pay then has its shipping information uploaded to WeChat (`shipment.wechatSync`).
          * @description **Who:** Staff with the role admin or staff.
          */
         post: operations["OrderAdminController_ship"];
@@ -1443,7 +1540,7 @@ export interface components {
             orderNo: string;
             userId: string;
             /** @enum {string} */
-            status: "completed" | "pending_payment" | "paid" | "shipped" | "cancelled";
+            status: "completed" | "paid" | "shipped" | "cancelled" | "pending_payment";
             /** @description What the user pays, in fen, priced by the server from the catalog: the lines' subtotals less `discountFen`, at least 1. */
             totalFen: number;
             /** @description What the order's coupon took off, in fen (0 without one), computed by the server. */
@@ -1499,7 +1596,7 @@ export interface components {
              * @description `requested → approved → refunded`, `requested → rejected`, `requested → withdrawn`.
              * @enum {string}
              */
-            status: "requested" | "approved" | "refunded" | "rejected" | "withdrawn";
+            status: "approved" | "rejected" | "requested" | "refunded" | "withdrawn";
             reason: string;
             remark: string | null;
             /** @description The refund asked for, in fen. */
@@ -1702,7 +1799,10 @@ export interface components {
             isDefault?: boolean;
         };
         CreateAfterSaleDto: {
-            /** @example 收到的茶叶受潮了 */
+            /**
+             * @description Checked by WeChat's content security before anything is stored (422 CONTENT_REJECTED when refused).
+             * @example 收到的茶叶受潮了
+             */
             reason: string;
             /**
              * @description The refund asked for, in fen: at most what is still refundable (paid, less refunds made and under way).
@@ -1711,13 +1811,19 @@ export interface components {
             refundFen: number;
             /** @description The lines concerned (default: the whole order); each SKU once. */
             items?: components["schemas"]["AfterSaleItemDto"][];
-            /** @example 外包装完好 */
+            /**
+             * @description Checked by WeChat's content security before anything is stored (422 CONTENT_REJECTED when refused).
+             * @example 外包装完好
+             */
             remark?: string;
             /** @description Photos: ids of images the caller uploaded (`POST /api/uploads`). */
             imageUploadIds?: string[];
         };
         CreateAppointmentDto: {
-            /** @example 第一次来，想咨询一下 */
+            /**
+             * @description Checked by WeChat's content security before anything is stored (422 CONTENT_REJECTED when refused).
+             * @example 第一次来，想咨询一下
+             */
             remark?: string;
             /** @example 01JD3Q8Y5M7T2K9X4C6V8B0N1P */
             slotId: string;
@@ -1824,7 +1930,10 @@ export interface components {
         };
         CreateOrderDto: {
             items: components["schemas"]["OrderLineDto"][];
-            /** @example 请下午送货 */
+            /**
+             * @description Checked by WeChat's content security before anything is stored (422 CONTENT_REJECTED when refused).
+             * @example 请下午送货
+             */
             remark?: string;
             /** @description Who receives the order and where; or `addressId` instead (exactly one of the two). */
             contact?: components["schemas"]["OrderContactDto"];
@@ -1909,7 +2018,7 @@ export interface components {
         ErrorEnvelope: {
             statusCode: number;
             /** @enum {string} */
-            code: "ADDRESS_BOOK_FULL" | "ADDRESS_NOT_FOUND" | "AFTER_SALE_NOT_FOUND" | "AFTER_SALE_OPEN" | "AFTER_SALE_STATE_CONFLICT" | "AFTER_SALE_WINDOW_CLOSED" | "ALREADY_BOOKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_STATE_CONFLICT" | "ARTICLE_NOT_FOUND" | "BANNER_NOT_FOUND" | "CART_FULL" | "CATEGORY_NOT_FOUND" | "CONFLICT" | "CONTENT_REJECTED" | "COUPON_ALREADY_USED" | "COUPON_EXHAUSTED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_APPLICABLE" | "COUPON_NOT_CLAIMABLE" | "COUPON_NOT_FOUND" | "COUPON_NOT_USABLE" | "DEPENDENCY_UNAVAILABLE" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "LOGIN_LOCKED" | "MALFORMED_JSON" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_STATE_CONFLICT" | "PAYLOAD_TOO_LARGE" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_SIGNATURE_INVALID" | "PAYMENT_UNAVAILABLE" | "PHONE_CODE_INVALID" | "PRODUCT_NOT_FOUND" | "RATE_LIMITED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "REFUND_EXCEEDS_REFUNDABLE" | "REQUEST_TIMEOUT" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "SERVICE_UNAVAILABLE" | "SESSION_REVOKED" | "SKU_NOT_FOUND" | "SKU_NOT_ON_SALE" | "SLOT_CAPACITY_CONFLICT" | "SLOT_CLOSED" | "SLOT_EXISTS" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "STORAGE_UNAVAILABLE" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "UPLOAD_EMPTY" | "UPLOAD_FILENAME_INVALID" | "UPLOAD_FILE_MISSING" | "UPLOAD_IMAGE_INVALID" | "UPLOAD_NOT_FOUND" | "UPLOAD_NOT_RECEIVED" | "UPLOAD_PRESIGN_MISMATCH" | "UPLOAD_PRESIGN_UNSUPPORTED" | "UPLOAD_QUOTA_EXCEEDED" | "UPLOAD_RANGE_NOT_SATISFIABLE" | "UPLOAD_TIMEOUT" | "UPLOAD_TOO_LARGE" | "UPLOAD_TYPE_MISMATCH" | "UPLOAD_TYPE_NOT_ALLOWED" | "UPSTREAM_TIMEOUT" | "USERNAME_TAKEN" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE";
+            code: "ADDRESS_BOOK_FULL" | "ADDRESS_NOT_FOUND" | "AFTER_SALE_NOT_FOUND" | "AFTER_SALE_OPEN" | "AFTER_SALE_STATE_CONFLICT" | "AFTER_SALE_WINDOW_CLOSED" | "ALREADY_BOOKED" | "APPOINTMENT_NOT_FOUND" | "APPOINTMENT_STATE_CONFLICT" | "ARTICLE_NOT_FOUND" | "BANNER_NOT_FOUND" | "CART_FULL" | "CATEGORY_NOT_FOUND" | "CONFLICT" | "CONTENT_REJECTED" | "COUPON_ALREADY_USED" | "COUPON_EXHAUSTED" | "COUPON_LIMIT_REACHED" | "COUPON_NOT_APPLICABLE" | "COUPON_NOT_CLAIMABLE" | "COUPON_NOT_FOUND" | "COUPON_NOT_USABLE" | "DEPENDENCY_UNAVAILABLE" | "FORBIDDEN" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_IN_PROGRESS" | "IDEMPOTENCY_KEY_REUSED" | "INSUFFICIENT_STOCK" | "INTERNAL_ERROR" | "INVALID_CREDENTIALS" | "LOGIN_LOCKED" | "MALFORMED_JSON" | "NOT_FOUND" | "ORDER_NOT_FOUND" | "ORDER_STATE_CONFLICT" | "PAYLOAD_TOO_LARGE" | "PAYMENT_NOTIFICATION_INVALID" | "PAYMENT_SIGNATURE_INVALID" | "PAYMENT_UNAVAILABLE" | "PHONE_CODE_INVALID" | "PRODUCT_NOT_FOUND" | "RATE_LIMITED" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "REFUND_EXCEEDS_REFUNDABLE" | "REQUEST_TIMEOUT" | "RESOURCE_NOT_FOUND" | "ROUTE_NOT_FOUND" | "SERVICE_UNAVAILABLE" | "SESSION_REVOKED" | "SKU_NOT_FOUND" | "SKU_NOT_ON_SALE" | "SLOT_CAPACITY_CONFLICT" | "SLOT_CLOSED" | "SLOT_EXISTS" | "SLOT_FULL" | "SLOT_IN_PAST" | "SLOT_NOT_FOUND" | "STORAGE_UNAVAILABLE" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED" | "UNSUPPORTED_MEDIA_TYPE" | "UPLOAD_EMPTY" | "UPLOAD_FILENAME_INVALID" | "UPLOAD_FILE_MISSING" | "UPLOAD_IMAGE_INVALID" | "UPLOAD_NOT_FOUND" | "UPLOAD_NOT_RECEIVED" | "UPLOAD_PRESIGN_MISMATCH" | "UPLOAD_PRESIGN_UNSUPPORTED" | "UPLOAD_QUOTA_EXCEEDED" | "UPLOAD_RANGE_NOT_SATISFIABLE" | "UPLOAD_TIMEOUT" | "UPLOAD_TOO_LARGE" | "UPLOAD_TYPE_MISMATCH" | "UPLOAD_TYPE_NOT_ALLOWED" | "UPSTREAM_TIMEOUT" | "USERNAME_TAKEN" | "USER_NOT_FOUND" | "VALIDATION_FAILED" | "WECHAT_CODE_INVALID" | "WECHAT_PUSH_INVALID" | "WECHAT_PUSH_SIGNATURE_INVALID" | "WECHAT_UNAVAILABLE";
             message: string;
             /** @description The X-Request-Id of the exchange. */
             requestId: string;
@@ -1974,7 +2083,7 @@ export interface components {
             orderNo: string;
             userId: string;
             /** @enum {string} */
-            status: "completed" | "pending_payment" | "paid" | "shipped" | "cancelled";
+            status: "completed" | "paid" | "shipped" | "cancelled" | "pending_payment";
             /** @description What the user pays, in fen, priced by the server from the catalog: the lines' subtotals less `discountFen`, at least 1. */
             totalFen: number;
             /** @description What the order's coupon took off, in fen (0 without one), computed by the server. */
@@ -2007,9 +2116,9 @@ export interface components {
              * @description null for the order's creation.
              * @enum {string|null}
              */
-            from: "completed" | "pending_payment" | "paid" | "shipped" | "cancelled" | null;
+            from: "completed" | "paid" | "shipped" | "cancelled" | "pending_payment" | null;
             /** @enum {string} */
-            to: "completed" | "pending_payment" | "paid" | "shipped" | "cancelled";
+            to: "completed" | "paid" | "shipped" | "cancelled" | "pending_payment";
             actor: components["schemas"]["OrderEventActorDto"];
             reason: string | null;
             at: string;
@@ -2046,8 +2155,19 @@ export interface components {
             refundedAt: string | null;
         };
         OrderShipmentDto: {
+            /** @enum {string} */
+            logisticsType: "express" | "same_city" | "virtual" | "self_pickup";
             carrier: string | null;
             trackingNo: string | null;
+            /**
+             * @description WeChat's copy of the shipping information (upload_shipping_info), which WeChat needs before it releases the
+             *     payment: `pending` while the upload is being sent or retried, `synced` once WeChat accepted it, `failed` when
+             *     WeChat refused it for good or every retry failed (staff see it and an alert fires), `not_required` for an order
+             *     not paid with WeChat Pay (nothing to upload); null for an order shipped before the backend uploaded shipping
+             *     information (entered in WeChat's console, if at all).
+             * @enum {string|null}
+             */
+            wechatSync: "pending" | "failed" | "synced" | "not_required" | null;
         };
         PresignedPostDto: {
             /**
@@ -2135,6 +2255,19 @@ export interface components {
             priceFen: number;
             categoryId: string;
         };
+        RecordSubscriptionsDto: {
+            /**
+             * @description What `wx.requestSubscribeMessage` returned, template id → choice (its `errMsg` may be left in; it is ignored).
+             *     Each `accept` allows one message of that template.
+             * @example {
+             *       "order_paid": "accept",
+             *       "order_shipped": "reject"
+             *     }
+             */
+            results: {
+                [key: string]: unknown;
+            };
+        };
         RefreshDto: {
             /**
              * @description The refresh token of the last pair this session was given.
@@ -2167,6 +2300,13 @@ export interface components {
             /** @description Base64 RSA-SHA256 signature of `appId\ntimeStamp\nnonceStr\npackage\n`. */
             paySign: string;
         };
+        ResetStaffPasswordDto: {
+            /**
+             * @description The account's new password (12 to 256 characters, as at creation).
+             * @example another horse battery staple
+             */
+            password: string;
+        };
         ResourceDto: {
             id: string;
             name: string;
@@ -2184,10 +2324,23 @@ export interface components {
             quantity: number;
         };
         ShipOrderDto: {
-            /** @example 顺丰速运 */
+            /**
+             * @description The carrier's name or WeChat delivery id (顺丰速运 or SF, 中通快递 or ZTO...). Required for express.
+             * @example 顺丰速运
+             */
             carrier?: string;
-            /** @example SF1234567890123 */
+            /**
+             * @description Required for express.
+             * @example SF1234567890123
+             */
             trackingNo?: string;
+            /**
+             * @description `express` (a carrier and its tracking number), `same_city` (local delivery), `virtual` (nothing to deliver) or
+             *     `self_pickup` (the user collects it). Defaults to `express`.
+             * @example express
+             * @enum {string}
+             */
+            logisticsType?: "express" | "same_city" | "virtual" | "self_pickup";
         };
         SlotDto: {
             id: string;
@@ -2246,6 +2399,40 @@ export interface components {
              */
             expiresIn: number;
             staff: components["schemas"]["StaffAccountDto"];
+        };
+        StaffProductSummaryView: {
+            id: string;
+            title: string;
+            /**
+             * @description URL of the first image (`/api/uploads/{id}/content` for an upload), null without one.
+             * @example /api/uploads/01JD3QZ7X9V2W8K4M6N0P1R5ST/content
+             */
+            coverImage: string | null;
+            /**
+             * @description The lowest SKU price, in fen.
+             * @example 1990
+             */
+            priceFen: number;
+            categoryId: string;
+            onSale: boolean;
+            featured: boolean;
+            /** @description Units on hand over all its SKUs. */
+            stock: number;
+            /** @description The stock of its SKU with the fewest units. */
+            lowestSkuStock: number;
+            skuCount: number;
+            createdAt: string;
+        };
+        SubscriptionsDto: {
+            /**
+             * @example {
+             *       "order_paid": 1,
+             *       "order_shipped": 0
+             *     }
+             */
+            unused: {
+                [key: string]: number;
+            };
         };
         TokenPairDto: {
             /** @description A JWT for `Authorization: Bearer <accessToken>`. */
@@ -2411,7 +2598,12 @@ export interface components {
              * @example 小明
              */
             nickname?: string;
-            /** @description An image you uploaded (POST /api/uploads), or null to remove the avatar. */
+            /**
+             * @description An image you uploaded (POST /api/uploads), or null to remove the avatar. The image goes through WeChat's media
+             *     check: the profile shows it as `pendingAvatarUploadId` (to you only) until WeChat passes it, then as
+             *     `avatarUploadId` (to everyone); one WeChat finds risky is removed and never served again (422 CONTENT_REJECTED
+             *     if it was already found risky).
+             */
             avatarUploadId?: string | null;
         };
         UpdateResourceDto: {
@@ -2497,7 +2689,7 @@ export interface components {
              * @description `unused` (usable until `expiresAt`), `used` (held by an order: back to unused if that order is cancelled or expires), `expired`.
              * @enum {string}
              */
-            status: "unused" | "used" | "expired";
+            status: "expired" | "unused" | "used";
             coupon: components["schemas"]["CouponDto"];
             /** @description The coupon's end: an unused copy expires then. */
             expiresAt: string;
@@ -2509,8 +2701,16 @@ export interface components {
             id: string;
             /** @example 小明 */
             nickname: string | null;
-            /** @description An upload id (GET /api/uploads/:id/content shows it), or null. */
+            /**
+             * @description The avatar: an upload id (GET /api/uploads/:id/content shows it), or null. Shown here, and to others, only once
+             *     WeChat's media check has passed the image; until then it is null and the image is `pendingAvatarUploadId`.
+             */
             avatarUploadId: string | null;
+            /**
+             * @description The avatar chosen but not passed by WeChat's media check yet (show it to its owner as "under review"), or null.
+             *     An image WeChat finds risky is removed from the profile and never served again.
+             */
+            pendingAvatarUploadId: string | null;
             /**
              * @description The bound phone number without its country code, or null until POST /api/auth/phone.
              * @example 13800138000
@@ -2624,6 +2824,18 @@ export interface components {
                 };
             };
         };
+        /** @description MALFORMED_JSON, VALIDATION_FAILED, WECHAT_PUSH_INVALID */
+        "400.MALFORMED_JSON.VALIDATION_FAILED.WECHAT_PUSH_INVALID": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "MALFORMED_JSON" | "VALIDATION_FAILED" | "WECHAT_PUSH_INVALID";
+                };
+            };
+        };
         /** @description VALIDATION_FAILED */
         "400.VALIDATION_FAILED": {
             headers: {
@@ -2633,6 +2845,18 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"] & {
                     /** @enum {string} */
                     code?: "VALIDATION_FAILED";
+                };
+            };
+        };
+        /** @description VALIDATION_FAILED, WECHAT_PUSH_INVALID */
+        "400.VALIDATION_FAILED.WECHAT_PUSH_INVALID": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "VALIDATION_FAILED" | "WECHAT_PUSH_INVALID";
                 };
             };
         };
@@ -2693,6 +2917,18 @@ export interface components {
                 "application/json": components["schemas"]["ErrorEnvelope"] & {
                     /** @enum {string} */
                     code?: "SESSION_REVOKED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "UNAUTHENTICATED";
+                };
+            };
+        };
+        /** @description WECHAT_PUSH_SIGNATURE_INVALID */
+        "401.WECHAT_PUSH_SIGNATURE_INVALID": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "WECHAT_PUSH_SIGNATURE_INVALID";
                 };
             };
         };
@@ -3296,15 +3532,27 @@ export interface components {
                 };
             };
         };
-        /** @description COUPON_NOT_APPLICABLE, IDEMPOTENCY_KEY_REUSED */
-        "422.COUPON_NOT_APPLICABLE.IDEMPOTENCY_KEY_REUSED": {
+        /** @description CONTENT_REJECTED, COUPON_NOT_APPLICABLE, IDEMPOTENCY_KEY_REUSED */
+        "422.CONTENT_REJECTED.COUPON_NOT_APPLICABLE.IDEMPOTENCY_KEY_REUSED": {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["ErrorEnvelope"] & {
                     /** @enum {string} */
-                    code?: "COUPON_NOT_APPLICABLE" | "IDEMPOTENCY_KEY_REUSED";
+                    code?: "CONTENT_REJECTED" | "COUPON_NOT_APPLICABLE" | "IDEMPOTENCY_KEY_REUSED";
+                };
+            };
+        };
+        /** @description CONTENT_REJECTED, IDEMPOTENCY_KEY_REUSED */
+        "422.CONTENT_REJECTED.IDEMPOTENCY_KEY_REUSED": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {string} */
+                    code?: "CONTENT_REJECTED" | "IDEMPOTENCY_KEY_REUSED";
                 };
             };
         };
@@ -3559,12 +3807,12 @@ export interface operations {
             409: components["responses"]["409.ALREADY_BOOKED.IDEMPOTENCY_IN_PROGRESS.SLOT_CLOSED.SLOT_FULL.SLOT_IN_PAST"];
             413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["422.IDEMPOTENCY_KEY_REUSED"];
+            422: components["responses"]["422.CONTENT_REJECTED.IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["429.RATE_LIMITED"];
             431: components["responses"]["431.HEADERS_TOO_LARGE"];
             500: components["responses"]["500.INTERNAL_ERROR"];
             502: components["responses"]["502.SERVICE_UNAVAILABLE"];
-            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE.WECHAT_UNAVAILABLE"];
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
@@ -4299,6 +4547,43 @@ export interface operations {
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
+    StaffController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetStaffPasswordDto"];
+            };
+        };
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
     SessionController_logout: {
         parameters: {
             query?: never;
@@ -4470,6 +4755,74 @@ export interface operations {
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
+    SubscriptionController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionsDto"];
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    SubscriptionController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordSubscriptionsDto"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionsDto"];
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.USER_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
     WechatLoginController_wechatLogin: {
         parameters: {
             query?: never;
@@ -4501,6 +4854,91 @@ export interface operations {
             500: components["responses"]["500.INTERNAL_ERROR"];
             502: components["responses"]["502.SERVICE_UNAVAILABLE"];
             503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE.WECHAT_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    WechatPushController_verify: {
+        parameters: {
+            query: {
+                /** @description Answered as is when the signature matches. */
+                echostr: unknown;
+                nonce: unknown;
+                timestamp: unknown;
+                /** @description SHA-1 of the sorted token, timestamp and nonce. */
+                signature: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The echostr. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED.WECHAT_PUSH_INVALID"];
+            401: components["responses"]["401.WECHAT_PUSH_SIGNATURE_INVALID"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    WechatPushController_receive: {
+        parameters: {
+            query: {
+                /** @description Safe mode: SHA-1 of the sorted token, timestamp, nonce and Encrypt. */
+                msg_signature?: unknown;
+                /** @description `aes` in safe mode. */
+                encrypt_type?: unknown;
+                nonce: unknown;
+                /** @description Seconds; refused outside WECHAT_PUSH_MAX_AGE_SECONDS of our clock. */
+                timestamp: unknown;
+                /** @description SHA-1 of the sorted token, timestamp and nonce (checked in plain mode). */
+                signature: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The message (plain mode) or `{ToUserName, Encrypt}` (safe mode), as WeChat sends it. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description `success`: taken (or a repeat of one taken); WeChat stops retrying. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED.WECHAT_PUSH_INVALID"];
+            401: components["responses"]["401.WECHAT_PUSH_SIGNATURE_INVALID"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
@@ -4924,6 +5362,52 @@ export interface operations {
             409: components["responses"]["409.CONFLICT"];
             413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    ProductAdminController_list: {
+        parameters: {
+            query?: {
+                /** @description Words to find in product titles. */
+                q?: string;
+                /** @description Only products in this category or one of its subcategories. */
+                categoryId?: string;
+                limit?: number;
+                cursor?: string;
+                /** @description Only products on sale (`true`) or off sale (`false`). */
+                onSale?: "true" | "false";
+                /** @description Only products with a SKU whose stock is below this (the low-stock list). */
+                stockBelow?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; `nextCursor` is the `cursor` of the next page, null on the last one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["StaffProductSummaryView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.CATEGORY_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             429: components["responses"]["429.RATE_LIMITED"];
             431: components["responses"]["431.HEADERS_TOO_LARGE"];
             500: components["responses"]["500.INTERNAL_ERROR"];
@@ -5422,6 +5906,40 @@ export interface operations {
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
+    ShareCodeController_shareCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code image. */
+            200: {
+                headers: {
+                    /** @description The image's SHA-256, quoted. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            404: components["responses"]["404.PRODUCT_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE.WECHAT_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
     CouponController_list: {
         parameters: {
             query?: {
@@ -5541,7 +6059,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                status?: "completed" | "pending_payment" | "paid" | "shipped" | "cancelled";
+                status?: "completed" | "paid" | "shipped" | "cancelled" | "pending_payment";
             };
             header?: never;
             path?: never;
@@ -5606,12 +6124,12 @@ export interface operations {
             409: components["responses"]["409.COUPON_ALREADY_USED.COUPON_NOT_USABLE.IDEMPOTENCY_IN_PROGRESS.INSUFFICIENT_STOCK.SKU_NOT_ON_SALE"];
             413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["422.COUPON_NOT_APPLICABLE.IDEMPOTENCY_KEY_REUSED"];
+            422: components["responses"]["422.CONTENT_REJECTED.COUPON_NOT_APPLICABLE.IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["429.RATE_LIMITED"];
             431: components["responses"]["431.HEADERS_TOO_LARGE"];
             500: components["responses"]["500.INTERNAL_ERROR"];
             502: components["responses"]["502.SERVICE_UNAVAILABLE"];
-            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE.WECHAT_UNAVAILABLE"];
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
@@ -5723,12 +6241,12 @@ export interface operations {
             409: components["responses"]["409.AFTER_SALE_OPEN.AFTER_SALE_WINDOW_CLOSED.IDEMPOTENCY_IN_PROGRESS.ORDER_STATE_CONFLICT.REFUND_EXCEEDS_REFUNDABLE"];
             413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
-            422: components["responses"]["422.IDEMPOTENCY_KEY_REUSED"];
+            422: components["responses"]["422.CONTENT_REJECTED.IDEMPOTENCY_KEY_REUSED"];
             429: components["responses"]["429.RATE_LIMITED"];
             431: components["responses"]["431.HEADERS_TOO_LARGE"];
             500: components["responses"]["500.INTERNAL_ERROR"];
             502: components["responses"]["502.SERVICE_UNAVAILABLE"];
-            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE.WECHAT_UNAVAILABLE"];
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
@@ -5854,7 +6372,7 @@ export interface operations {
                 createdTo?: string;
                 userId?: string;
                 orderNo?: string;
-                status?: "completed" | "pending_payment" | "paid" | "shipped" | "cancelled";
+                status?: "completed" | "paid" | "shipped" | "cancelled" | "pending_payment";
                 limit?: number;
                 cursor?: string;
             };
@@ -6044,7 +6562,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                status?: "requested" | "approved" | "refunded" | "rejected" | "withdrawn";
+                status?: "approved" | "rejected" | "requested" | "refunded" | "withdrawn";
             };
             header?: never;
             path?: never;
