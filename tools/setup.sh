@@ -29,6 +29,8 @@ command -v systemd-analyze >/dev/null || missing+=(systemd)
 { command -v mariadb-dump || command -v mysqldump; } >/dev/null || missing+=(mariadb-client)
 # The browser tests (test/contract: the API document's page) drive Debian's Chromium with playwright-core.
 command -v chromium >/dev/null || missing+=(chromium)
+# The console's screenshots (reports/console, docs/console) need a Chinese font.
+fc-list 2>/dev/null | grep -qi wqy || missing+=(fonts-wqy-microhei)
 # The benchmarks (npm run bench:catalog, bench:compression) load the stack with wrk.
 command -v wrk >/dev/null || missing+=(wrk)
 if [ ${#missing[@]} -gt 0 ]; then
