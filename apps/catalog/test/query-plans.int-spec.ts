@@ -14,9 +14,10 @@ interface PlanRow {
   type: string;
   key: string | null;
   rows: number;
+  Extra: string | null;
 }
 
-describe(`query plans over ${PRODUCTS} products: no full table scans`, () => {
+describe(`query plans over ${PRODUCTS} products: no full table scans, newest rows read first from an index`, () => {
   let database: TestDatabase;
   let dataSource: DataSource;
   let explained: ProductRepository;
@@ -58,12 +59,15 @@ describe(`query plans over ${PRODUCTS} products: no full table scans`, () => {
     await database?.drop();
   });
 
+  // A table read in index order needs no sort, so LIMIT ends the read after a page: what keeps a page's cost flat as
+  // the catalog grows. Derived tables and union results hold at most a page per category and are sorted in memory.
   const expectIndexed = (plan: PlanRow[]) => {
     expect(plan.length).toBeGreaterThan(0);
     for (const row of plan) {
-      if (row.table.startsWith('<derived')) continue;
+      if (row.table.startsWith('<derived') || row.table.startsWith('<union')) continue;
       expect({ table: row.table, type: row.type }).not.toEqual({ table: row.table, type: 'ALL' });
       expect(row.key).not.toBeNull();
+      expect({ table: row.table, Extra: row.Extra }).not.toEqual({ table: row.table, Extra: expect.stringMatching(/filesort|temporary/i) });
     }
   };
 

@@ -69,28 +69,52 @@ export class ProductRepository {
     return this.findPage(STAFF_COLUMNS, query, where, params);
   }
 
+  /**
+   * Every plan reads the newest matching rows first from an index and stops at `limit`, so a page costs about the
+   * same at 100,000 products as at 5,000 (docs/performance.md, "Cost of growth"): a search walks its first term's
+   * rows backwards and checks the other terms per row; a category filter takes the newest `limit` of each category
+   * and merges them (one range of idx_products_category each, rather than a sort of every product in them).
+   */
   private findPage<Row>(columns: string, query: ProductPageQuery, conditions: string[], conditionParams: unknown[]): Promise<Row[]> {
+    const [firstTerm, ...otherTerms] = query.searchTerms ?? [];
+    if (firstTerm !== undefined) {
+      const where = ['t.term = ?', ...conditions];
+      const params: unknown[] = [firstTerm, ...conditionParams];
+      for (const term of otherTerms) {
+        where.push('EXISTS (SELECT 1 FROM product_search_terms other WHERE other.term = ? AND other.product_id = t.product_id)');
+        params.push(term);
+      }
+      if (query.categoryIds?.length) {
+        where.push(`p.category_id IN (${query.categoryIds.map(() => '?').join(', ')})`);
+        params.push(...query.categoryIds);
+      }
+      if (query.beforeId) {
+        where.push('t.product_id < ?');
+        params.push(query.beforeId);
+      }
+      return this.dataSource.query(
+        `SELECT ${columns} FROM product_search_terms t JOIN products p ON p.id = t.product_id
+         WHERE ${where.join(' AND ')} ORDER BY t.product_id DESC LIMIT ?`,
+        [...params, query.limit],
+      );
+    }
     const where = [...conditions];
-    const params: unknown[] = [];
-    let from = 'products p';
-    if (query.searchTerms?.length) {
-      const termFilter = query.beforeId ? ' AND product_id < ?' : '';
-      from = `(SELECT product_id FROM product_search_terms WHERE term IN (${query.searchTerms.map(() => '?').join(', ')})${termFilter}
-               GROUP BY product_id HAVING COUNT(*) = ?) matches JOIN products p ON p.id = matches.product_id`;
-      params.push(...query.searchTerms, ...(query.beforeId ? [query.beforeId] : []), query.searchTerms.length);
-    }
-    params.push(...conditionParams);
-    if (query.categoryIds?.length) {
-      where.push(`p.category_id IN (${query.categoryIds.map(() => '?').join(', ')})`);
-      params.push(...query.categoryIds);
-    }
+    const params = [...conditionParams];
     if (query.beforeId) {
       where.push('p.id < ?');
       params.push(query.beforeId);
     }
-    params.push(query.limit);
+    if (query.categoryIds?.length) {
+      const newestOfEach = query.categoryIds.map(
+        () => `(SELECT p.id FROM products p WHERE ${['p.category_id = ?', ...where].join(' AND ')} ORDER BY p.id DESC LIMIT ?)`,
+      );
+      return this.dataSource.query(
+        `SELECT ${columns} FROM (${newestOfEach.join(' UNION ALL ')}) newest JOIN products p ON p.id = newest.id ORDER BY p.id DESC LIMIT ?`,
+        [...query.categoryIds.flatMap((categoryId) => [categoryId, ...params, query.limit]), query.limit],
+      );
+    }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return this.dataSource.query(`SELECT ${columns} FROM ${from} ${filter} ORDER BY p.id DESC LIMIT ?`, params);
+    return this.dataSource.query(`SELECT ${columns} FROM products p ${filter} ORDER BY p.id DESC LIMIT ?`, [...params, query.limit]);
   }
 
   /** Ids of the products whose images include any of the upload ids `uploadIds`. */
