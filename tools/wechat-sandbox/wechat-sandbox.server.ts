@@ -57,13 +57,7 @@ export function createWechatSandbox(options: WechatSandboxOptions): WechatSandbo
   const push = new PushHandler(state.push);
   routes.push({ family: 'sandbox', method: 'POST', path: '/sandbox/push', handle: (r) => push.push(r) });
   const shipping =
-    options.pay && pay
-      ? buildShippingRoutes(
-          { mchId: options.pay.mchId, push: (event) => state.push.deliver(event), now },
-          state,
-          pay.payments,
-        )
-      : [];
+    options.pay && pay ? buildShippingRoutes({ mchId: options.pay.mchId, push: (event) => state.push.deliver(event), now }, state, pay.payments) : [];
   const router = new SandboxRouter(pay ? [...routes, ...pay.routes, ...shipping] : routes);
   for (const route of router.routes) if (route.statsName) state.stats.listEndpoint(route.statsName);
 

@@ -53,8 +53,6 @@ export class WechatApiClient {
     }
   }
 
-
-
   private translate(error: unknown, badCode: 'WECHAT_CODE_INVALID' | 'PHONE_CODE_INVALID', message: string): Error {
     if (!(error instanceof WechatApiError)) return error as Error;
     if (BAD_CODE_ERRCODES.has(error.errcode)) return new AppError(badCode, message);
