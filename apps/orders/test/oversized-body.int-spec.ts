@@ -50,4 +50,25 @@ describe('a body a hook gave up on does not stall the connection (real orders ap
     expect(await nextResponse(socket, 5000)).toMatch(/^HTTP\/1\.1 400 /);
     socket.destroy();
   });
+  it('reads the rest of a slowly sent 1 MB notification before answering 413, so the client gets the answer rather than a reset', async () => {
+    const { port } = new URL(h.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let sending = true;
+    let closedWhileSending = false;
+    socket.once('close', () => (closedWhileSending = sending));
+    const total = 1024 * 1024;
+    socket.write(`POST /api/orders/payments/wechat/notify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${total}\r\n\r\n`);
+    const answer = nextResponse(socket, 10000);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    for (let sent = 0; sent < total && !socket.destroyed; sent += chunk.length) {
+      socket.write(chunk);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    sending = false;
+    expect(await answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(closedWhileSending).toBe(false);
+    socket.destroy();
+  });
 });
