@@ -190,7 +190,8 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     const send = () =>
       requestJson(`${h.url}/api/orders`, { token: user.token, body: orderBody([{ skuId: sku, quantity: 2 }]), headers: { 'idempotency-key': key } });
 
-    await insertDead('01M8000000000000000000TAKE', '2026010100000000088881', 1);
+    // Dated 10 s ahead: this harness's sweeper repairs creations older than 1 s every second, and must not get to it first.
+    await insertDead('01M8000000000000000000TAKE', '2026010100000000088881', -10);
     expect((await send()).body.code).toBe('IDEMPOTENCY_IN_PROGRESS');
     await h.query("UPDATE orders SET created_at = NOW(3) - INTERVAL 30 SECOND WHERE id = '01M8000000000000000000TAKE'");
     const placed = await send();
