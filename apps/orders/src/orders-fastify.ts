@@ -1,13 +1,9 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 
 /** Notifications are a few hundred bytes; anything much larger is not one. */
 const NOTIFY_BODY_LIMIT_BYTES = 64 * 1024;
-
-function bodyTooLarge(): Error {
-  return Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
-}
 
 /** The Fastify route config of a route whose raw body is kept. */
 interface RawBodyRouteConfig {
@@ -27,13 +23,13 @@ export const KeepRawBody = (): MethodDecorator => RouteConfig({ rawBody: true } 
 export function captureRawBodies(fastify: FastifyInstance): void {
   fastify.addHook('preParsing', async (request, _reply, payload) => {
     if ((request.routeOptions.config as RawBodyRouteConfig | undefined)?.rawBody !== true) return payload;
-    if (Number(request.headers['content-length']) > NOTIFY_BODY_LIMIT_BYTES) throw bodyTooLarge();
+    if (Number(request.headers['content-length']) > NOTIFY_BODY_LIMIT_BYTES) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
     const chunks: Buffer[] = [];
     let size = 0;
     // Leaving the loop must not destroy the request: that would reset the connection before the 413 is read.
     for await (const chunk of (payload as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > NOTIFY_BODY_LIMIT_BYTES) throw bodyTooLarge();
+      if (size > NOTIFY_BODY_LIMIT_BYTES) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
       chunks.push(chunk);
     }
     const raw = Buffer.concat(chunks);

@@ -50,6 +50,7 @@ describe('a body a hook gave up on does not stall the connection (real orders ap
     expect(await nextResponse(socket, 5000)).toMatch(/^HTTP\/1\.1 400 /);
     socket.destroy();
   });
+
   it('reads the rest of a slowly sent 1 MB notification before answering 413, so the client gets the answer rather than a reset', async () => {
     const { port } = new URL(h.url);
     const socket = connect(Number(port), '127.0.0.1');
