@@ -456,8 +456,9 @@ describe('API contract: the flows of the README through the load balancer, every
     expect((await api.post('/api/appointments/admin/resources', { token, json: { name: 'x', kind: 'room' } })).status).toBe(403);
     expect((await api.get('/api/appointments/admin/resources', { token: staff })).body.items).toHaveLength(1);
 
+    // 10:00 in Shanghai three days ahead, so both slots fall on one calendar day whatever the hour of the run.
     const start = new Date(Date.now() + 3 * 86400000);
-    start.setUTCMinutes(0, 0, 0);
+    start.setUTCHours(2, 0, 0, 0);
     const slot = (offsetHours: number, capacity: number) => ({
       startsAt: new Date(start.getTime() + offsetHours * 3600000).toISOString(),
       endsAt: new Date(start.getTime() + offsetHours * 3600000 + 1800000).toISOString(),
