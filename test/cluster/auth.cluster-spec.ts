@@ -17,7 +17,9 @@ describe('auth: 3 replicas as separate processes behind the real HAProxy', () =>
   };
 
   beforeAll(async () => {
-    cluster = createTestCluster({ auth: 3 });
+    // A drain twice the fixture's: on a loaded machine HAProxy's two failed checks and the spec's polling of its
+    // status took longer than 2.5 s, and the replica had exited before the spec could see it still running.
+    cluster = createTestCluster({ auth: 3 }, { SHUTDOWN_DRAIN_MS: '5000' });
     await cluster.start();
   }, 90000);
   afterAll(() => cluster?.stop(), 60000);
@@ -77,7 +79,7 @@ describe('auth: 3 replicas as separate processes behind the real HAProxy', () =>
   it('a SIGTERMed replica fails readiness before it stops answering, and drains with 0 failed requests', async () => {
     const session = await login('1:grace');
     const replica = cluster.requireReplica('auth-3');
-    const stopAfter = sleep(5000);
+    const stopAfter = sleep(7000);
     const loop = loopRequests(() => fetch(`${cluster.publicUrl}/api/auth/me`, { headers: { authorization: `Bearer ${session.accessToken}` } }), 4, stopAfter);
     await sleep(500);
     replica.process.signal('SIGTERM');

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { generateKeyPairSync, KeyObject, randomBytes, sign } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { encryptResource } from '../../../tools/wechat-sandbox/pay/notification-cipher';
 import { loadConfig } from '#libs/config';
 import { createTestDatabase, createTestRedisNamespace, requestJson, signTestToken, startTestService, TestService, testServiceEnv } from '#libs/testing';
@@ -63,21 +64,33 @@ export interface OrdersHarness extends OrdersInstance {
 }
 
 let seedCounter = 0;
+/** Longer than any close takes here (under 0.3 s each); the file's afterAll allows 30 s for all seven. */
+const CLEANUP_STEP_LIMIT_MS = 4000;
 
 /** Starts the whole set for one test file; `env` overrides any orders variable. */
 export async function startOrdersHarness(env: Record<string, string> = {}, options: { catalogReplicas?: number } = {}): Promise<OrdersHarness> {
-  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanups: [name: string, step: () => Promise<unknown>][] = [];
+  // A step that hangs is named and left behind, so one stuck close neither fails the file's afterAll nor goes unseen.
   const cleanUp = async () => {
-    for (const step of cleanups.reverse()) await step().catch(() => undefined);
+    for (const [name, step] of cleanups.reverse()) {
+      const outcome = await Promise.race([
+        step().then(
+          () => 'closed',
+          () => 'failed',
+        ),
+        sleep(CLEANUP_STEP_LIMIT_MS, 'hung', { ref: false }),
+      ]);
+      if (outcome !== 'closed') process.stderr.write(`orders harness: closing ${name} ${outcome}\n`);
+    }
   };
   try {
     const catalog = await startCatalogHarness({ replicas: options.catalogReplicas ?? 1 });
-    cleanups.push(() => catalog.close());
+    cleanups.push(['the catalog', () => catalog.close()]);
     const auth = await startAuthHarness(
       { NATS_URL: catalog.natsUrl, THROTTLE_SENSITIVE_LIMIT: '100000', THROTTLE_LIMIT: '1000000' },
       { answersMessages: true },
     );
-    cleanups.push(() => auth.close());
+    cleanups.push(['auth', () => auth.close()]);
 
     const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const platform = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -96,17 +109,17 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
       },
     });
     await paySandbox.listen(0);
-    cleanups.push(() => paySandbox.close());
+    cleanups.push(['the WeChat Pay sandbox', () => paySandbox.close()]);
     const platformKey = await fetch(`${paySandbox.url}/sandbox/platform-public-key`);
     const platformKeyPem = await platformKey.text();
     const relay = new NotifyRelay();
     await relay.start();
-    cleanups.push(() => relay.stop());
+    cleanups.push(['the notify relay', () => relay.stop()]);
 
     const database = await createTestDatabase('orders', ORDERS_SCHEMA);
-    cleanups.push(() => database.drop());
+    cleanups.push(['the orders database', () => database.drop()]);
     const redis = createTestRedisNamespace('orders');
-    cleanups.push(() => redis.cleanUp());
+    cleanups.push(['the Redis keys', () => redis.cleanUp()]);
     const fullEnv: Record<string, string> = {
       ...testServiceEnv({ databaseUrl: database.url, redis, natsUrl: catalog.natsUrl }),
       // Orders read the sessions auth revokes: the shared keys are auth's.
@@ -142,7 +155,7 @@ export async function startOrdersHarness(env: Record<string, string> = {}, optio
       instances.push(service);
       return { url: service.url, app: service.app, env: instanceEnv };
     };
-    cleanups.push(() => Promise.allSettled(instances.map((instance) => instance.close())));
+    cleanups.push(['the orders instances', () => Promise.allSettled(instances.map((instance) => instance.close()))]);
     const main = await startInstance();
     relay.target = main.url;
     const staffToken = await signTestToken(auth.keys.key.privateKeyPem, {
