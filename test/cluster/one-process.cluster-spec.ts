@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { JsonReply, requestJson } from '#libs/testing';
+import { businessDay, JsonReply, requestJson } from '#libs/testing';
 import { jpeg, postUpload, wxUploadBody } from '../../apps/upload/test/upload-fixtures';
 import { LocalCluster } from '../../tools/stack/local-cluster';
 import { createTestCluster, sleep } from './cluster-fixture';
@@ -14,7 +14,6 @@ const RETRYABLE_STATUS = new Set([0, 502, 503, 504]);
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 /** A YYYY-MM-DD day in the business's calendar (Asia/Shanghai). */
-const shanghaiDay = (at: Date) => new Date(at.getTime() + 8 * 3600000).toISOString().slice(0, 10);
 
 async function until(check: () => Promise<boolean>, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -276,7 +275,7 @@ describe('one process, four services (stage 2): 2 processes of apps/all in every
       },
     });
     expect(slots.status).toBe(201);
-    const open = await requestJson(api(`/api/appointments/slots?resourceId=${resource.body.id}&date=${shanghaiDay(start)}`));
+    const open = await requestJson(api(`/api/appointments/slots?resourceId=${resource.body.id}&date=${businessDay(start)}`));
     expect(open.body.items).toHaveLength(1);
     const booked = await requestJson(api('/api/appointments'), {
       token,

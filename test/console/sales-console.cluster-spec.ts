@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
-import { requestJson } from '#libs/testing';
+import { businessDay, requestJson } from '#libs/testing';
 import { NotifyRelay } from '../../apps/orders/test/notify-relay';
 import { LocalCluster } from '../../tools/stack/local-cluster';
 import { createTestCluster, signClusterToken } from '../cluster/cluster-fixture';
@@ -19,7 +19,7 @@ const eventually = async (check: () => Promise<boolean>, timeoutMs = 30000) => {
 };
 
 /** `YYYY-MM-DD` of the day `offset` days from today in the shop's calendar (UTC+8, the cluster's BUSINESS_UTC_OFFSET). */
-const shopDay = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86400_000).toISOString().slice(0, 10);
+const shopDay = (offset: number) => businessDay(new Date(Date.now() + offset * 86400_000));
 
 /**
  * The staff console's sales pages in headless Chromium against a real cluster through HAProxy: an order paid in the

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { jpeg, multipartBody, wxUploadBody } from '../../apps/upload/test/upload-fixtures';
+import { businessDay } from '#libs/testing';
 import { LocalCluster } from '../../tools/stack/local-cluster';
 import { createTestCluster, sleep } from '../cluster/cluster-fixture';
 import { ContractClient } from './contract-client';
@@ -23,7 +24,6 @@ async function until(check: () => Promise<boolean>, timeoutMs = 15000): Promise<
 }
 
 /** A YYYY-MM-DD day in the business's calendar (Asia/Shanghai), `days` from now. */
-const shanghaiDay = (at: Date) => new Date(at.getTime() + 8 * 3600000).toISOString().slice(0, 10);
 
 describe('API contract: the flows of the README through the load balancer, every response validated against docs/openapi.json', () => {
   const document = JSON.parse(readFileSync(DOCUMENT_FILE, 'utf8')) as OpenApiDocument;
@@ -469,7 +469,7 @@ describe('API contract: the flows of the README through the load balancer, every
     expect((await api.post('/api/appointments/admin/slots', { token: staff, json: { resourceId, slots: [slot(0, 4)] } })).status).toBe(409);
     expect((await api.post('/api/appointments/admin/slots', { token: staff, json: { resourceId: MISSING_ID, slots: [slot(5, 1)] } })).status).toBe(404);
     const [slotId, smallSlotId] = (slots.body.items as { id: string }[]).map((item) => item.id);
-    const date = shanghaiDay(start);
+    const date = businessDay(start);
     expect((await api.get(`/api/appointments/admin/slots?resourceId=${resourceId}&date=${date}`, { token: staff })).status).toBe(200);
     expect((await api.patch(`/api/appointments/admin/slots/${slotId}`, { token: staff, json: { capacity: 5 } })).status).toBe(200);
     expect((await api.patch(`/api/appointments/admin/slots/${MISSING_ID}`, { token: staff, json: { open: false } })).status).toBe(404);

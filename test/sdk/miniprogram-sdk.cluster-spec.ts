@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, requestJson, signTestToken } from '#libs/testing';
+import { businessDay, freePort, requestJson, signTestToken } from '#libs/testing';
 import { jpeg } from '../../apps/upload/test/upload-fixtures';
 import { LocalCluster } from '../../tools/stack/local-cluster';
 import { createTestCluster } from '../cluster/cluster-fixture';
@@ -208,7 +208,7 @@ describe('mini-program SDK: its client over a wx shim of real HTTP, against auth
     expect(posts).toHaveLength(2);
     expect(posts[0].headers['idempotency-key']).toBe(posts[1].headers['idempotency-key']);
     expect((await client.appointments.list()).items.map((item) => item.id)).toEqual([booking.id]);
-    const day = start.toISOString().slice(0, 10);
+    const day = businessDay(start);
     const open = await client.appointments.slots({ resourceId: resource.body.id, date: day });
     expect(open.items.find((slot) => slot.id === slotId)?.remaining).toBe(2);
   });

@@ -1,8 +1,7 @@
-import { requestJson } from '#libs/testing';
+import { businessDay, requestJson } from '#libs/testing';
 import { OrdersHarness, OrdersInstance, startOrdersHarness, TestUser } from './orders-test-harness';
 
 /** YYYY-MM-DD of an instant in the business's time zone (+08:00 by default). */
-const businessDate = (date: Date) => new Date(date.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 const inHours = (hours: number) => new Date(Math.ceil((Date.now() + hours * 3600 * 1000) / 60000) * 60000);
 
 describe('appointments: resources, slots with capacity, bookings never over capacity (real orders service, MariaDB)', () => {
@@ -52,10 +51,10 @@ describe('appointments: resources, slots with capacity, bookings never over capa
       [1, 1, 0, true],
     ]);
 
-    const listed = await requestJson(`${h.url}/api/appointments/slots?resourceId=${resource.body.id}&date=${businessDate(start)}`);
+    const listed = await requestJson(`${h.url}/api/appointments/slots?resourceId=${resource.body.id}&date=${businessDay(start)}`);
     expect(listed.status).toBe(200);
     expect(listed.body.items.filter((slot: { id: string }) => slots.some((s) => s.id === slot.id))).toHaveLength(
-      slots.filter((s) => businessDate(new Date(s.startsAt)) === businessDate(start)).length,
+      slots.filter((s) => businessDay(new Date(s.startsAt)) === businessDay(start)).length,
     );
     expect(listed.body.items[0]).toEqual({
       id: slots[0].id,
@@ -69,7 +68,7 @@ describe('appointments: resources, slots with capacity, bookings never over capa
     expect(resources.body.items.map((r: { id: string }) => r.id)).toContain(resource.body.id);
 
     await book(alice, slots[0].id);
-    const after = await requestJson(`${h.url}/api/appointments/slots?resourceId=${resource.body.id}&date=${businessDate(start)}`);
+    const after = await requestJson(`${h.url}/api/appointments/slots?resourceId=${resource.body.id}&date=${businessDay(start)}`);
     expect(after.body.items.find((slot: { id: string }) => slot.id === slots[0].id).remaining).toBe(2);
   });
 
@@ -156,7 +155,7 @@ describe('appointments: resources, slots with capacity, bookings never over capa
     await admin('PATCH', `/slots/${closed.id}`, { open: true });
     await admin('PATCH', `/resources/${resource.id}`, { active: false });
     expect((await book(alice, closed.id)).body.code).toBe('SLOT_CLOSED');
-    expect((await requestJson(`${h.url}/api/appointments/slots?resourceId=${resource.id}&date=${businessDate(inHours(9))}`)).status).toBe(404);
+    expect((await requestJson(`${h.url}/api/appointments/slots?resourceId=${resource.id}&date=${businessDay(inHours(9))}`)).status).toBe(404);
     const [count] = await h.query<{ n: number }>('SELECT COUNT(*) AS n FROM appointments WHERE resource_id = ?', [resource.id]);
     expect(Number(count.n)).toBe(0);
     // The user cannot cancel a booking whose slot has started; staff can.
@@ -181,13 +180,13 @@ describe('appointments: resources, slots with capacity, bookings never over capa
     expect([tooSmall.status, tooSmall.body.code]).toEqual([409, 'SLOT_CAPACITY_CONFLICT']);
     expect((await admin('PATCH', `/slots/${slot.id}`, { capacity: 2 })).body).toMatchObject({ capacity: 2, booked: 2, remaining: 0 });
     await admin('PATCH', `/slots/${slot.id}`, { open: false });
-    const staffSlots = await admin('GET', `/slots?resourceId=${resource.id}&date=${businessDate(start)}`);
+    const staffSlots = await admin('GET', `/slots?resourceId=${resource.id}&date=${businessDay(start)}`);
     expect(staffSlots.body.items).toEqual([expect.objectContaining({ id: slot.id, open: false, booked: 2 })]);
-    expect((await requestJson(`${h.url}/api/appointments/slots?resourceId=${resource.id}&date=${businessDate(start)}`)).body.items).toEqual([]);
+    expect((await requestJson(`${h.url}/api/appointments/slots?resourceId=${resource.id}&date=${businessDay(start)}`)).body.items).toEqual([]);
 
     const bySlot = await admin('GET', `/bookings?slotId=${slot.id}`);
     expect(bySlot.body.items.map((a: { userId: string }) => a.userId).sort()).toEqual([alice.id, bob.id].sort());
-    const byUser = await admin('GET', `/bookings?resourceId=${resource.id}&userId=${bob.id}&status=booked&date=${businessDate(start)}`);
+    const byUser = await admin('GET', `/bookings?resourceId=${resource.id}&userId=${bob.id}&status=booked&date=${businessDay(start)}`);
     expect(byUser.body.items).toHaveLength(1);
     const paged = await admin('GET', `/bookings?resourceId=${resource.id}&limit=1`);
     expect(paged.body.items).toHaveLength(1);

@@ -8,3 +8,4 @@ export * from './private-nats';
 export * from './free-port';
 export * from './platform-test-app';
 export * from './metrics-scrape';
+export * from './business-day';
