@@ -79,6 +79,26 @@ describe(`query plans over ${PRODUCTS} products: no full table scans, newest row
     expectIndexed((await explained.findOnSalePage({ limit: 21, beforeId: newId(Date.now() - PRODUCTS * 5) })) as unknown as PlanRow[]);
   });
 
+  // EXPLAIN says `ref` both for a read that starts at the cursor and for one that walks down to it from the newest row,
+  // so this counts the rows the server reads (Handler_read_*, the same in MySQL and MariaDB) for a page in the middle.
+  it('a later page reads about a page of rows, not every row newer than the cursor', async () => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      const counted = new ProductRepository({ query: (sql: string, params: unknown[]) => runner.query(sql, params) } as unknown as DataSource);
+      const rowsReadSoFar = async () => {
+        const status: { Variable_name: string; Value: string }[] = await runner.query("SHOW SESSION STATUS LIKE 'Handler_read%'");
+        return status.filter((row) => row.Variable_name !== 'Handler_read_retry').reduce((total, row) => total + Number(row.Value), 0);
+      };
+      const before = await rowsReadSoFar();
+      const page = await counted.findOnSalePage({ limit: 21, beforeId: newId(Date.now() - PRODUCTS * 5) });
+      const rowsRead = (await rowsReadSoFar()) - before;
+      expect(page).toHaveLength(21);
+      expect(rowsRead).toBeLessThan(100);
+    } finally {
+      await runner.release();
+    }
+  });
+
   it('a category with its subcategories', async () => {
     expectIndexed((await explained.findOnSalePage({ limit: 21, categoryIds: categories.slice(0, 3) })) as unknown as PlanRow[]);
   });

@@ -51,14 +51,15 @@ export class ProductRepository {
 
   /** On-sale products newest first; keyset pagination on the id; a search needs every n-gram of the query in the title. */
   findOnSalePage(query: ProductPageQuery): Promise<ProductSummaryRow[]> {
-    return this.findPage(SUMMARY_COLUMNS, query, ['p.on_sale = 1'], []);
+    return this.findPage(SUMMARY_COLUMNS, query, ['p.on_sale = 1'], [], true);
   }
 
   /** Every product for staff, newest first, filtered like {@link findOnSalePage} and by sale state and low stock. */
   findStaffPage(query: StaffProductPageQuery): Promise<StaffProductSummaryRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (query.onSale !== undefined) {
+    const bySaleState = query.onSale !== undefined;
+    if (bySaleState) {
       where.push('p.on_sale = ?');
       params.push(query.onSale ? 1 : 0);
     }
@@ -66,7 +67,7 @@ export class ProductRepository {
       where.push('EXISTS (SELECT 1 FROM skus s WHERE s.product_id = p.id AND s.stock < ?)');
       params.push(query.stockBelow);
     }
-    return this.findPage(STAFF_COLUMNS, query, where, params);
+    return this.findPage(STAFF_COLUMNS, query, where, params, bySaleState);
   }
 
   /**
@@ -74,8 +75,11 @@ export class ProductRepository {
    * same at 100,000 products as at 5,000 (docs/performance.md, "Cost of growth"): a search walks its first term's
    * rows backwards and checks the other terms per row; a category filter takes the newest `limit` of each category
    * and merges them (one range of idx_products_category each, rather than a sort of every product in them).
+   * `bySaleState` (the conditions test `p.on_sale`) forces idx_products_on_sale for a plain list: MariaDB otherwise
+   * reads it as a `ref` on `on_sale` alone and walks from the newest row down to the cursor (2,521 rows for a page
+   * in the middle of 5,000 products instead of 21).
    */
-  private findPage<Row>(columns: string, query: ProductPageQuery, conditions: string[], conditionParams: unknown[]): Promise<Row[]> {
+  private findPage<Row>(columns: string, query: ProductPageQuery, conditions: string[], conditionParams: unknown[], bySaleState: boolean): Promise<Row[]> {
     const [firstTerm, ...otherTerms] = query.searchTerms ?? [];
     if (firstTerm !== undefined) {
       const where = ['t.term = ?', ...conditions];
@@ -114,7 +118,8 @@ export class ProductRepository {
       );
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return this.dataSource.query(`SELECT ${columns} FROM products p ${filter} ORDER BY p.id DESC LIMIT ?`, [...params, query.limit]);
+    const index = bySaleState ? 'FORCE INDEX (idx_products_on_sale)' : '';
+    return this.dataSource.query(`SELECT ${columns} FROM products p ${index} ${filter} ORDER BY p.id DESC LIMIT ?`, [...params, query.limit]);
   }
 
   /** Ids of the products whose images include any of the upload ids `uploadIds`. */
