@@ -188,6 +188,11 @@ describe('shipping information: ship → outbox → upload_shipping_info in the 
     // Every replica reads the gauge from the database every 15 s.
     await eventually(async () => (await metricSum('wechat_shipping_uploads{', 'state="failed"')) >= ordersReplicas().length, 40000);
     expect((await heldByWechat(order.transactionId)).order_state).toBe(1);
+    // Staff find it by its state (the console's dashboard counts these); a state that does not exist is a 400.
+    const listed = async (state: string) => ((await staff(`?wechatSync=${state}&limit=100`)).body.items as { id: string }[]).map((item) => item.id);
+    expect(await listed('failed')).toContain(order.id);
+    expect(await listed('synced')).not.toContain(order.id);
+    expect((await staff('?wechatSync=lost')).body).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ field: 'wechatSync' })] });
   }, 120000);
 
   it('completes the order once when the user confirms receipt, however many times the settlement event arrives', async () => {

@@ -173,6 +173,25 @@ describe('staff console sales pages in a real browser (Chromium through HAProxy)
     await page.context().close();
   }, 120000);
 
+  it('the dashboard shows an order whose shipping information WeChat refused, and its link lists that order', async () => {
+    const order = await paidOrder();
+    const refuse = await requestJson(`${cluster.sandboxUrl}/sandbox/shipping/fail-next`, { body: { count: 1, errcode: 10060031 } });
+    expect(refuse.status).toBe(200);
+    expect((await requestJson(api(`/api/orders/admin/${order.id}/ship`), { token: staffToken, body: { logisticsType: 'same_city' } })).status).toBe(200);
+    await eventually(async () => (await requestJson(api(`/api/orders/admin/${order.id}`), { token: staffToken })).body.shipment?.wechatSync === 'failed');
+    const { page, problems } = await openAsAdmin();
+    const alert = page.locator('[data-test=dashboard-sync-failures]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('微信发货信息同步失败: 1');
+    await page.click('[data-test=dashboard-sync-failures-link]');
+    const rows = page.locator('[data-test=order-table] .el-table__row');
+    await page.locator(`[data-test=order-table] a:has-text("${order.orderNo}")`).waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().locator('[data-test=order-row-sync-failed]').textContent()).toBe('同步失败');
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120000);
+
   it('staff cancel a paid order and refund it through WeChat Pay from its page', async () => {
     const order = await paidOrder();
     const { page, problems } = await openAsAdmin();

@@ -18,6 +18,7 @@ import { UserCoupon } from './entities/user-coupon.entity';
 import { CreateCoupons1796182000000 } from './migrations/1796182000000-create-coupons';
 import { ShippingUpload } from './entities/shipping-upload.entity';
 import { CreateShippingUploads1796183000000 } from './migrations/1796183000000-create-shipping-uploads';
+import { IndexOrdersWechatSync1796184000000 } from './migrations/1796184000000-index-orders-wechat-sync';
 
 /** The tables the orders service owns and the migrations that make them. */
 export const ORDERS_SCHEMA: ServiceSchema = {
@@ -43,5 +44,6 @@ export const ORDERS_SCHEMA: ServiceSchema = {
     AddOrderAddressParts1796181736074,
     CreateCoupons1796182000000,
     CreateShippingUploads1796183000000,
+    IndexOrdersWechatSync1796184000000,
   ],
 };

@@ -6372,6 +6372,8 @@ export interface operations {
                 createdTo?: string;
                 userId?: string;
                 orderNo?: string;
+                /** @description Shipped orders whose shipping information stands so with WeChat (`failed`: the ones staff must see to). */
+                wechatSync?: "pending" | "failed" | "synced" | "not_required";
                 status?: "completed" | "paid" | "shipped" | "cancelled" | "pending_payment";
                 limit?: number;
                 cursor?: string;

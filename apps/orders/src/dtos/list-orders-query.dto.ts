@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, Matches } from 'class-validator';
 import { ID_PATTERN, Optional, PageQueryDto } from '#libs/contracts';
-import type { OrderStatus } from '../entities/order.entity';
+import { WECHAT_SYNC_STATES } from '../entities/order.entity';
+import type { OrderStatus, WechatSync } from '../entities/order.entity';
 import { ORDER_STATUSES } from '../services/order-state-machine';
 
 /** GET /api/orders */
@@ -36,4 +37,9 @@ export class AdminListOrdersQueryDto extends ListOrdersQueryDto {
   @IsISO8601({ strict: true })
   @ApiPropertyOptional({ format: 'date-time' })
   createdTo?: string;
+
+  /** Shipped orders whose shipping information stands so with WeChat (`failed`: the ones staff must see to). */
+  @Optional()
+  @IsIn(WECHAT_SYNC_STATES)
+  wechatSync?: WechatSync;
 }

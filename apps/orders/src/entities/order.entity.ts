@@ -20,7 +20,8 @@ export type LogisticsType = 'express' | 'same_city' | 'virtual' | 'self_pickup';
  * Whether WeChat holds the shipping information of a shipped order: `pending` while the upload is retried,
  * `synced`, `failed` (given up), `not_required` (not paid with WeChat Pay); null for orders shipped before uploads existed.
  */
-export type WechatSync = 'pending' | 'synced' | 'failed' | 'not_required';
+export const WECHAT_SYNC_STATES = ['pending', 'synced', 'failed', 'not_required'] as const;
+export type WechatSync = (typeof WECHAT_SYNC_STATES)[number];
 
 /** An order a user placed: prices and names are a snapshot taken from the catalog when it was placed. */
 @Entity({ name: 'orders' })

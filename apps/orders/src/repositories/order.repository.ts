@@ -4,7 +4,7 @@ import { isDuplicateKey, sqlConditions, WriteResult } from '#libs/database';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { OrderEvent, ActorKind } from '../entities/order-event.entity';
 import { OrderItem } from '../entities/order-item.entity';
-import { Order, OrderStatus, StockState } from '../entities/order.entity';
+import { Order, OrderStatus, StockState, WechatSync } from '../entities/order.entity';
 
 /** An order with its lines. */
 export interface OrderWithItems {
@@ -48,6 +48,7 @@ export interface OrderFilter {
   orderNo?: string;
   createdFrom?: Date;
   createdTo?: Date;
+  wechatSync?: WechatSync;
   /** Only orders with an id below this one (the page before it, newest first). */
   beforeId?: string;
   limit: number;
@@ -203,6 +204,7 @@ export class OrderRepository {
         ['order_no = ?', filter.orderNo],
         ['created_at >= ?', filter.createdFrom],
         ['created_at < ?', filter.createdTo],
+        ['wechat_sync = ?', filter.wechatSync],
         ['id < ?', filter.beforeId],
       ],
     );

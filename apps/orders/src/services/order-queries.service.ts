@@ -41,6 +41,7 @@ export class OrderQueriesService {
       orderNo: query.orderNo,
       createdFrom: query.createdFrom ? new Date(query.createdFrom) : undefined,
       createdTo: query.createdTo ? new Date(query.createdTo) : undefined,
+      wechatSync: query.wechatSync,
       beforeId: cursorBeforeId(query.cursor),
       limit: query.limit,
     });

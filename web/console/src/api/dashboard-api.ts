@@ -31,6 +31,8 @@ export async function readAll<T>(path: string, query: Query): Promise<Tally<T>> 
 export const dashboardApi = {
   ordersSince: (since: Date) => readAll<AdminOrder>('/api/orders/admin', { createdFrom: since.toISOString() }),
   ordersToShip: () => readAll<AdminOrder>('/api/orders/admin', { status: 'paid' }),
+  /** Orders whose shipping information WeChat refused for good or every retry failed: WeChat holds their money. */
+  shippingSyncFailures: () => readAll<AdminOrder>('/api/orders/admin', { wechatSync: 'failed' }),
   bookingsOn: (date: string) => readAll<Booking>('/api/appointments/admin/bookings', { date, status: 'booked' }),
 };
 

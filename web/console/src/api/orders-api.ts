@@ -6,16 +6,15 @@ import type { Query } from './http-client';
 type Schemas = components['schemas'];
 
 export type OrderStatus = Schemas['AdminOrderDto']['status'];
-export type LogisticsType = 'express' | 'same_city' | 'virtual' | 'self_pickup';
-export type WechatSync = 'pending' | 'synced' | 'failed' | 'not_required';
+export type LogisticsType = Schemas['OrderShipmentDto']['logisticsType'];
+export type WechatSync = NonNullable<Schemas['OrderShipmentDto']['wechatSync']>;
 
 /** The logistics types of `POST /api/orders/admin/:id/ship`, as WeChat's shipping information numbers them (1-4). */
 export const LOGISTICS_TYPES: readonly LogisticsType[] = ['express', 'same_city', 'virtual', 'self_pickup'];
 export const ORDER_STATUSES: readonly OrderStatus[] = ['pending_payment', 'paid', 'shipped', 'completed', 'cancelled'];
+export const WECHAT_SYNC_STATES: readonly WechatSync[] = ['pending', 'synced', 'failed', 'not_required'];
 
-/** The shipment with the logistics type and WeChat's copy of it, which the API document does not list yet. */
-export type OrderShipment = Schemas['OrderShipmentDto'] & { logisticsType?: LogisticsType; wechatSync?: WechatSync | null };
-export type AdminOrder = Omit<Schemas['AdminOrderDto'], 'shipment'> & { shipment: OrderShipment | null };
+export type AdminOrder = Schemas['AdminOrderDto'];
 /** What the ship, complete and refund routes answer: the order without the staff's fields (history, transaction id). */
 export type OrderView = Schemas['OrderDto'];
 export type AfterSale = Schemas['AfterSaleDto'];
@@ -32,6 +31,7 @@ export interface OrderQuery extends Query {
   orderNo?: string;
   createdFrom?: string;
   createdTo?: string;
+  wechatSync?: WechatSync;
   cursor?: string | null;
   limit?: number;
 }

@@ -115,6 +115,8 @@ export const en: typeof zhCn = {
     ordersToday: "Today's orders",
     revenueToday: "Today's revenue (placed today, paid)",
     toShip: 'Orders waiting to ship',
+    syncFailed: 'WeChat shipping info failed',
+    syncFailedHint: 'WeChat holds the payment until their shipping information is uploaded: open them to see why.',
     lowStock: 'Low-stock products (below {n} units)',
     bookingsToday: "Today's bookings",
     more: 'More',

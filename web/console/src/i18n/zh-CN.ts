@@ -114,6 +114,8 @@ export const zhCn = {
     ordersToday: '今日订单',
     revenueToday: '今日成交额（今日下单并已支付）',
     toShip: '待发货订单',
+    syncFailed: '微信发货信息同步失败',
+    syncFailedHint: '发货信息上传成功前，微信不会结算这些订单的货款：点开查看原因。',
     lowStock: '库存紧张的商品（低于 {n} 件）',
     bookingsToday: '今日预约',
     more: '更多',
