@@ -239,4 +239,27 @@ describe('shipping information: ship → outbox → upload_shipping_info in the 
     expect((await uploadCounts()).reship ?? 0).toBe(before.reship ?? 0);
     expect((await heldByWechat(order.transactionId)).shipping.finish_shipping_count).toBe(1);
   }, 180000);
+
+  it('a replica SIGKILLed between ship and upload (WeChat has not taken it): the replica that takes over uploads it, once', async () => {
+    const order = await paidOrder();
+    const replicas = ordersReplicas();
+    const before = await uploadCounts();
+    const heldBefore = await sandboxCount('shipping_faults', 'held');
+    // The next upload is held 15 s, then refused and not recorded: whichever replica sends it dies waiting.
+    expect((await sandbox('/sandbox/shipping/fail-next', { count: 1, errcode: -1, holdMs: 15000 })).status).toBe(200);
+    expect((await staff(`/${order.id}/ship`, { carrier: 'ZTO', trackingNo: 'ZT7788' })).status).toBe(200);
+    await eventually(async () => (await sandboxCount('shipping_faults', 'held')) > heldBefore);
+    // Every orders replica is killed (the one sending it and any other).
+    for (const replica of replicas) replica.process.signal('SIGKILL');
+    await Promise.all(replicas.map((replica) => replica.process.exited));
+    expect((await heldByWechat(order.transactionId)).order_state).toBe(1);
+    expect(await orders('SELECT state FROM shipping_uploads WHERE order_id = ?', [order.id])).toEqual([{ state: 'pending' }]);
+
+    await cluster.scaleOut('orders');
+    await eventually(async () => (await wechatSyncOf(order.id)) === 'synced', 60000);
+    expect(await orders('SELECT state, attempts FROM shipping_uploads WHERE order_id = ?', [order.id])).toEqual([{ state: 'synced', attempts: 2 }]);
+    expect(((await uploadCounts()).ok ?? 0) - (before.ok ?? 0)).toBe(1);
+    expect((await uploadCounts()).reship ?? 0).toBe(before.reship ?? 0);
+    expect((await heldByWechat(order.transactionId)).shipping.finish_shipping_count).toBe(1);
+  }, 180000);
 });

@@ -12,7 +12,10 @@ export interface ShippingRecord {
   confirmedAt?: number;
 }
 
-/** A sandbox-only switch: the next `count` uploads answer `errcode`, or are accepted but answered `holdMs` late. */
+/**
+ * A sandbox-only switch for the next `count` uploads: `errcode` refuses them, `holdMs` accepts them but answers that
+ * late, both refuse them that late (and record nothing).
+ */
 export interface ShippingFault {
   count: number;
   errcode?: number;

@@ -36,6 +36,11 @@ export class ShippingHandler {
     if (denied) return denied;
     const fault = this.shipping.takeFault();
     if (fault?.errcode !== undefined) {
+      // Refused late, nothing recorded: the backend may die before WeChat has taken the upload.
+      if (fault.holdMs) {
+        this.state.stats.count('shipping_faults', 'held');
+        await sleep(fault.holdMs);
+      }
       this.state.stats.count('shipping_faults', String(fault.errcode));
       return wechatError(fault.errcode, 'sandbox fault: system error');
     }
@@ -89,7 +94,7 @@ export class ShippingHandler {
     return { body: { errcode: 0, errmsg: 'ok', order: this.orderView(order, this.shipping.find(order.transactionId)) }, result: 'ok' };
   }
 
-  /** `POST /sandbox/shipping/fail-next {count, errcode?}` or `{count, holdMs}`: faults for the next uploads. */
+  /** `POST /sandbox/shipping/fail-next {count, errcode?, holdMs?}`: faults for the next uploads. */
   failNext(request: SandboxRequest): SandboxReply {
     const body = parseJsonObject(request.body);
     const count = body?.count;
@@ -98,16 +103,16 @@ export class ShippingHandler {
     const countValid = Number.isInteger(count) && (count as number) > 0 && (count as number) <= 100;
     const errcodeValid = errcode === undefined || (Number.isInteger(errcode) && errcode !== 0);
     const holdValid = holdMs === undefined || (Number.isInteger(holdMs) && (holdMs as number) > 0 && (holdMs as number) <= MAX_HOLD_MS);
-    if (!body || !countValid || !errcodeValid || !holdValid || (errcode !== undefined && holdMs !== undefined)) {
+    if (!body || !countValid || !errcodeValid || !holdValid) {
       return {
         status: 400,
-        body: { errcode: -1, errmsg: `expected {"count": 1..100, "errcode"?: non-zero integer} or {"count", "holdMs": 1..${MAX_HOLD_MS}}` },
+        body: { errcode: -1, errmsg: `expected {"count": 1..100, "errcode"?: non-zero integer, "holdMs"?: 1..${MAX_HOLD_MS}}` },
       };
     }
     const fault =
       holdMs === undefined
         ? { count: count as number, errcode: (errcode as number | undefined) ?? DEFAULT_FAIL_ERRCODE }
-        : { count: count as number, holdMs: holdMs as number };
+        : { count: count as number, holdMs: holdMs as number, ...(errcode === undefined ? {} : { errcode: errcode as number }) };
     this.shipping.addFault(fault);
     return { body: fault };
   }

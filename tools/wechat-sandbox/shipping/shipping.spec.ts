@@ -136,6 +136,19 @@ describe('WeChat sandbox: order shipping management (upload_shipping_info, get_o
     expect((await wechat('get_order', { transaction_id: transactionId })).order.shipping.finish_shipping_count).toBe(2);
   });
 
+  it('refuses an upload late when asked for both a hold and an errcode, and records nothing', async () => {
+    const { transactionId } = await paidOrder();
+    expect((await post('/sandbox/shipping/fail-next', { count: 1, errcode: -1, holdMs: 300 })).status).toBe(200);
+    const faultsBefore = (await stats()).shipping_faults ?? {};
+    const started = Date.now();
+    expect((await upload(transactionId)).errcode).toBe(-1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const faults = (await stats()).shipping_faults;
+    expect([faults.held - (faultsBefore.held ?? 0), faults['-1'] - (faultsBefore['-1'] ?? 0)]).toEqual([1, 1]);
+    expect((await wechat('get_order', { transaction_id: transactionId })).order.order_state).toBe(1);
+    expect((await upload(transactionId)).errcode).toBe(0);
+  });
+
   it('confirms receipt of a shipped payment only (the push fails without a push URL, the state is kept)', async () => {
     const { transactionId } = await paidOrder();
     expect((await post(`/sandbox/shipping/confirm/${transactionId}`, {})).status).toBe(404);
