@@ -1,3 +1,5 @@
+import { connect } from '@nats-io/transport-node';
+import { WECHAT_PUSH_EVENTS } from '#libs/contracts';
 import { requestJson } from '#libs/testing';
 import { jpeg, postUpload, wxUploadBody } from '../../upload/test/upload-fixtures';
 import { startUploadHarness, UploadHarness } from '../../upload/test/upload-test-harness';
@@ -253,6 +255,40 @@ describe('after-sales: refund requests, staff decisions and partial WeChat Pay r
     const taken = await ask(order.id, { reason: 'photo', refundFen: 100, imageUploadIds: [own.body.id] });
     expect(taken.status).toBe(201);
     expect(taken.body.imageUploadIds).toEqual([own.body.id]);
+  });
+
+  it("an attached photo is its owner's alone while WeChat checks it; once found risky it is refused with 422 and nothing is stored", async () => {
+    const order = await paidOrder();
+    const photo = await postUpload(upload.url, await upload.userToken(alice.id), wxUploadBody(await jpeg(40, 30)));
+    const taken = await ask(order.id, { reason: 'photo', refundFen: 100, imageUploadIds: [photo.body.id] });
+    expect(taken.status).toBe(201);
+    const content = async (token: string) =>
+      (await fetch(`${upload.url}/api/uploads/${photo.body.id}/content`, { headers: { authorization: `Bearer ${token}` } })).status;
+    expect([await content(await upload.userToken(alice.id)), await content(await upload.staffToken())]).toEqual([200, 404]);
+
+    // WeChat's verdict arrives (as auth publishes the push on the bus): risky.
+    const [{ media_check_trace_id: traceId }] = await upload.query<{ media_check_trace_id: string }>('SELECT media_check_trace_id FROM uploads WHERE id = ?', [
+      photo.body.id,
+    ]);
+    const nats = await connect({ servers: h.catalog.natsUrl });
+    try {
+      nats.publish(
+        WECHAT_PUSH_EVENTS.mediaCheck,
+        JSON.stringify({ pattern: WECHAT_PUSH_EVENTS.mediaCheck, data: { trace_id: traceId, result: { suggest: 'risky' } } }),
+      );
+      await nats.flush();
+    } finally {
+      await nats.close();
+    }
+    await eventually(
+      async () => (await upload.query<{ media_check: string }>('SELECT media_check FROM uploads WHERE id = ?', [photo.body.id]))[0].media_check === 'risky',
+    );
+    expect([await content(await upload.userToken(alice.id)), await content(await upload.staffToken())]).toEqual([404, 200]);
+    await requestJson(api(`/${order.id}/after-sales/${taken.body.id}/withdraw`), { method: 'POST', token: alice.token });
+    const before = await countOf(order.id);
+    const refused = await ask(order.id, { reason: 'photo again', refundFen: 100, imageUploadIds: [photo.body.id] });
+    expect([refused.status, refused.body.code]).toEqual([422, 'CONTENT_REJECTED']);
+    expect(await countOf(order.id)).toBe(before);
   });
 
   it('approves a lower amount, refunds it partially through WeChat Pay, and keeps every refund within what was paid', async () => {

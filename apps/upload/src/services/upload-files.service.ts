@@ -9,7 +9,7 @@ import { UploadIntentRepository } from '../repositories/upload-intent.repository
 import { UploadRepository } from '../repositories/upload.repository';
 import { STORAGE_DRIVER } from '../clients/storage-driver';
 import type { StorageDriver } from '../clients/storage-driver';
-import { canDelete, canRead } from '../helpers/upload-access';
+import { canDelete, canRead, isOwner } from '../helpers/upload-access';
 import { allKeys } from '../helpers/upload-keys';
 import { SignedLink, UploadLinkSignerService } from './upload-link-signer.service';
 
@@ -40,6 +40,8 @@ export class UploadFilesService {
     if (!upload || !(access.signedLink || canRead(upload, access.principal))) throw new AppError('UPLOAD_NOT_FOUND', 'No such upload');
     // An image WeChat found risky is never served again, its owner and link holders included; staff still see it.
     if (upload.mediaCheck === 'risky' && access.principal?.kind !== 'staff') throw new AppError('UPLOAD_NOT_FOUND', 'No such upload');
+    // One WeChat is still checking is its owner's alone (and a link's: WeChat fetches it by one) until the pass arrives.
+    if (upload.mediaCheck === 'pending' && !access.signedLink && !isOwner(upload, access.principal)) throw new AppError('UPLOAD_NOT_FOUND', 'No such upload');
     return upload;
   }
 
