@@ -1,5 +1,6 @@
 import { connect, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { requestJson, scrapeMetrics } from '#libs/testing';
 import { PushMessageCipher, pushSignature } from '#libs/wechat';
 import { LocalCluster } from '../../tools/stack/local-cluster';
@@ -117,6 +118,7 @@ describe('WeChat server push: the sandbox pushes through HAProxy to 2 auth repli
     const user = openid();
     const before = await pushCounts();
     const pushed = await sandboxPush({ FromUserName: user, Event: 'trade_manage_order_settlement', transaction_id: '4200000000000000002' }, '?times=3');
+    // The sandbox gives up on an attempt after WeChat's 5 s (its push timeout): each `success` came within it.
     expect(pushed.attempts.map((attempt) => [attempt.status, attempt.body])).toEqual([
       [200, 'success'],
       [200, 'success'],
@@ -182,6 +184,12 @@ describe('WeChat server push: the sandbox pushes through HAProxy to 2 auth repli
     arrayBody.body = '[1,2]';
     refusals.push(['a JSON array', arrayBody, 400, 'WECHAT_PUSH_INVALID']);
 
+    const authLogs = () =>
+      Promise.all(
+        [...cluster.replicas.values()].filter((one) => one.service === 'auth').map((one) => readFile(cluster.logFile(one.name), 'utf8').catch(() => '')),
+      ).then((texts) => texts.join('\n'));
+    const refusedLines = async () => (await authLogs()).split('\n').filter((line) => line.includes('WeChat push refused'));
+    const loggedBefore = (await refusedLines()).length;
     for (const [name, push, status, code] of refusals) {
       const answer = await post(push.query, push.body);
       expect({ name, status: answer.status, code: answer.json?.code }).toEqual({ name, status, code });
@@ -193,6 +201,14 @@ describe('WeChat server push: the sandbox pushes through HAProxy to 2 auth repli
     expect(after.stale - before.stale).toBe(2);
     expect(after.malformed - before.malformed).toBe(5);
     expect(after.accepted - before.accepted).toBe(0);
+    // Each refusal is logged with its reason, never with the signature or the body it came with.
+    for (let waited = 0; (await refusedLines()).length - loggedBefore < refusals.length && waited < 5000; waited += 100) await sleep(100);
+    expect((await refusedLines()).length - loggedBefore).toBe(refusals.length);
+    const logged = (await refusedLines()).slice(loggedBefore).join('\n');
+    for (const [, push] of refusals) {
+      for (const secret of [push.query.get('signature'), push.query.get('msg_signature'), JSON.parse(push.body)?.Encrypt])
+        if (secret) expect(logged).not.toContain(secret);
+    }
 
     // The same user's good push afterwards arrives, alone: none of the refused ones went out before it.
     const good = craftedPush(event(user, { Event: 'wxa_media_check', trace_id: 'trace-1' }), { safe: true });
