@@ -330,6 +330,32 @@ describe('subscribe messages: 2 auth replicas and orders behind the real HAProxy
     expect(await (await job(`booking_reminder.${booked.body.id}`))!.getState()).toBe('delayed');
   }, 60000);
 
+  it('sends the reminder when it falls due: a slot starting in an hour and 5 s is reminded about 5 s later', async () => {
+    const fay = await login('sub-fay');
+    await tap(fay, ['booking_made', 'booking_reminder']);
+    const resource = await requestJson(api('/api/appointments/admin/resources'), { token: staffToken, body: { name: '二号理疗室', kind: 'room' } });
+    const startsAt = new Date(Math.ceil((Date.now() + 3605000) / 1000) * 1000);
+    const slots = await requestJson(api('/api/appointments/admin/slots'), {
+      token: staffToken,
+      body: {
+        resourceId: resource.body.id,
+        slots: [{ startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 1800000).toISOString(), capacity: 1 }],
+      },
+    });
+    expect(slots.status).toBe(201);
+    const booked = await requestJson(api('/api/appointments'), {
+      token: fay.token,
+      body: { slotId: slots.body.items[0].id, contact: { name: '李四', phone: '13800138001' } },
+    });
+    expect(booked.status).toBe(201);
+    await eventually(async () => (await sent(fay.openid)).some((message) => message.templateId === 'booking_reminder'), 30000);
+    const reminder = (await sent(fay.openid)).find((message) => message.templateId === 'booking_reminder')!;
+    expect(reminder).toMatchObject({ page: `pages/appointments/detail?id=${booked.body.id}`, data: { thing1: { value: '二号理疗室' } } });
+    expect(Date.now()).toBeGreaterThanOrEqual(startsAt.getTime() - 3600000);
+    await finished(`booking_reminder.${booked.body.id}`);
+    expect(await (await job(`booking_reminder.${booked.body.id}`))?.getState()).toBe('completed');
+  }, 60000);
+
   it('43101 is not retried, and a transient fault is retried and sends once', async () => {
     const erin = await login('sub-erin');
     // Auth holds an acceptance WeChat does not (the sandbox never saw it): WeChat answers 43101, tried once.
