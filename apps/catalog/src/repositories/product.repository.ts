@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { LocalLru } from '#libs/cache';
 import { stringList } from '#libs/database';
 import { Product } from '../entities/product.entity';
 import { Sku } from '../entities/sku.entity';
@@ -44,9 +45,15 @@ const STAFF_COLUMNS = `${SUMMARY_COLUMNS}, p.on_sale AS onSale, p.featured AS fe
   (SELECT COALESCE(MIN(s.stock), 0) FROM skus s WHERE s.product_id = p.id) AS lowestSkuStock,
   (SELECT COUNT(*) FROM skus s WHERE s.product_id = p.id) AS skuCount`;
 
+/** Search terms whose product counts a replica keeps, and for how long (a stale count only makes a search slower). */
+const COUNTED_TERMS = 10_000;
+const TERM_COUNT_TTL_MS = 10 * 60_000;
+
 /** Products and their search terms. */
 @Injectable()
 export class ProductRepository {
+  private readonly termCounts = new LocalLru<number>(COUNTED_TERMS);
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** On-sale products newest first; keyset pagination on the id; a search needs every n-gram of the query in the title. */
@@ -79,8 +86,14 @@ export class ProductRepository {
    * reads it as a `ref` on `on_sale` alone and walks from the newest row down to the cursor (2,521 rows for a page
    * in the middle of 5,000 products instead of 21).
    */
-  private findPage<Row>(columns: string, query: ProductPageQuery, conditions: string[], conditionParams: unknown[], bySaleState: boolean): Promise<Row[]> {
-    const [firstTerm, ...otherTerms] = query.searchTerms ?? [];
+  private async findPage<Row>(
+    columns: string,
+    query: ProductPageQuery,
+    conditions: string[],
+    conditionParams: unknown[],
+    bySaleState: boolean,
+  ): Promise<Row[]> {
+    const [firstTerm, ...otherTerms] = await this.rarestFirst(query.searchTerms ?? []);
     if (firstTerm !== undefined) {
       const where = ['t.term = ?', ...conditions];
       const params: unknown[] = [firstTerm, ...conditionParams];
@@ -120,6 +133,26 @@ export class ProductRepository {
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const index = bySaleState ? 'FORCE INDEX (idx_products_on_sale)' : '';
     return this.dataSource.query(`SELECT ${columns} FROM products p ${index} ${filter} ORDER BY p.id DESC LIMIT ?`, [...params, query.limit]);
+  }
+
+  /**
+   * The terms, the one with the fewest products first: a search walks its first term's rows newest first and stops at
+   * a page. Given 有机 first, MariaDB turned the EXISTS of 有机绿茶 into a semi-join from 机绿 and sorted every match
+   * (834 at 100,000 products) for each page: the cost grew with the catalog.
+   */
+  private async rarestFirst(terms: string[]): Promise<string[]> {
+    if (terms.length < 2) return terms;
+    const uncounted = terms.filter((term) => this.termCounts.get(term) === undefined);
+    if (uncounted.length) {
+      const rows: { term: string; products: number | string }[] = await this.dataSource.query(
+        `SELECT term, COUNT(*) AS products FROM product_search_terms WHERE term IN (${uncounted.map(() => '?').join(', ')}) GROUP BY term`,
+        uncounted,
+      );
+      const counted = new Map(rows.map((row) => [row.term, Number(row.products)]));
+      for (const term of uncounted) this.termCounts.set(term, counted.get(term) ?? 0, TERM_COUNT_TTL_MS);
+    }
+    const count = (term: string) => this.termCounts.get(term) ?? 0;
+    return [...terms].sort((a, b) => count(a) - count(b));
   }
 
   /** Ids of the products whose images include any of the upload ids `uploadIds`. */
