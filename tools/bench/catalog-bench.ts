@@ -4,17 +4,17 @@ import { listProcesses, sampleProcess } from '../capacity/process-sampler';
 import { LocalCluster } from '../stack/local-cluster';
 import { throwawayClusterOptions } from '../stack/throwaway-cluster';
 import { freePort } from '#libs/testing';
+import { benchNodeArguments } from './bench-node-arguments';
 import { LoadResult, runWrk } from './wrk-runner';
 
 // npm run bench:catalog: the cached reads of one catalog replica direct and through HAProxy, against a bare node:http
 // server returning the same bytes read from Redis per request (the baseline), in rounds that alternate the three so
 // the machine's noise falls on all of them alike; then DB queries with the cache on and off.
-// BENCH_CPU_PROF=<dir>: the replicas write a V8 CPU profile there when they stop (cpu-profile-summary.js reads it).
+// BENCH_CPU_PROF and BENCH_NODE_ARGUMENTS: see bench-node-arguments.ts.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const GZIP = 'Accept-Encoding: gzip';
 
 interface Target {
@@ -76,8 +76,9 @@ async function idOfFirst(url: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  const nodeArguments = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
-  const cluster = new LocalCluster(throwawayClusterOptions('benchcatalog', { catalog: 1 }, { redisUrl: REDIS_URL, seedProducts: 5000, nodeArguments }));
+  const cluster = new LocalCluster(
+    throwawayClusterOptions('benchcatalog', { catalog: 1 }, { redisUrl: REDIS_URL, seedProducts: 5000, nodeArguments: benchNodeArguments() }),
+  );
   const redis = new Redis(REDIS_URL);
   let baseline: { server: Server; url: string } | undefined;
   const targets: Target[] = [];

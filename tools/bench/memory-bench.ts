@@ -3,6 +3,7 @@ import { LocalCluster, Replica } from '../stack/local-cluster';
 import { throwawayClusterOptions } from '../stack/throwaway-cluster';
 import type { LocalClusterOptions } from '../stack/cluster-options';
 import { MetricsScrape, scrapeMetrics } from '#libs/testing';
+import { benchNodeArguments } from './bench-node-arguments';
 import { runWrk } from './wrk-runner';
 
 // npm run bench:memory: each replica's resident memory and V8 heap idle (after a warm-up) and after load, its start-up
@@ -10,8 +11,8 @@ import { runWrk } from './wrk-runner';
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 15);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
 const GOALS = { idleMb: 90, loadedMb: 130, startupMs: 2000, oneProcessMb: 200 };
-// BENCH_NODE_ARGUMENTS='--max-semi-space-size=2': Node.js options for every replica, to weigh V8 flags.
-const NODE_ARGUMENTS = process.env.BENCH_NODE_ARGUMENTS?.split(' ').filter(Boolean) ?? [];
+// BENCH_NODE_ARGUMENTS (V8 flags to weigh) and BENCH_CPU_PROF: see bench-node-arguments.ts.
+const NODE_ARGUMENTS = benchNodeArguments();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What the bench routes load: public reads, a user's profile and orders, a missing upload. */

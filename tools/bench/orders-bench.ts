@@ -8,10 +8,12 @@ import { parseMysqlUrl } from '#libs/database';
 import { signTestToken } from '#libs/testing';
 import { LocalCluster } from '../stack/local-cluster';
 import { throwawayClusterOptions } from '../stack/throwaway-cluster';
+import { benchNodeArguments } from './bench-node-arguments';
 import { LoadResult, parseWrkReport } from './wrk-runner';
 
 // npm run bench:orders: create-order throughput and latency at 50 concurrent users through HAProxy in front of 2 orders
 // (and 2 catalog) replicas, on one hot SKU and on many SKUs; then checks that stock sold + stock left = stock at start.
+// BENCH_CPU_PROF=<dir>: the replicas' CPU profiles (bench-node-arguments.ts).
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const USERS = Number(process.env.BENCH_USERS ?? 50);
@@ -67,7 +69,9 @@ async function wrk(url: string, script: string, seconds: number): Promise<LoadRe
 
 async function main(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'bench-orders-'));
-  const cluster = new LocalCluster(throwawayClusterOptions('benchorders', { auth: 1, catalog: REPLICAS, orders: REPLICAS }, { workDir }));
+  const cluster = new LocalCluster(
+    throwawayClusterOptions('benchorders', { auth: 1, catalog: REPLICAS, orders: REPLICAS }, { workDir, nodeArguments: benchNodeArguments() }),
+  );
   try {
     process.stderr.write(`starting auth, ${REPLICAS} catalog and ${REPLICAS} orders replicas behind HAProxy...\n`);
     await cluster.start((line) => process.stderr.write(`  ${line}\n`));

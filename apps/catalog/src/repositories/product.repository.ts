@@ -79,7 +79,7 @@ export class ProductRepository {
 
   /**
    * Every plan reads the newest matching rows first from an index and stops at `limit`, so a page costs about the
-   * same at 100,000 products as at 5,000 (docs/performance.md, "Cost of growth"): a search walks its first term's
+   * same at 100,000 products as at 5,000 (docs/performance.md, "Cost of growth"): a search walks its rarest term's
    * rows backwards and checks the other terms per row; a category filter takes the newest `limit` of each category
    * and merges them (one range of idx_products_category each, rather than a sort of every product in them).
    * `bySaleState` (the conditions test `p.on_sale`) forces idx_products_on_sale for a plain list: MariaDB otherwise
