@@ -10,22 +10,33 @@ export interface StockDemand {
   quantity: number;
 }
 
-/** A SKU's stock and whether its product is on sale, as read on the SKU's locked row. */
+/** A SKU's stock, its product and whether that is on sale, as read on the SKU's locked row. */
 export interface SkuStock {
   stock: number;
+  productId: string;
   onSale: boolean;
 }
+
+/** One line of an order's reservation. */
+export type ReservedLine = Pick<StockReservationLine, 'orderId' | 'skuId' | 'quantity' | 'status'>;
+
+const LINE_COLUMNS = 'order_id AS orderId, sku_id AS skuId, quantity, status';
 
 /** The order's reservation was recorded meanwhile by a concurrent request (the caller's transaction rolls back). */
 export class ReservationExists extends Error {}
 
-/** Stock held per order. StockService checks and takes stock on locked SKU rows, so it never goes below zero. */
+/**
+ * Stock held per order. StockService checks and takes stock on locked SKU rows, so it never goes below zero. The
+ * reservation's reads and writes are plain SQL: an order's reservation runs them once each, and TypeORM's `find` and
+ * `insert` cost more CPU than the round trip (docs/performance.md, "Orders").
+ */
 @Injectable()
 export class StockReservationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  findByOrder(orderId: string, manager: EntityManager = this.dataSource.manager): Promise<StockReservationLine[]> {
-    return manager.find(StockReservationLine, { where: { orderId }, order: { skuId: 'ASC' } });
+  async findByOrder(orderId: string, manager: EntityManager = this.dataSource.manager): Promise<ReservedLine[]> {
+    const rows: ReservedLine[] = await manager.query(`SELECT ${LINE_COLUMNS} FROM stock_reservations WHERE order_id = ? ORDER BY sku_id`, [orderId]);
+    return rows.map((row) => ({ ...row, quantity: Number(row.quantity) }));
   }
 
   /**
@@ -38,7 +49,7 @@ export class StockReservationRepository {
     ]);
     if (!sku) return null;
     const [product]: { onSale: number }[] = await manager.query('SELECT on_sale AS onSale FROM products WHERE id = ?', [sku.productId]);
-    return { stock: Number(sku.stock), onSale: Boolean(Number(product?.onSale)) };
+    return { stock: Number(sku.stock), productId: sku.productId, onSale: Boolean(Number(product?.onSale)) };
   }
 
   /** Takes units of a locked SKU out of stock. */
@@ -46,23 +57,26 @@ export class StockReservationRepository {
     await manager.query('UPDATE skus SET stock = stock - ? WHERE id = ?', [demand.quantity, demand.skuId]);
   }
 
-  /** Records an order's reservation lines; ReservationExists if a concurrent request recorded it first. */
-  async insertReserved(manager: EntityManager, orderId: string, demands: StockDemand[]): Promise<StockReservationLine[]> {
+  /** Records an order's reservation lines (as findByOrder reads them back); ReservationExists if a concurrent request recorded it first. */
+  async insertReserved(manager: EntityManager, orderId: string, demands: StockDemand[]): Promise<ReservedLine[]> {
+    const lines = demands
+      .map((demand): ReservedLine => ({ orderId, skuId: demand.skuId, quantity: demand.quantity, status: 'reserved' }))
+      .sort((a, b) => (a.skuId < b.skuId ? -1 : a.skuId > b.skuId ? 1 : 0));
     try {
-      await manager.insert(
-        StockReservationLine,
-        demands.map((demand) => ({ orderId, ...demand, status: 'reserved' as const })),
+      await manager.query(
+        `INSERT INTO stock_reservations (order_id, sku_id, quantity, status) VALUES ${lines.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        lines.flatMap((line) => [line.orderId, line.skuId, line.quantity, line.status]),
       );
     } catch (error) {
       // The same order reserved concurrently: the other transaction won, this one rolls back.
       if (isDuplicateKey(error)) throw new ReservationExists();
       throw error;
     }
-    return this.findByOrder(orderId, manager);
+    return lines;
   }
 
   /** Returns reserved or sold units of an order to stock; lines already released are left alone. */
-  async release(orderId: string): Promise<StockReservationLine[]> {
+  async release(orderId: string): Promise<ReservedLine[]> {
     return this.dataSource.transaction(async (manager) => {
       const lines = await manager.find(StockReservationLine, {
         where: { orderId, status: In(['reserved', 'confirmed']) },
@@ -76,7 +90,7 @@ export class StockReservationRepository {
   }
 
   /** Marks an order's reserved units sold. */
-  async confirm(orderId: string): Promise<StockReservationLine[]> {
+  async confirm(orderId: string): Promise<ReservedLine[]> {
     await this.dataSource.getRepository(StockReservationLine).update({ orderId, status: 'reserved' }, { status: 'confirmed' });
     return this.findByOrder(orderId);
   }

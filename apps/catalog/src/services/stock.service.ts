@@ -5,12 +5,11 @@ import { JsonCache } from '#libs/cache';
 import { ReserveStockRequest, SkuSnapshot, StockReservation } from '#libs/contracts';
 import { AppError } from '#libs/errors';
 import { imageUrl } from '../dtos/catalog-views.dto';
-import { StockReservationLine } from '../entities/stock-reservation.entity';
 import { SkuRepository } from '../repositories/sku.repository';
-import { ReservationExists, SkuStock, StockDemand, StockReservationRepository } from '../repositories/stock-reservation.repository';
+import { ReservationExists, ReservedLine, SkuStock, StockDemand, StockReservationRepository } from '../repositories/stock-reservation.repository';
 import { CACHE_NAMESPACES as NS } from './cache-namespaces';
 
-function reservationOf(orderId: string, lines: StockReservationLine[], fallback: StockReservation['status']): StockReservation {
+function reservationOf(orderId: string, lines: ReservedLine[], fallback: StockReservation['status']): StockReservation {
   return { orderId, status: lines[0]?.status ?? fallback, lines: lines.map((line) => ({ skuId: line.skuId, quantity: line.quantity })) };
 }
 
@@ -47,24 +46,32 @@ export class StockService {
     const demand = new Map<string, number>();
     for (const line of request.lines) demand.set(line.skuId, (demand.get(line.skuId) ?? 0) + line.quantity);
     const demands: StockDemand[] = [...demand].map(([skuId, quantity]) => ({ skuId, quantity }));
-    let lines: StockReservationLine[];
+    let lines: ReservedLine[];
+    // The products whose stock this call took (known from the locked rows); unknown when the reservation existed.
+    let moved: string[] | undefined;
     try {
       lines = await this.dataSource.transaction(async (manager) => {
         const existing = await this.reservations.findByOrder(request.orderId, manager);
         if (existing.length) return existing;
+        const products = new Set<string>();
         // A fixed lock order (by SKU id) keeps concurrent multi-line orders from deadlocking.
         for (const line of [...demands].sort((a, b) => a.skuId.localeCompare(b.skuId))) {
-          const refusal = refusalOf(line.skuId, await this.reservations.lockSkuStock(manager, line.skuId), line.quantity);
+          const sku = await this.reservations.lockSkuStock(manager, line.skuId);
+          const refusal = refusalOf(line.skuId, sku, line.quantity);
           if (refusal) throw refusal;
+          products.add(sku!.productId);
           await this.reservations.takeStock(manager, line);
         }
-        return this.reservations.insertReserved(manager, request.orderId, demands);
+        const inserted = await this.reservations.insertReserved(manager, request.orderId, demands);
+        moved = [...products];
+        return inserted;
       });
     } catch (error) {
       if (!(error instanceof ReservationExists)) throw error;
       lines = await this.reservations.findByOrder(request.orderId);
     }
-    await this.forgetProductsOf(lines);
+    if (moved) await this.cache.invalidate(...moved.map((productId) => NS.product(productId)));
+    else await this.forgetProductsOf(lines);
     return reservationOf(request.orderId, lines, 'reserved');
   }
 
@@ -79,7 +86,7 @@ export class StockService {
   }
 
   /** Product pages show stock: drop the pages of the products whose SKUs moved. */
-  private async forgetProductsOf(lines: StockReservationLine[]): Promise<void> {
+  private async forgetProductsOf(lines: ReservedLine[]): Promise<void> {
     if (!lines.length) return;
     const products = await this.snapshots(lines.map((line) => line.skuId));
     await this.cache.invalidate(...new Set(products.map((product) => NS.product(product.productId))));
