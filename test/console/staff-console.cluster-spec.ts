@@ -205,6 +205,44 @@ describe('staff console in a real browser (Chromium through HAProxy)', () => {
     await page.context().close();
   }, 90000);
 
+  it('lists a draft article and an inactive banner, which users do not see, and publishes the draft from its row', async () => {
+    const { page, problems } = await openPage();
+    await logIn(page);
+    const home = async () => (await requestJson(api('/api/catalog/home'))).body as { articles: { title: string }[]; banners: { title: string }[] };
+    await page.click('[data-menu=articles]');
+    await page.click('[data-test=article-create]');
+    await page.fill('input[name=article-title]', `Draft ${run}`);
+    await page.fill('textarea[name=article-body]', 'Not yet.');
+    await page.click('[data-test=article-form] .el-switch');
+    await page.click('[data-test=article-save]');
+    const draft = page.locator(`[data-test=article-table] .el-table__row:has-text("Draft ${run}")`);
+    await draft.locator('[data-test=article-draft]').waitFor();
+    expect((await home()).articles.map((article) => article.title)).not.toContain(`Draft ${run}`);
+    await draft.locator('button:has-text("编辑")').click();
+    await page.waitForSelector('[data-test=article-form] .el-switch:not(.is-checked)');
+    expect(await page.inputValue('textarea[name=article-body]')).toBe('Not yet.');
+    await page.click('[data-test=article-form] .el-switch');
+    await page.click('[data-test=article-save]');
+    await draft.locator('.el-tag--success').waitFor();
+    expect((await home()).articles.map((article) => article.title)).toContain(`Draft ${run}`);
+
+    await page.click('[data-menu=banners]');
+    await page.click('[data-test=banner-create]');
+    await page.fill('input[name=banner-title]', `Hidden ${run}`);
+    await page.setInputFiles('[data-test=banner-form] [data-test=image-drop] input[type=file]', {
+      name: 'h.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await jpeg(750, 320),
+    });
+    await page.waitForSelector('[data-test=banner-form] [data-test=uploaded-image] img');
+    await page.click('[data-test=banner-form] .el-switch');
+    await page.click('[data-test=banner-save]');
+    await page.locator(`[data-test=banner-table] .el-table__row:has-text("Hidden ${run}") [data-test=banner-inactive]`).waitFor();
+    expect((await home()).banners.map((banner) => banner.title)).not.toContain(`Hidden ${run}`);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 90000);
+
   it("does not open for a WeChat user's token: the console drops it and shows the login page", async () => {
     const login = await requestJson(api('/api/auth/wechat/login'), { body: { code: `console:${run}` } });
     expect(login.status).toBe(200);

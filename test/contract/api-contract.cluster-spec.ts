@@ -264,6 +264,13 @@ describe('API contract: the flows of the README through the load balancer, every
     expect((await api.patch(`/api/catalog/admin/banners/${banner.body.id}`, { token, json: { sortOrder: 3, active: true } })).status).toBe(200);
     expect((await api.patch(`/api/catalog/admin/banners/${MISSING_ID}`, { token, json: { sortOrder: 3 } })).status).toBe(404);
     expect((await api.post('/api/catalog/admin/banners', { token, json: { title: 't', image: MISSING_ID } })).status).toBe(404);
+    // The staff's lists: drafts and inactive banners too.
+    expect((await api.get('/api/catalog/admin/articles?limit=5', { token })).body.items).toContainEqual(
+      expect.objectContaining({ id: article.body.id, published: true }),
+    );
+    expect((await api.get(`/api/catalog/admin/articles/${article.body.id}`, { token })).status).toBe(200);
+    expect((await api.get(`/api/catalog/admin/articles/${MISSING_ID}`, { token })).status).toBe(404);
+    expect((await api.get('/api/catalog/admin/banners', { token })).body.items).toContainEqual(expect.objectContaining({ id: banner.body.id, sortOrder: 3 }));
 
     // Public reads, through the cache.
     const home = await api.get('/api/catalog/home');

@@ -149,4 +149,31 @@ describe('catalog staff API and cache coherence across replicas', () => {
     await requestJson(at(first, `/admin/banners/${banner.body.id}`), { method: 'DELETE', token: catalog.staffToken });
     expect((await requestJson(at(second, '/home'))).body.banners.map((b: { id: string }) => b.id)).not.toContain(banner.body.id);
   });
+
+  it('lists drafts and inactive banners for staff only; users see neither', async () => {
+    const staff = (path: string, body?: unknown) =>
+      requestJson(at(first, `/admin${path}`), { token: catalog.staffToken, ...(body === undefined ? {} : { body }) });
+    const draft = await staff('/articles', { title: 'Staff draft', body: 'Not yet', published: false });
+    const published = await staff('/articles', { title: 'Staff published', body: 'Out now' });
+    const hidden = await staff('/banners', { title: 'Staff hidden', image: 'https://img.example/h.jpg', active: false, sortOrder: 3 });
+    expect([draft.status, published.status, hidden.status]).toEqual([201, 201, 201]);
+    expect(draft.body).toMatchObject({ published: false, body: 'Not yet' });
+
+    const listed = (await staff('/articles?limit=100')).body.items as { id: string; published: boolean; body?: string }[];
+    expect(listed.find((row) => row.id === draft.body.id)).toMatchObject({ published: false, title: 'Staff draft' });
+    expect(listed.find((row) => row.id === published.body.id)).toMatchObject({ published: true });
+    expect(listed.every((row) => row.body === undefined)).toBe(true);
+    expect((await staff(`/articles/${draft.body.id}`)).body).toMatchObject({ id: draft.body.id, body: 'Not yet', published: false });
+    expect((await staff('/banners')).body.items).toContainEqual(expect.objectContaining({ id: hidden.body.id, active: false, sortOrder: 3 }));
+
+    expect((await requestJson(at(first, `/articles/${draft.body.id}`))).body.code).toBe('ARTICLE_NOT_FOUND');
+    const publicIds = ((await requestJson(at(first, '/articles?limit=100'))).body.items as { id: string }[]).map((row) => row.id);
+    expect([publicIds.includes(draft.body.id), publicIds.includes(published.body.id)]).toEqual([false, true]);
+    expect((await requestJson(at(first, '/home'))).body.banners.map((b: { id: string }) => b.id)).not.toContain(hidden.body.id);
+    for (const path of ['/admin/articles', `/admin/articles/${draft.body.id}`, '/admin/banners']) {
+      expect([path, (await requestJson(at(first, path), { token: catalog.userToken })).status]).toEqual([path, 403]);
+    }
+    expect((await staff('/articles/01HZ0000000000000000000000')).body.code).toBe('ARTICLE_NOT_FOUND');
+    expect((await staff('/articles?cursor=!!')).status).toBe(400);
+  });
 });

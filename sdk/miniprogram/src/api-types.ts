@@ -572,7 +572,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Every article, drafts too, newest first, without their bodies.
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        get: operations["ContentAdminController_listArticles"];
         put?: never;
         /**
          * Writes an article (published unless `published: false`).
@@ -592,7 +596,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * An article with its body, published or a draft.
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        get: operations["ContentAdminController_getArticle"];
         put?: never;
         post?: never;
         /**
@@ -616,7 +624,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Every banner, active or not, in display order.
+         * @description **Who:** Staff with the role admin or staff.
+         */
+        get: operations["ContentAdminController_listBanners"];
         put?: never;
         /**
          * Adds a home page banner (active unless `active: false`).
@@ -2381,6 +2393,40 @@ export interface components {
             disabled: boolean;
             /** @example 2025-01-31T08:00:00.000Z */
             createdAt: string;
+        };
+        StaffArticleSummaryView: {
+            id: string;
+            title: string;
+            summary: string | null;
+            /** @description Image URL (`/api/uploads/{id}/content` for an upload), null without one. */
+            coverImage: string | null;
+            /** @description ISO 8601. */
+            createdAt: string;
+            /** @description False for a draft (not listed or served to users). */
+            published: boolean;
+        };
+        StaffArticleView: {
+            id: string;
+            title: string;
+            summary: string | null;
+            /** @description Image URL (`/api/uploads/{id}/content` for an upload), null without one. */
+            coverImage: string | null;
+            /** @description ISO 8601. */
+            createdAt: string;
+            body: string;
+            published: boolean;
+        };
+        StaffBannerView: {
+            id: string;
+            title: string;
+            /** @description Image URL (`/api/uploads/{id}/content` for an upload). */
+            image: string;
+            /** @description Where a tap goes: an http(s) URL or a mini-program page path; null: nowhere. */
+            linkUrl: string | null;
+            /** @description False: kept, but not on the home page. */
+            active: boolean;
+            /** @description Display order on the home page, lowest first. */
+            sortOrder: number;
         };
         StaffLoginDto: {
             /** @example alice */
@@ -5044,6 +5090,43 @@ export interface operations {
             504: components["responses"]["504.UPSTREAM_TIMEOUT"];
         };
     };
+    ContentAdminController_listArticles: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; `nextCursor` is the `cursor` of the next page, null on the last one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["StaffArticleSummaryView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
     ContentAdminController_createArticle: {
         parameters: {
             query?: never;
@@ -5063,7 +5146,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ArticleDetailView"];
+                    "application/json": components["schemas"]["StaffArticleView"];
                 };
             };
             400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
@@ -5073,6 +5156,40 @@ export interface operations {
             408: components["responses"]["408.REQUEST_TIMEOUT"];
             413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    ContentAdminController_getArticle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffArticleView"];
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            404: components["responses"]["404.ARTICLE_NOT_FOUND"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             429: components["responses"]["429.RATE_LIMITED"];
             431: components["responses"]["431.HEADERS_TOO_LARGE"];
             500: components["responses"]["500.INTERNAL_ERROR"];
@@ -5134,7 +5251,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ArticleDetailView"];
+                    "application/json": components["schemas"]["StaffArticleView"];
                 };
             };
             400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
@@ -5144,6 +5261,40 @@ export interface operations {
             408: components["responses"]["408.REQUEST_TIMEOUT"];
             413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             415: components["responses"]["415.UNSUPPORTED_MEDIA_TYPE"];
+            429: components["responses"]["429.RATE_LIMITED"];
+            431: components["responses"]["431.HEADERS_TOO_LARGE"];
+            500: components["responses"]["500.INTERNAL_ERROR"];
+            502: components["responses"]["502.SERVICE_UNAVAILABLE"];
+            503: components["responses"]["503.DEPENDENCY_UNAVAILABLE.SERVICE_UNAVAILABLE"];
+            504: components["responses"]["504.UPSTREAM_TIMEOUT"];
+        };
+    };
+    ContentAdminController_listBanners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page; `nextCursor` is the `cursor` of the next page, null on the last one. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["StaffBannerView"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["400.VALIDATION_FAILED"];
+            401: components["responses"]["401.SESSION_REVOKED.TOKEN_EXPIRED.TOKEN_INVALID.UNAUTHENTICATED"];
+            403: components["responses"]["403.FORBIDDEN"];
+            408: components["responses"]["408.REQUEST_TIMEOUT"];
+            413: components["responses"]["413.PAYLOAD_TOO_LARGE"];
             429: components["responses"]["429.RATE_LIMITED"];
             431: components["responses"]["431.HEADERS_TOO_LARGE"];
             500: components["responses"]["500.INTERNAL_ERROR"];
@@ -5171,7 +5322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BannerView"];
+                    "application/json": components["schemas"]["StaffBannerView"];
                 };
             };
             400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];
@@ -5242,7 +5393,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BannerView"];
+                    "application/json": components["schemas"]["StaffBannerView"];
                 };
             };
             400: components["responses"]["400.MALFORMED_JSON.VALIDATION_FAILED"];

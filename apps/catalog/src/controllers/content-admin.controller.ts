@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiErrors } from '#libs/api-docs';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiErrors, ApiPageResponse } from '#libs/api-docs';
 import { Roles } from '#libs/auth';
-import { IdParamDto } from '#libs/contracts';
-import { ArticleDetailView, BannerView, CategoryView } from '../dtos/catalog-views.dto';
+import { IdParamDto, Page, PageQueryDto } from '#libs/contracts';
+import { CategoryView, StaffArticleSummaryView, StaffArticleView, StaffBannerView } from '../dtos/catalog-views.dto';
 import { CreateArticleDto, CreateBannerDto, CreateCategoryDto, UpdateArticleDto, UpdateBannerDto, UpdateCategoryDto } from '../dtos/content-admin.dto';
 import { ContentAdminService } from '../services/content-admin.service';
 
@@ -33,17 +33,31 @@ export class ContentAdminController {
     return this.content.deleteCategory(params.id);
   }
 
+  /** Every article, drafts too, newest first, without their bodies. */
+  @Get('articles')
+  @ApiPageResponse(StaffArticleSummaryView)
+  listArticles(@Query() query: PageQueryDto): Promise<Page<StaffArticleSummaryView>> {
+    return this.content.articles(query);
+  }
+
+  /** An article with its body, published or a draft. */
+  @Get('articles/:id')
+  @ApiErrors('ARTICLE_NOT_FOUND')
+  getArticle(@Param() params: IdParamDto): Promise<StaffArticleView> {
+    return this.content.getArticle(params.id);
+  }
+
   /** Writes an article (published unless `published: false`). */
   @Post('articles')
   @ApiErrors('UPLOAD_NOT_FOUND')
-  createArticle(@Body() body: CreateArticleDto): Promise<ArticleDetailView> {
+  createArticle(@Body() body: CreateArticleDto): Promise<StaffArticleView> {
     return this.content.createArticle(body);
   }
 
   /** Changes an article, published or not. */
   @Patch('articles/:id')
   @ApiErrors('ARTICLE_NOT_FOUND', 'UPLOAD_NOT_FOUND')
-  updateArticle(@Param() params: IdParamDto, @Body() body: UpdateArticleDto): Promise<ArticleDetailView> {
+  updateArticle(@Param() params: IdParamDto, @Body() body: UpdateArticleDto): Promise<StaffArticleView> {
     return this.content.updateArticle(params.id, body);
   }
 
@@ -55,17 +69,24 @@ export class ContentAdminController {
     return this.content.deleteArticle(params.id);
   }
 
+  /** Every banner, active or not, in display order. */
+  @Get('banners')
+  @ApiPageResponse(StaffBannerView)
+  listBanners(): Promise<Page<StaffBannerView>> {
+    return this.content.banners();
+  }
+
   /** Adds a home page banner (active unless `active: false`). */
   @Post('banners')
   @ApiErrors('UPLOAD_NOT_FOUND')
-  createBanner(@Body() body: CreateBannerDto): Promise<BannerView> {
+  createBanner(@Body() body: CreateBannerDto): Promise<StaffBannerView> {
     return this.content.createBanner(body);
   }
 
   /** Changes a banner: its image, link, order or whether it shows. */
   @Patch('banners/:id')
   @ApiErrors('BANNER_NOT_FOUND', 'UPLOAD_NOT_FOUND')
-  updateBanner(@Param() params: IdParamDto, @Body() body: UpdateBannerDto): Promise<BannerView> {
+  updateBanner(@Param() params: IdParamDto, @Body() body: UpdateBannerDto): Promise<StaffBannerView> {
     return this.content.updateBanner(params.id, body);
   }
 

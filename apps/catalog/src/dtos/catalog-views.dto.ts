@@ -176,6 +176,27 @@ export function articleDetailView(article: Article): ArticleDetailView {
   return { ...articleSummaryView(article), body: article.body };
 }
 
+/** An article as staff see it in the console's list: drafts too. */
+export class StaffArticleSummaryView extends ArticleSummaryView {
+  /** False for a draft (not listed or served to users). */
+  published: boolean;
+}
+
+/** An article as staff edit it: drafts too. */
+export class StaffArticleView extends ArticleDetailView {
+  published: boolean;
+}
+
+export function staffArticleSummaryView(
+  article: Pick<Article, 'id' | 'title' | 'summary' | 'coverImage' | 'createdAt' | 'published'>,
+): StaffArticleSummaryView {
+  return { ...articleSummaryView(article), published: article.published };
+}
+
+export function staffArticleView(article: Article): StaffArticleView {
+  return { ...articleDetailView(article), published: article.published };
+}
+
 /** A home page slide. */
 export class BannerView {
   id: string;
@@ -188,6 +209,18 @@ export class BannerView {
 
 export function bannerView(banner: Banner): BannerView {
   return { id: banner.id, title: banner.title, image: imageUrl(banner.image), linkUrl: banner.linkUrl };
+}
+
+/** A banner as staff manage it: inactive ones too. */
+export class StaffBannerView extends BannerView {
+  /** False: kept, but not on the home page. */
+  active: boolean;
+  /** Display order on the home page, lowest first. */
+  sortOrder: number;
+}
+
+export function staffBannerView(banner: Banner): StaffBannerView {
+  return { ...bannerView(banner), active: banner.active, sortOrder: banner.sortOrder };
 }
 
 /** The home page in one answer. */

@@ -27,6 +27,16 @@ export class ContentRepository {
     });
   }
 
+  /** Every article newest first, drafts too, without their bodies (the staff's list). */
+  findPage(limit: number, beforeId?: string): Promise<Pick<Article, 'id' | 'title' | 'summary' | 'coverImage' | 'createdAt' | 'published'>[]> {
+    return this.articles.find({
+      select: { id: true, title: true, summary: true, coverImage: true, createdAt: true, published: true },
+      where: beforeId ? { id: LessThan(beforeId) } : {},
+      order: { id: 'DESC' },
+      take: limit,
+    });
+  }
+
   /** Ids of the articles whose cover is one of the upload ids `uploadIds`. */
   async findArticleIdsWithCover(uploadIds: string[]): Promise<string[]> {
     return (await this.articles.find({ select: { id: true }, where: { coverImage: In(uploadIds) } })).map((article) => article.id);
@@ -50,6 +60,11 @@ export class ContentRepository {
 
   findActiveBanners(): Promise<Banner[]> {
     return this.banners.find({ where: { active: true }, order: { sortOrder: 'ASC', id: 'ASC' } });
+  }
+
+  /** Every banner, active or not, in display order. */
+  findAllBanners(): Promise<Banner[]> {
+    return this.banners.find({ order: { sortOrder: 'ASC', id: 'ASC' } });
   }
 
   findBanner(id: string): Promise<Banner | null> {

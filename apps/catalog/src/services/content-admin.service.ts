@@ -2,7 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { JsonCache } from '#libs/cache';
 import { newId } from '#libs/database';
 import { AppError } from '#libs/errors';
-import { articleDetailView, ArticleDetailView, bannerView, BannerView, categoryView, CategoryView } from '../dtos/catalog-views.dto';
+import { cursorBeforeId, Page, PageQueryDto, singlePage, toPage } from '#libs/contracts';
+import {
+  categoryView,
+  CategoryView,
+  staffArticleSummaryView,
+  StaffArticleSummaryView,
+  staffArticleView,
+  StaffArticleView,
+  staffBannerView,
+  StaffBannerView,
+} from '../dtos/catalog-views.dto';
 import { CreateArticleDto, CreateBannerDto, CreateCategoryDto, UpdateArticleDto, UpdateBannerDto, UpdateCategoryDto } from '../dtos/content-admin.dto';
 import { Category } from '../entities/category.entity';
 import { UploadClient } from '../clients/upload.client';
@@ -48,7 +58,7 @@ export class ContentAdminService {
     await this.cache.invalidate(NS.categories, NS.home, NS.productLists);
   }
 
-  async createArticle(request: CreateArticleDto): Promise<ArticleDetailView> {
+  async createArticle(request: CreateArticleDto): Promise<StaffArticleView> {
     await this.uploads.requirePublicImages('coverImage', [request.coverImage]);
     const id = newId();
     await this.content.insertArticle({
@@ -63,7 +73,7 @@ export class ContentAdminService {
     return this.article(id);
   }
 
-  async updateArticle(id: string, changes: UpdateArticleDto): Promise<ArticleDetailView> {
+  async updateArticle(id: string, changes: UpdateArticleDto): Promise<StaffArticleView> {
     await this.article(id);
     await this.uploads.requirePublicImages('coverImage', [changes.coverImage]);
     await this.content.updateArticle(id, changes);
@@ -76,7 +86,7 @@ export class ContentAdminService {
     await this.cache.invalidate(NS.article(id), NS.articleLists, NS.home);
   }
 
-  async createBanner(request: CreateBannerDto): Promise<BannerView> {
+  async createBanner(request: CreateBannerDto): Promise<StaffBannerView> {
     await this.uploads.requirePublicImages('image', [request.image]);
     const id = newId();
     await this.content.insertBanner({
@@ -91,7 +101,7 @@ export class ContentAdminService {
     return this.banner(id);
   }
 
-  async updateBanner(id: string, changes: UpdateBannerDto): Promise<BannerView> {
+  async updateBanner(id: string, changes: UpdateBannerDto): Promise<StaffBannerView> {
     await this.banner(id);
     await this.uploads.requirePublicImages('image', [changes.image]);
     await this.content.updateBanner(id, changes);
@@ -104,16 +114,32 @@ export class ContentAdminService {
     await this.cache.invalidate(NS.home);
   }
 
-  private async article(id: string): Promise<ArticleDetailView> {
-    const article = await this.content.findArticle(id);
-    if (!article) throw new AppError('ARTICLE_NOT_FOUND', 'No such article');
-    return articleDetailView(article);
+  /** Every article, drafts too, newest first. */
+  async articles(query: PageQueryDto): Promise<Page<StaffArticleSummaryView>> {
+    const rows = await this.content.findPage(query.limit + 1, cursorBeforeId(query.cursor));
+    return toPage(rows, query.limit, staffArticleSummaryView);
   }
 
-  private async banner(id: string): Promise<BannerView> {
+  /** An article, published or a draft. */
+  getArticle(id: string): Promise<StaffArticleView> {
+    return this.article(id);
+  }
+
+  /** Every banner, active or not, in display order. */
+  async banners(): Promise<Page<StaffBannerView>> {
+    return singlePage((await this.content.findAllBanners()).map(staffBannerView));
+  }
+
+  private async article(id: string): Promise<StaffArticleView> {
+    const article = await this.content.findArticle(id);
+    if (!article) throw new AppError('ARTICLE_NOT_FOUND', 'No such article');
+    return staffArticleView(article);
+  }
+
+  private async banner(id: string): Promise<StaffBannerView> {
     const banner = await this.content.findBanner(id);
     if (!banner) throw new AppError('BANNER_NOT_FOUND', 'No such banner');
-    return bannerView(banner);
+    return staffBannerView(banner);
   }
 
   private async requireCategory(id: string): Promise<Category> {

@@ -10,24 +10,13 @@ export type CreateProduct = Schemas['CreateProductDto'];
 export type UpdateProduct = Schemas['UpdateProductDto'];
 export type CreateSku = Schemas['CreateSkuDto'];
 export type UpdateSku = Schemas['UpdateSkuDto'];
-export type ArticleSummary = Schemas['ArticleSummaryView'];
-export type ArticleDetail = Schemas['ArticleDetailView'];
+export type ArticleSummary = Schemas['StaffArticleSummaryView'];
+export type ArticleDetail = Schemas['StaffArticleView'];
 export type CreateArticle = Schemas['CreateArticleDto'];
 export type CreateBanner = Schemas['CreateBannerDto'];
-export type Banner = Schemas['BannerView'];
+export type Banner = Schemas['StaffBannerView'];
 
-/**
- * A row of `GET /api/catalog/admin/products` (StaffProductSummaryView in apps/catalog): written out here until
- * docs/openapi.json and the SDK's types are regenerated with it.
- */
-export type StaffProductSummary = Schemas['ProductSummaryView'] & {
-  onSale: boolean;
-  featured: boolean;
-  stock: number;
-  lowestSkuStock: number;
-  skuCount: number;
-  createdAt: string;
-};
+export type StaffProductSummary = Schemas['StaffProductSummaryView'];
 
 export interface Page<T> {
   items: T[];
@@ -61,13 +50,13 @@ export const catalogApi = {
   deleteSku: (id: string) => api.delete(`${admin}/skus/${id}`),
   adjustStock: (id: string, delta: number) => api.post<ProductDetail>(`${admin}/skus/${id}/stock-adjustments`, { delta }),
 
-  articles: (cursor?: string) => api.get<Page<ArticleSummary>>('/api/catalog/articles', { limit: 50, cursor }),
-  article: (id: string) => api.get<ArticleDetail>(`/api/catalog/articles/${id}`),
+  articles: (cursor?: string) => api.get<Page<ArticleSummary>>(`${admin}/articles`, { limit: 50, cursor }),
+  article: (id: string) => api.get<ArticleDetail>(`${admin}/articles/${id}`),
   createArticle: (body: CreateArticle) => api.post<ArticleDetail>(`${admin}/articles`, body),
   updateArticle: (id: string, body: Partial<CreateArticle>) => api.patch<ArticleDetail>(`${admin}/articles/${id}`, body),
   deleteArticle: (id: string) => api.delete(`${admin}/articles/${id}`),
 
-  home: () => api.get<Schemas['HomeView']>('/api/catalog/home'),
+  banners: () => api.get<Page<Banner>>(`${admin}/banners`),
   createBanner: (body: CreateBanner) => api.post<Banner>(`${admin}/banners`, body),
   updateBanner: (id: string, body: Partial<CreateBanner>) => api.patch<Banner>(`${admin}/banners/${id}`, body),
   deleteBanner: (id: string) => api.delete(`${admin}/banners/${id}`),
