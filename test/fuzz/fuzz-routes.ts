@@ -74,6 +74,10 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     fields: ['name', 'parentId', 'sortOrder'],
   },
   { service: 'catalog', method: 'DELETE', path: '/api/catalog/admin/categories/:id', caller: 'staff', id: 'category' },
+  { service: 'catalog', method: 'GET', path: '/api/catalog/admin/articles', caller: 'staff', query: PAGE },
+  { service: 'catalog', method: 'GET', path: '/api/catalog/admin/articles/:id', caller: 'staff', id: 'article' },
+  { service: 'catalog', method: 'GET', path: '/api/catalog/admin/banners', caller: 'staff' },
+  { service: 'catalog', method: 'GET', path: '/api/catalog/admin/products', caller: 'staff', query: [...PAGE, 'q', 'categoryId', 'onSale', 'stockBelow'] },
   {
     service: 'catalog',
     method: 'POST',
@@ -140,7 +144,13 @@ export const FUZZ_ROUTES: FuzzRoute[] = [
     body: 'json',
     fields: ['id', 'event_type', 'resource_type', 'resource', 'summary', 'create_time'],
   },
-  { service: 'orders', method: 'GET', path: '/api/orders/admin', caller: 'staff', query: [...PAGE, 'status', 'userId', 'orderNo', 'createdFrom', 'createdTo'] },
+  {
+    service: 'orders',
+    method: 'GET',
+    path: '/api/orders/admin',
+    caller: 'staff',
+    query: [...PAGE, 'status', 'userId', 'orderNo', 'createdFrom', 'createdTo', 'wechatSync'],
+  },
   { service: 'orders', method: 'GET', path: '/api/orders/admin/:id', caller: 'staff', id: 'order' },
   {
     service: 'orders',
