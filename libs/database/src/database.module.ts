@@ -7,8 +7,23 @@ import { MetricsRegistry } from '#libs/metrics';
 import { createDataSourceOptions, ServiceSchema } from './create-data-source-options';
 import { DatabasePoolMetrics } from './database-pool.metrics';
 import { QueryMetricsLogger } from './query-metrics.logger';
+import { DB_QUERIES, StatementBatches } from './statement-batches';
 
 let registrations = 0;
+
+/** The app's count of statements sent, whichever way they go (TypeORM or a batch). */
+@Module({
+  providers: [
+    {
+      provide: DB_QUERIES,
+      inject: [MetricsRegistry],
+      useFactory: (metrics: MetricsRegistry) =>
+        new Counter({ name: 'db_queries_total', help: 'SQL statements sent to the database', registers: [metrics.registry] }),
+    },
+  ],
+  exports: [DB_QUERIES],
+})
+class DatabaseQueriesModule {}
 
 /** Connects a service to its own database with its own entities and migrations, counting its queries and sampling its pool. */
 @Module({})
@@ -24,22 +39,22 @@ export class DatabaseModule {
       module: DatabaseModule,
       global: true,
       imports: [
+        DatabaseQueriesModule,
         TypeOrmModule.forRootAsync({
           name,
-          inject: [APP_CONFIG, MetricsRegistry],
-          useFactory: (config: ServiceEnv, metrics: MetricsRegistry) => ({
+          imports: [DatabaseQueriesModule],
+          inject: [APP_CONFIG, DB_QUERIES],
+          useFactory: (config: ServiceEnv, queries: Counter) => ({
             ...createDataSourceOptions(config.DATABASE_URL, schema, config.DATABASE_POOL_SIZE),
-            logger: new QueryMetricsLogger(
-              new Counter({ name: 'db_queries_total', help: 'SQL statements sent to the database', registers: [metrics.registry] }),
-            ),
+            logger: new QueryMetricsLogger(queries),
             maxQueryExecutionTime: 500,
             retryAttempts: 3,
             retryDelay: 1000,
           }),
         }),
       ],
-      providers: [DatabasePoolMetrics, { provide: DataSource, useExisting: getDataSourceToken(name) }],
-      exports: [DataSource],
+      providers: [DatabasePoolMetrics, StatementBatches, { provide: DataSource, useExisting: getDataSourceToken(name) }],
+      exports: [DataSource, StatementBatches],
     };
   }
 }

@@ -10,3 +10,4 @@ export * from './sql-conditions';
 export * from './database-errors';
 export * from './columns';
 export * from './write-result';
+export * from './statement-batches';

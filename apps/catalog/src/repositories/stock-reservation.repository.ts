@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { isDuplicateKey } from '#libs/database';
+import { isDuplicateKey, StatementBatches, WriteResult } from '#libs/database';
 import { StockReservationLine } from '../entities/stock-reservation.entity';
 
 /** Units asked for one SKU. */
@@ -10,11 +10,17 @@ export interface StockDemand {
   quantity: number;
 }
 
-/** A SKU's stock, its product and whether that is on sale, as read on the SKU's locked row. */
-export interface SkuStock {
-  stock: number;
-  productId: string;
+/** What a reservation found for one SKU: whether it exists and is on sale, and whether its stock could give the units. */
+export interface StockOutcome {
+  skuId: string;
   onSale: boolean;
+  taken: boolean;
+}
+
+/** A reservation made: its lines, and the products whose stock it took. */
+export interface Reservation {
+  lines: ReservedLine[];
+  products: string[];
 }
 
 /** One line of an order's reservation. */
@@ -26,13 +32,16 @@ const LINE_COLUMNS = 'order_id AS orderId, sku_id AS skuId, quantity, status';
 export class ReservationExists extends Error {}
 
 /**
- * Stock held per order. StockService checks and takes stock on locked SKU rows, so it never goes below zero. The
- * reservation's reads and writes are plain SQL: an order's reservation runs them once each, and TypeORM's `find` and
- * `insert` cost more CPU than the round trip (docs/performance.md, "Orders").
+ * Stock held per order. Stock is only ever taken by a conditional update, so it never goes below zero. The
+ * reservation is plain SQL in one round trip: an order's reservation runs each statement once, and on this kind of
+ * machine TypeORM's `find` and `insert` and each round trip cost more CPU than the statements (docs/performance.md, "Orders").
  */
 @Injectable()
 export class StockReservationRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly batches: StatementBatches,
+  ) {}
 
   async findByOrder(orderId: string, manager: EntityManager = this.dataSource.manager): Promise<ReservedLine[]> {
     const rows: ReservedLine[] = await manager.query(`SELECT ${LINE_COLUMNS} FROM stock_reservations WHERE order_id = ? ORDER BY sku_id`, [orderId]);
@@ -40,39 +49,52 @@ export class StockReservationRepository {
   }
 
   /**
-   * A SKU's stock, its row locked until `manager`'s transaction ends (reservations of one SKU take turns), and whether
-   * its product is on sale (only read: reservations of the product's other SKUs do not wait); null if no such SKU.
+   * Takes every demand out of stock and records the order's reservation, in one transaction and one round trip:
+   * the reservation lines are inserted first (ReservationExists if the order has one), then the products are read
+   * (not locked: reservations of a product's other SKUs do not wait) and each SKU's stock is taken only if enough
+   * is left, in SKU id order (concurrent multi-line orders lock in the same order, so never deadlock). `refuse` sees
+   * what each demand found and throws to roll everything back; otherwise it commits.
    */
-  async lockSkuStock(manager: EntityManager, skuId: string): Promise<SkuStock | null> {
-    const [sku]: { stock: number; productId: string }[] = await manager.query('SELECT stock, product_id AS productId FROM skus WHERE id = ? FOR UPDATE', [
-      skuId,
-    ]);
-    if (!sku) return null;
-    const [product]: { onSale: number }[] = await manager.query('SELECT on_sale AS onSale FROM products WHERE id = ?', [sku.productId]);
-    return { stock: Number(sku.stock), productId: sku.productId, onSale: Boolean(Number(product?.onSale)) };
-  }
-
-  /** Takes units of a locked SKU out of stock. */
-  async takeStock(manager: EntityManager, demand: StockDemand): Promise<void> {
-    await manager.query('UPDATE skus SET stock = stock - ? WHERE id = ?', [demand.quantity, demand.skuId]);
-  }
-
-  /** Records an order's reservation lines (as findByOrder reads them back); ReservationExists if a concurrent request recorded it first. */
-  async insertReserved(manager: EntityManager, orderId: string, demands: StockDemand[]): Promise<ReservedLine[]> {
+  async reserve(orderId: string, demands: StockDemand[], refuse: (outcomes: StockOutcome[]) => void): Promise<Reservation> {
     const lines = demands
       .map((demand): ReservedLine => ({ orderId, skuId: demand.skuId, quantity: demand.quantity, status: 'reserved' }))
       .sort((a, b) => (a.skuId < b.skuId ? -1 : a.skuId > b.skuId ? 1 : 0));
+    let products: string[] = [];
     try {
-      await manager.query(
-        `INSERT INTO stock_reservations (order_id, sku_id, quantity, status) VALUES ${lines.map(() => '(?, ?, ?, ?)').join(', ')}`,
-        lines.flatMap((line) => [line.orderId, line.skuId, line.quantity, line.status]),
+      await this.batches.transaction(
+        [
+          {
+            sql: `INSERT INTO stock_reservations (order_id, sku_id, quantity, status) VALUES ${lines.map(() => '(?, ?, ?, ?)').join(', ')}`,
+            params: lines.flatMap((line) => [line.orderId, line.skuId, line.quantity, line.status]),
+          },
+          {
+            sql: `SELECT s.id AS skuId, s.product_id AS productId, p.on_sale AS onSale FROM skus s JOIN products p ON p.id = s.product_id
+                  WHERE s.id IN (${lines.map(() => '?').join(', ')})`,
+            params: lines.map((line) => line.skuId),
+          },
+          ...lines.map((line) => ({
+            sql: 'UPDATE skus SET stock = stock - ? WHERE id = ? AND stock >= ?',
+            params: [line.quantity, line.skuId, line.quantity],
+          })),
+        ],
+        ([, found, ...taken]) => {
+          const skus = new Map((found as { skuId: string; productId: string; onSale: number }[]).map((sku) => [sku.skuId, sku]));
+          refuse(
+            lines.map((line, index) => ({
+              skuId: line.skuId,
+              onSale: Boolean(Number(skus.get(line.skuId)?.onSale ?? 0)),
+              taken: (taken[index] as WriteResult).affectedRows === 1,
+            })),
+          );
+          products = [...new Set([...skus.values()].map((sku) => sku.productId))];
+        },
       );
     } catch (error) {
-      // The same order reserved concurrently: the other transaction won, this one rolls back.
+      // The same order reserved concurrently: the other transaction won, this one rolled back.
       if (isDuplicateKey(error)) throw new ReservationExists();
       throw error;
     }
-    return lines;
+    return { lines, products };
   }
 
   /** Returns reserved or sold units of an order to stock; lines already released are left alone. */

@@ -1,22 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { JsonCache } from '#libs/cache';
 import { ReserveStockRequest, SkuSnapshot, StockReservation } from '#libs/contracts';
 import { AppError } from '#libs/errors';
 import { imageUrl } from '../dtos/catalog-views.dto';
 import { SkuRepository } from '../repositories/sku.repository';
-import { ReservationExists, ReservedLine, SkuStock, StockDemand, StockReservationRepository } from '../repositories/stock-reservation.repository';
+import { ReservationExists, ReservedLine, StockDemand, StockOutcome, StockReservationRepository } from '../repositories/stock-reservation.repository';
 import { CACHE_NAMESPACES as NS } from './cache-namespaces';
 
 function reservationOf(orderId: string, lines: ReservedLine[], fallback: StockReservation['status']): StockReservation {
   return { orderId, status: lines[0]?.status ?? fallback, lines: lines.map((line) => ({ skuId: line.skuId, quantity: line.quantity })) };
 }
 
-/** Why a SKU cannot give `quantity` units: unknown or off sale (SKU_NOT_FOUND), or not enough left (INSUFFICIENT_STOCK). */
-function refusalOf(skuId: string, sku: SkuStock | null, quantity: number): AppError | null {
-  if (!sku?.onSale) return new AppError('SKU_NOT_FOUND', `SKU ${skuId} does not exist or is not on sale`);
-  if (sku.stock < quantity) return new AppError('INSUFFICIENT_STOCK', `Not enough stock for SKU ${skuId}`, [{ field: skuId, message: 'not enough stock' }]);
+/** Why a SKU could not give its units: unknown or off sale (SKU_NOT_FOUND), or not enough left (INSUFFICIENT_STOCK). */
+function refusalOf({ skuId, onSale, taken }: StockOutcome): AppError | null {
+  if (!onSale) return new AppError('SKU_NOT_FOUND', `SKU ${skuId} does not exist or is not on sale`);
+  if (!taken) return new AppError('INSUFFICIENT_STOCK', `Not enough stock for SKU ${skuId}`, [{ field: skuId, message: 'not enough stock' }]);
   return null;
 }
 
@@ -24,7 +22,6 @@ function refusalOf(skuId: string, sku: SkuStock | null, quantity: number): AppEr
 @Injectable()
 export class StockService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly skus: SkuRepository,
     private readonly reservations: StockReservationRepository,
     private readonly cache: JsonCache,
@@ -46,33 +43,21 @@ export class StockService {
     const demand = new Map<string, number>();
     for (const line of request.lines) demand.set(line.skuId, (demand.get(line.skuId) ?? 0) + line.quantity);
     const demands: StockDemand[] = [...demand].map(([skuId, quantity]) => ({ skuId, quantity }));
-    let lines: ReservedLine[];
-    // The products whose stock this call took (known from the locked rows); unknown when the reservation existed.
-    let moved: string[] | undefined;
     try {
-      lines = await this.dataSource.transaction(async (manager) => {
-        const existing = await this.reservations.findByOrder(request.orderId, manager);
-        if (existing.length) return existing;
-        const products = new Set<string>();
-        // A fixed lock order (by SKU id) keeps concurrent multi-line orders from deadlocking.
-        for (const line of [...demands].sort((a, b) => a.skuId.localeCompare(b.skuId))) {
-          const sku = await this.reservations.lockSkuStock(manager, line.skuId);
-          const refusal = refusalOf(line.skuId, sku, line.quantity);
+      const { lines, products } = await this.reservations.reserve(request.orderId, demands, (outcomes) => {
+        for (const outcome of outcomes) {
+          const refusal = refusalOf(outcome);
           if (refusal) throw refusal;
-          products.add(sku!.productId);
-          await this.reservations.takeStock(manager, line);
         }
-        const inserted = await this.reservations.insertReserved(manager, request.orderId, demands);
-        moved = [...products];
-        return inserted;
       });
+      await this.cache.invalidate(...products.map((productId) => NS.product(productId)));
+      return reservationOf(request.orderId, lines, 'reserved');
     } catch (error) {
       if (!(error instanceof ReservationExists)) throw error;
-      lines = await this.reservations.findByOrder(request.orderId);
+      const lines = await this.reservations.findByOrder(request.orderId);
+      await this.forgetProductsOf(lines);
+      return reservationOf(request.orderId, lines, 'reserved');
     }
-    if (moved) await this.cache.invalidate(...moved.map((productId) => NS.product(productId)));
-    else await this.forgetProductsOf(lines);
-    return reservationOf(request.orderId, lines, 'reserved');
   }
 
   async release(orderId: string): Promise<StockReservation> {

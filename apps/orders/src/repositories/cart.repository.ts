@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CartItem } from '../entities/cart-item.entity';
 
 /** What a line stores: the SKU, how many, and the catalog's description of it when the line was set. */
@@ -56,6 +56,7 @@ export class CartRepository {
   /** Removes the user's lines of these SKUs, and no others. */
   async deleteLinesOfSkus(userId: string, skuIds: string[]): Promise<void> {
     if (!skuIds.length) return;
-    await this.dataSource.getRepository(CartItem).delete({ userId, skuId: In(skuIds) });
+    // Plain SQL: it runs once per order placed, where TypeORM's delete builder cost more CPU than the statement.
+    await this.dataSource.query(`DELETE FROM cart_items WHERE user_id = ? AND sku_id IN (${skuIds.map(() => '?').join(', ')})`, [userId, ...skuIds]);
   }
 }

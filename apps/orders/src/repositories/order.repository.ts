@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { isDuplicateKey, sqlConditions, WriteResult } from '#libs/database';
+import { isDuplicateKey, sqlConditions, Statement, StatementBatches, WriteResult } from '#libs/database';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { OrderEvent, ActorKind } from '../entities/order-event.entity';
 import { OrderItem } from '../entities/order-item.entity';
@@ -60,12 +60,15 @@ export class DuplicateOrderKeyError extends Error {}
 /** Storage of orders, their lines and their history. Status changes are written by OrderTransitionsService, in its transaction. */
 @Injectable()
 export class OrderRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly batches: StatementBatches,
+  ) {}
 
   /**
    * Writes a new order (status pending_payment, stock `reserving`, not yet placed) with its lines and first history
-   * line, all or nothing. `newOrderNo` is asked again if the number is taken. `alsoInTransaction` runs after the inserts
-   * in the same transaction (a coupon's use): if it throws, nothing is written.
+   * line, all or nothing, in one round trip. `newOrderNo` is asked again if the number is taken. `alsoInTransaction`
+   * runs after the inserts in the same transaction (a coupon's use): if it throws, nothing is written.
    */
   async insertPending(
     order: NewOrder,
@@ -76,52 +79,15 @@ export class OrderRepository {
   ): Promise<NewOrder> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.dataSource.transaction(async (manager) => {
-          await manager.query(
-            `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, discount_fen, item_count, contact_name, contact_phone, contact_address,
-               contact_province, contact_city, contact_district, contact_detail, contact_postal_code, remark, idempotency_key, expires_at, created_at, updated_at)
-             VALUES (?, ?, ?, 'pending_payment', 'reserving', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              order.id,
-              order.orderNo,
-              order.userId,
-              order.totalFen,
-              order.discountFen,
-              order.itemCount,
-              order.contactName,
-              order.contactPhone,
-              order.contactAddress,
-              order.contactProvince,
-              order.contactCity,
-              order.contactDistrict,
-              order.contactDetail,
-              order.contactPostalCode,
-              order.remark,
-              order.idempotencyKey,
-              order.expiresAt,
-              order.createdAt,
-              order.createdAt,
-            ],
-          );
-          await manager.query(
-            `INSERT INTO order_items (order_id, sku_id, line_no, product_id, product_title, sku_name, image_url, unit_price_fen, quantity, subtotal_fen, discount_fen) VALUES ${items.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-            items.flatMap((item) => [
-              order.id,
-              item.skuId,
-              item.lineNo,
-              item.productId,
-              item.productTitle,
-              item.skuName,
-              item.imageUrl,
-              item.unitPriceFen,
-              item.quantity,
-              item.subtotalFen,
-              item.discountFen,
-            ]),
-          );
-          await this.recordEvent(manager, order.id, null, 'pending_payment', actor, null);
-          await alsoInTransaction?.(manager);
-        });
+        const statements = pendingOrderStatements(order, items, actor);
+        if (alsoInTransaction) {
+          await this.dataSource.transaction(async (manager) => {
+            for (const { sql, params } of statements) await manager.query(sql, params);
+            await alsoInTransaction(manager);
+          });
+        } else {
+          await this.batches.transaction(statements);
+        }
         return order;
       } catch (error) {
         if (isDuplicateKey(error, 'uq_orders_user_idempotency')) throw new DuplicateOrderKeyError();
@@ -234,14 +200,8 @@ export class OrderRepository {
 
   /** Adds a line to an order's history. */
   async recordEvent(manager: EntityManager, orderId: string, from: OrderStatus | null, to: OrderStatus, actor: Actor, reason: string | null): Promise<void> {
-    await manager.query('INSERT INTO order_events (order_id, from_status, to_status, actor_kind, actor_id, reason) VALUES (?, ?, ?, ?, ?, ?)', [
-      orderId,
-      from,
-      to,
-      actor.kind,
-      actor.id,
-      reason,
-    ]);
+    const { sql, params } = eventStatement(orderId, from, to, actor, reason);
+    await manager.query(sql, params);
   }
 
   /** Moves the stock state on if it is still one of `from`; returns whether it did. */
@@ -301,4 +261,62 @@ export class OrderRepository {
     );
     return rows.map((row) => row.id);
   }
+}
+
+/** The inserts of a new order: the order, its lines (one multi-row insert) and its first history line. */
+function pendingOrderStatements(order: NewOrder, items: Omit<OrderItem, 'orderId'>[], actor: Actor): Statement[] {
+  return [
+    {
+      sql: `INSERT INTO orders (id, order_no, user_id, status, stock_state, total_fen, discount_fen, item_count, contact_name, contact_phone, contact_address,
+              contact_province, contact_city, contact_district, contact_detail, contact_postal_code, remark, idempotency_key, expires_at, created_at, updated_at)
+            VALUES (?, ?, ?, 'pending_payment', 'reserving', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      params: [
+        order.id,
+        order.orderNo,
+        order.userId,
+        order.totalFen,
+        order.discountFen,
+        order.itemCount,
+        order.contactName,
+        order.contactPhone,
+        order.contactAddress,
+        order.contactProvince,
+        order.contactCity,
+        order.contactDistrict,
+        order.contactDetail,
+        order.contactPostalCode,
+        order.remark,
+        order.idempotencyKey,
+        order.expiresAt,
+        order.createdAt,
+        order.createdAt,
+      ],
+    },
+    {
+      sql: `INSERT INTO order_items (order_id, sku_id, line_no, product_id, product_title, sku_name, image_url, unit_price_fen, quantity, subtotal_fen, discount_fen)
+            VALUES ${items.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      params: items.flatMap((item) => [
+        order.id,
+        item.skuId,
+        item.lineNo,
+        item.productId,
+        item.productTitle,
+        item.skuName,
+        item.imageUrl,
+        item.unitPriceFen,
+        item.quantity,
+        item.subtotalFen,
+        item.discountFen,
+      ]),
+    },
+    eventStatement(order.id, null, 'pending_payment', actor, null),
+  ];
+}
+
+/** A line of an order's history. */
+function eventStatement(orderId: string, from: OrderStatus | null, to: OrderStatus, actor: Actor, reason: string | null): Statement {
+  return {
+    sql: 'INSERT INTO order_events (order_id, from_status, to_status, actor_kind, actor_id, reason) VALUES (?, ?, ?, ?, ?, ?)',
+    params: [orderId, from, to, actor.kind, actor.id, reason],
+  };
 }
