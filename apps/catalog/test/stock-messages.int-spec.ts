@@ -103,3 +103,35 @@ describe('stock over the bus: reserve, release, confirm (2 replicas in one queue
     ]);
   });
 });
+
+describe('bus messages are not rate-limited: the limits are per HTTP client', () => {
+  let catalog: CatalogHarness;
+  let client: ClientProxy;
+
+  beforeAll(async () => {
+    catalog = await startCatalogHarness({ env: { THROTTLE_LIMIT: '3' } });
+    client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [catalog.natsUrl] } });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.close();
+    await catalog.close();
+  });
+
+  it('answers every message from the orders service, while HTTP clients past the limit get 429', async () => {
+    const product = await seedProduct(catalog);
+    const skuId = product.skus[0].id;
+    for (let i = 0; i < 10; i++) {
+      const snapshots = await firstValueFrom(client.send<{ skuId: string }[]>(CATALOG_MESSAGES.getSkus, { skuIds: [skuId] }));
+      expect(snapshots.map((snapshot) => snapshot.skuId)).toEqual([skuId]);
+    }
+    const reservation = await firstValueFrom(
+      client.send<StockReservation>(CATALOG_MESSAGES.reserveStock, { orderId: newId(), lines: [{ skuId, quantity: 1 }] }),
+    );
+    expect(reservation.status).toBe('reserved');
+    // The limit counts per client and route: 3 reads of a product, then 429.
+    const read = () => requestJson(`${catalog.url}/api/catalog/admin/products/${product.id}`, { token: catalog.staffToken });
+    for (let i = 0; i < 3; i++) expect((await read()).status).toBe(200);
+    expect((await read()).status).toBe(429);
+  });
+});

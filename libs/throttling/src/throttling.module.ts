@@ -10,13 +10,16 @@ const isSensitive = (context: ExecutionContext) => Reflect.getMetadata(SENSITIVE
 @Module({ providers: [RedisThrottlerStorage], exports: [RedisThrottlerStorage] })
 class ThrottlingStorageModule {}
 
-/** Per-client rate limits for every route, stricter on @SensitiveRoute(); the client is the address HAProxy forwarded. */
+/** Per-client rate limits for every HTTP route, stricter on @SensitiveRoute(); the client is the address HAProxy forwarded. */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG, RedisThrottlerStorage],
       useFactory: (config: ServiceEnv, storage: RedisThrottlerStorage) => ({
         storage,
+        // Bus messages between services carry no client address: counted, they would all share one budget per handler
+        // across the cluster (stock reservations refused past THROTTLE_LIMIT a minute), at a Redis round trip each.
+        skipIf: (context) => context.getType() !== 'http',
         throttlers: [
           { name: 'default', limit: config.THROTTLE_LIMIT, ttl: config.THROTTLE_TTL_SECONDS * 1000 },
           {
