@@ -80,4 +80,18 @@ describe('AccessTokenVerifier', () => {
       .sign(Buffer.from(String(current.publicJwk.x), 'base64url'));
     expect(await codeOf(verifier, hs256)).toBe('TOKEN_INVALID');
   });
+
+  it('remembers a verified token, the whole of it, only until it expires', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const token = await sign(current, { expiresAt });
+    const principal = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(principal);
+    expect(Object.isFrozen(principal) && Object.isFrozen(principal.roles)).toBe(true);
+    // Another signature on the same header and claims is another token: checked, and refused.
+    const [header, claims, signature] = token.split('.');
+    const forged = `${header}.${claims}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    expect(await codeOf(verifier, forged)).toBe('TOKEN_INVALID');
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 50));
+    expect(await codeOf(verifier, token)).toBe('TOKEN_EXPIRED');
+  });
 });
