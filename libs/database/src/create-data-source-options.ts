@@ -21,6 +21,7 @@ export function createDataSourceOptions(url: string, schema: ServiceSchema, pool
     timezone: 'Z',
     poolSize,
     connectTimeout: 3000,
-    extra: { enableKeepAlive: true, maxIdle: poolSize, idleTimeout: 60000 },
+    // trace: false, or mysql2 captures a stack trace on every query for its errors' sake (2 % of an orders replica's CPU).
+    extra: { enableKeepAlive: true, maxIdle: poolSize, idleTimeout: 60000, trace: false },
   };
 }

@@ -40,6 +40,7 @@ export class StatementBatches implements OnApplicationShutdown {
       enableKeepAlive: true,
       connectTimeout: 3000,
       multipleStatements: true,
+      trace: false,
     });
   }
 
