@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '#libs/errors';
 import { requestJson, startPrivateNats, PrivateNats } from '#libs/testing';
 import { CatalogClient } from '../src/clients/catalog.client';
-import { OrderExpiryScheduler } from '../src/jobs/order-expiry.scheduler';
+import { expiryJobId, OrderExpiryScheduler } from '../src/jobs/order-expiry.scheduler';
 import { OrderLifecycleService } from '../src/services/order-lifecycle.service';
 import { OrderSweeperService } from '../src/services/order-sweeper.service';
 import { eventually, orderBody, OrdersHarness, OrdersInstance, startOrdersHarness, TestUser } from './orders-test-harness';
@@ -22,6 +22,8 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
   const row = async (id: string) => (await h.query<Record<string, unknown>>('SELECT * FROM orders WHERE id = ?', [id]))[0];
   const cancellations = async (id: string) => await h.query("SELECT actor_kind, reason FROM order_events WHERE order_id = ? AND to_status = 'cancelled'", [id]);
   const expiryQueue = (instance: OrdersInstance = h): Queue => instance.app.get(OrderExpiryScheduler).queue as Queue;
+  /** The id of the expiry job of the second an order falls due in. */
+  const jobOf = (order: { expiresAt: string }) => expiryJobId(Math.ceil(new Date(order.expiresAt).getTime() / 1000));
 
   beforeAll(async () => {
     h = await startOrdersHarness({ ORDER_PAYMENT_TTL_SECONDS: '2', ORDER_SWEEP_INTERVAL_SECONDS: '1', ORDER_REPAIR_AFTER_SECONDS: '1' });
@@ -34,12 +36,12 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     await nats?.stop();
   });
 
-  it('cancels an unpaid order at expiresAt through its delayed job and returns its stock once, with three replicas working the queue', async () => {
+  it("cancels an unpaid order at expiresAt through its second's delayed job and returns its stock once, with three replicas working the queue", async () => {
     const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
     const order = await place(sku, 3);
     expect(await h.stockOf(sku)).toBe(7);
-    const job = await expiryQueue().getJob(order.id);
-    expect(job?.id).toBe(order.id);
+    const job = await expiryQueue().getJob(jobOf(order));
+    expect(job?.data.dueBy).toBeGreaterThanOrEqual(new Date(order.expiresAt).getTime());
     expect(job!.opts.delay).toBeGreaterThan(1000);
 
     await eventually(async () => (await row(order.id)).status === 'cancelled', 10000);
@@ -52,10 +54,38 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     expect(view.body).toMatchObject({ status: 'cancelled', cancelReason: 'payment_timeout' });
   });
 
+  it('gives the orders falling due in one second one job, however many replicas place them', async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const orders = await Promise.all(replicas.map((replica) => place(sku, 1, replica.url)).concat(replicas.map((replica) => place(sku, 1, replica.url))));
+    const seconds = new Set(orders.map(jobOf));
+    // Six orders placed at once fall due within a second, or across the boundary of two.
+    expect(seconds.size).toBeLessThanOrEqual(2);
+    const jobs = (await expiryQueue().getDelayed()).filter((job) => seconds.has(job.id!));
+    expect(jobs).toHaveLength(seconds.size);
+    await eventually(async () => (await h.stockOf(sku)) === 10, 10000);
+    for (const order of orders) expect(await row(order.id)).toMatchObject({ status: 'cancelled', cancel_reason: 'payment_timeout' });
+  });
+
+  it("cancels in one call every order unpaid by its second's end, and no order due later", async () => {
+    const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
+    const orders = await Promise.all([1, 2, 3, 4].map(() => place(sku, 1)));
+    // Due 0.7 s from now, so the 1 s sweep (which takes orders already expired) cannot take them first; the last one later.
+    await h.query(
+      'UPDATE orders SET expires_at = NOW(3) + INTERVAL 0.7 SECOND WHERE id IN (?, ?, ?)',
+      orders.slice(0, 3).map((order) => order.id),
+    );
+    await h.query('UPDATE orders SET expires_at = NOW(3) + INTERVAL 60 SECOND WHERE id = ?', [orders[3].id]);
+    const dueBy = new Date(Math.ceil((Date.now() + 700) / 1000) * 1000);
+    expect(await replicas[1].app.get(OrderLifecycleService).expireDue(dueBy)).toBe(3);
+    for (const order of orders.slice(0, 3)) expect(await cancellations(order.id)).toEqual([{ actor_kind: 'system', reason: 'payment_timeout' }]);
+    expect(await row(orders[3].id)).toMatchObject({ status: 'pending_payment' });
+    await eventually(async () => (await h.stockOf(sku)) === 9);
+  });
+
   it('cancels once and releases once however many replicas expire the same order at the same moment', async () => {
     const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
     const order = await place(sku, 4);
-    await expiryQueue().remove(order.id);
+    await expiryQueue().remove(jobOf(order));
     await h.query('UPDATE orders SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [order.id]);
     const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => replicas[i % 3].app.get(OrderLifecycleService).expire(order.id)));
     expect(outcomes.filter((outcome) => outcome === 'cancelled')).toHaveLength(1);
@@ -63,17 +93,18 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
     expect(await cancellations(order.id)).toHaveLength(1);
   });
 
-  it('removes the expiry job when the order is paid, and the order stays paid past its expiry', async () => {
+  it("leaves a paid order paid when its second's expiry job runs", async () => {
     const patient = await h.startReplica({ ORDER_PAYMENT_TTL_SECONDS: '7' });
     const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
     const order = await place(sku, 1, patient.url);
-    expect(await expiryQueue().getJob(order.id)).toBeDefined();
+    expect(await expiryQueue().getJob(jobOf(order))).toBeDefined();
     const params = await requestJson(`${patient.url}/api/orders/${order.id}/pay`, { method: 'POST', token: user.token });
     expect(params.status).toBe(200);
     await fetch(`${h.paySandbox.url}/sandbox/pay/${params.body.package.replace('prepay_id=', '')}`, { method: 'POST' });
     await eventually(async () => (await row(order.id)).status === 'paid');
-    await eventually(async () => (await expiryQueue().getJob(order.id)) === undefined);
     await new Promise((resolve) => setTimeout(resolve, Math.max(new Date(order.expiresAt).getTime() - Date.now(), 0) + 2500));
+    // The job has run (a completed job is removed) and found the order paid.
+    expect(await expiryQueue().getJob(jobOf(order))).toBeUndefined();
     expect(await row(order.id)).toMatchObject({ status: 'paid', stock_state: 'confirmed' });
     expect(await h.stockOf(sku)).toBe(9);
   });
@@ -81,8 +112,8 @@ describe('unpaid orders expire exactly once; the sweeper repairs what jobs and c
   it('expires an order whose job was lost, from the periodic sweep', async () => {
     const [sku] = await h.seedSkus([{ priceFen: 100, stock: 10 }]);
     const order = await place(sku, 2);
-    await expiryQueue().remove(order.id);
-    expect(await expiryQueue().getJob(order.id)).toBeUndefined();
+    await expiryQueue().remove(jobOf(order));
+    expect(await expiryQueue().getJob(jobOf(order))).toBeUndefined();
     await eventually(async () => (await row(order.id)).status === 'cancelled', 10000);
     await eventually(async () => (await h.stockOf(sku)) === 10);
     expect(await cancellations(order.id)).toEqual([{ actor_kind: 'system', reason: 'payment_timeout' }]);

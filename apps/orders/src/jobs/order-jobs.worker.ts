@@ -7,7 +7,7 @@ import { OrderSweeperService } from '../services/order-sweeper.service';
 import { ORDER_EXPIRY_QUEUE, ORDER_SWEEP_QUEUE, OrderExpiryJob } from './order-expiry.scheduler';
 
 /**
- * Every replica works both queues; BullMQ hands each job to one of them. Expiry jobs cancel one order each; the
+ * Every replica works both queues; BullMQ hands each job to one of them. An expiry job cancels the orders of its second; the
  * sweep queue's repeating job runs the sweeper every ORDER_SWEEP_INTERVAL_SECONDS on whichever replica takes it.
  */
 @Injectable()
@@ -22,11 +22,11 @@ export class OrderJobsWorker implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const expiry = this.queues.worker<OrderExpiryJob>(ORDER_EXPIRY_QUEUE, (job) => this.lifecycle.expire(job.data.orderId), { concurrency: 4 });
+    const expiry = this.queues.worker<OrderExpiryJob>(ORDER_EXPIRY_QUEUE, (job) => this.lifecycle.expireDue(new Date(job.data.dueBy)), { concurrency: 4 });
     expiry.on('failed', (job, error) =>
       this.logger.warn({
         msg: 'expiry job failed; retried with backoff, the sweep covers it too',
-        orderId: job?.data.orderId,
+        dueBy: job ? new Date(job.data.dueBy).toISOString() : undefined,
         attempts: job?.attemptsMade,
         error: error.message,
       }),

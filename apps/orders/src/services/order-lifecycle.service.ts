@@ -3,7 +3,6 @@ import { AppError } from '#libs/errors';
 import { RefundOrderDto } from '../dtos/ship-order.dto';
 import { OrderDto } from '../dtos/order.dto';
 import { Order } from '../entities/order.entity';
-import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { Actor, OrderRepository } from '../repositories/order.repository';
 import { OrderEventsPublisher } from './order-events.publisher';
 import { OrderQueriesService } from './order-queries.service';
@@ -16,6 +15,8 @@ import { StockSettlementService } from './stock-settlement.service';
 const SYSTEM: Actor = { kind: 'system', id: null };
 /** Expiry jobs may fire a moment early (clocks of Redis and the replicas); within this they still count. */
 const EXPIRY_TOLERANCE_MS = 1000;
+/** Orders an expiry job reads at a time. */
+const EXPIRY_BATCH = 200;
 
 /** What an expiry attempt did. */
 export type ExpiryOutcome = 'cancelled' | 'paid' | 'not_due' | 'skipped';
@@ -32,7 +33,6 @@ export class OrderLifecycleService {
     private readonly settlement: StockSettlementService,
     private readonly refunds: RefundService,
     private readonly reconciliation: PaymentReconciliationService,
-    private readonly expiry: OrderExpiryScheduler,
     private readonly metrics: OrdersMetrics,
     private readonly events: OrderEventsPublisher,
   ) {}
@@ -73,6 +73,24 @@ export class OrderLifecycleService {
    * change is conditional on the locked row. An order that was opened with WeChat Pay is checked there first, so a
    * payment whose notification was lost is not cancelled.
    */
+  /**
+   * Cancels every order still unpaid at `dueBy` (an expiry job's second), a batch at a time; stops at a batch of
+   * which none was cancelled or found paid (what is left goes to the sweep), so it always ends. Answers how many it cancelled.
+   */
+  async expireDue(dueBy: Date): Promise<number> {
+    let cancelled = 0;
+    for (;;) {
+      const due = await this.orders.findExpiredUnpaid(dueBy, EXPIRY_BATCH);
+      let settled = 0;
+      for (const id of due) {
+        const outcome = await this.expire(id);
+        if (outcome === 'cancelled') cancelled++;
+        if (outcome === 'cancelled' || outcome === 'paid') settled++;
+      }
+      if (due.length < EXPIRY_BATCH || settled === 0) return cancelled;
+    }
+  }
+
   async expire(orderId: string): Promise<ExpiryOutcome> {
     const order = await this.orders.findById(orderId);
     if (!order?.placedAt || order.status !== 'pending_payment') return 'skipped';
@@ -103,11 +121,10 @@ export class OrderLifecycleService {
     return { cancelReason: reason, ...(order.status === 'paid' ? refundDue(order) : {}) };
   }
 
-  /** After a cancellation: no expiry job any more, the stock back, and the refund sent if one is due. */
+  /** After a cancellation: the stock back, and the refund sent if one is due. */
   private async afterCancel(result: AppliedDecision): Promise<void> {
     if (!result.applied) return;
     if (result.before.status !== 'cancelled') this.metrics.orderCancelled(result.after.cancelReason ?? 'unknown');
-    if (result.before.status === 'pending_payment') await this.expiry.cancel(result.after.id);
     if (result.before.status !== 'cancelled') await this.settlement.release(result.after.id);
     if (result.after.refundStatus === 'pending') await this.refunds.send(result.after.id);
   }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppError } from '#libs/errors';
 import { Order } from '../entities/order.entity';
-import { OrderExpiryScheduler } from '../jobs/order-expiry.scheduler';
 import { OrderRepository } from '../repositories/order.repository';
 import { WechatPayClient, WechatTransaction } from '../clients/wechat-pay.client';
 import { OrderEventsPublisher } from './order-events.publisher';
@@ -29,7 +28,6 @@ export class PaymentReconciliationService {
     private readonly wechat: WechatPayClient,
     private readonly settlement: StockSettlementService,
     private readonly refunds: RefundService,
-    private readonly expiry: OrderExpiryScheduler,
     private readonly events: OrderEventsPublisher,
   ) {}
 
@@ -76,7 +74,6 @@ export class PaymentReconciliationService {
     });
     if (result.applied && outcome === 'paid') {
       this.logger.log({ msg: 'order paid', orderId: order.id, source });
-      void this.expiry.cancel(order.id);
       void this.settlement.confirm(order.id);
       void this.events.orderPaid(order.id);
     }
