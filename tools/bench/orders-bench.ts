@@ -9,6 +9,7 @@ import { signTestToken } from '#libs/testing';
 import { LocalCluster } from '../stack/local-cluster';
 import { throwawayClusterOptions } from '../stack/throwaway-cluster';
 import { benchNodeArguments } from './bench-node-arguments';
+import { measureRoundTripFloor, redisCommandsSoFar } from './round-trip-floor';
 import { LoadResult, parseWrkReport } from './wrk-runner';
 
 // npm run bench:orders: create-order throughput and latency at 50 concurrent users through HAProxy in front of 2 orders
@@ -105,8 +106,12 @@ async function main(): Promise<void> {
     }
     const stockAtStart = new Map<string, number>([[hot, HOT_STOCK], ...many.map((sku): [string, number] => [sku, MANY_STOCK])]);
 
+    const statementsSoFar = async () => Number((await query<{ Value: string }>(cluster.databaseUrl('orders'), "SHOW GLOBAL STATUS LIKE 'Questions'"))[0].Value);
+    const floor = await measureRoundTripFloor(cluster.options.redisUrl, cluster.databaseUrl('orders'));
+
     const results: [string, LoadResult][] = [];
     const cpu: string[] = [];
+    const trips: string[] = [];
     const cpuPerOrder: number[] = [];
     const replicas = [...cluster.replicas.values()].filter((replica) => replica.service !== 'auth');
     for (const [label, skus] of [
@@ -117,9 +122,16 @@ async function main(): Promise<void> {
       writeFileSync(script, wrkScript(tokens, [...skus]));
       process.stderr.write(`${label}: warming up ${WARMUP_SECONDS}s, then measuring ${SECONDS}s with ${USERS} users...\n`);
       await wrk(cluster.publicUrl, script, WARMUP_SECONDS);
+      const [statementsBefore, commandsBefore] = [await statementsSoFar(), await redisCommandsSoFar(cluster.options.redisUrl)];
       const before = replicas.map((replica) => cpuMs(replica.process.pid));
       const result = await wrk(cluster.publicUrl, script, SECONDS);
       results.push([label, result]);
+      const orders = Math.max(result.requests, 1);
+      const statements = (await statementsSoFar()) - statementsBefore;
+      const commands = (await redisCommandsSoFar(cluster.options.redisUrl)) - commandsBefore;
+      trips.push(
+        `per order (${label}): ${(statements / orders).toFixed(1)} MariaDB statements, ${(commands / orders).toFixed(1)} Redis commands (all clients)`,
+      );
       const spent = replicas.map((replica, i) => (cpuMs(replica.process.pid) - before[i]) / Math.max(result.requests, 1));
       cpuPerOrder.push(spent.reduce((sum, ms) => sum + ms, 0));
       cpu.push(`CPU ms per order (${label}): ${replicas.map((replica, i) => `${replica.name} ${spent[i].toFixed(2)}`).join(', ')}`);
@@ -161,6 +173,8 @@ async function main(): Promise<void> {
       '',
       `stock check: sold ${totalSold} + left ${totalLeft} = ${totalSold + totalLeft}, at start ${totalStart}: ${totalSold + totalLeft === totalStart && mismatches.length === 0 ? 'OK' : `MISMATCH on ${mismatches.length} SKUs`}; unfinished creations holding stock: ${Number(hidden.n)}`,
       ...cpu,
+      ...trips,
+      `one round trip's client CPU on this machine: ${floor.redisPingUs.toFixed(0)} µs for a PING to Redis on a bare socket, ${floor.mysqlUs.toFixed(0)} µs for a statement through mysql2`,
       `goal, CPU per order across the services ≤ 1 ms: ${Math.max(...cpuPerOrder).toFixed(2)} ms at most — ${Math.max(...cpuPerOrder) <= 1 ? 'goal met' : 'not met'}`,
       `goal, p99 ≤ 100 ms at ${USERS} users through HAProxy: ${Math.max(...results.map(([, r]) => r.p99Ms)).toFixed(1)} ms at most — ${results.every(([, r]) => r.p99Ms <= 100) ? 'goal met' : 'not met'}`,
       `goal, the books balanced (sold + left = start): ${totalSold + totalLeft === totalStart && mismatches.length === 0 ? 'goal met' : 'not met'}`,
