@@ -33,7 +33,7 @@ export class ReservationExists extends Error {}
 
 /**
  * Stock held per order. Stock is only ever taken by a conditional update, so it never goes below zero. The
- * reservation is plain SQL in one round trip: an order's reservation runs each statement once, and on this kind of
+ * reservation is plain SQL in two round trips: an order's reservation runs each statement once, and on this kind of
  * machine TypeORM's `find` and `insert` and each round trip cost more CPU than the statements (docs/performance.md, "Orders").
  */
 @Injectable()
@@ -49,7 +49,8 @@ export class StockReservationRepository {
   }
 
   /**
-   * Takes every demand out of stock and records the order's reservation, in one transaction and one round trip:
+   * Takes every demand out of stock and records the order's reservation, in one transaction and two round trips (the
+   * statements, then the commit or the rollback once `refuse` has seen their results):
    * the reservation lines are inserted first (ReservationExists if the order has one), then the products are read
    * (not locked: reservations of a product's other SKUs do not wait) and each SKU's stock is taken only if enough
    * is left, in SKU id order (concurrent multi-line orders lock in the same order, so never deadlock). `refuse` sees
