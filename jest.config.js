@@ -19,7 +19,8 @@ const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
-  moduleNameMapper: { '^#libs/(.*)$': '<rootDir>/libs/$1/src' },
+  // A relative dynamic import names the compiled file (`./x.js`, as Node needs); under Jest it is the source.
+  moduleNameMapper: { '^#libs/(.*)$': '<rootDir>/libs/$1/src', '^(\\.{1,2}/.*)\\.js$': '$1' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 module.exports = {

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { APP_CONFIG } from '#libs/config';
 import { UploadEnv } from '../config/upload-env';
 import { LocalStorageDriver } from './local-storage.driver';
-import { S3StorageDriver } from './s3-storage.driver';
 import { STORAGE_DRIVER, StorageDriver } from './storage-driver';
 
-/** Builds the driver UPLOAD_STORAGE_DRIVER names. */
-export function createStorageDriver(config: UploadEnv): StorageDriver {
+/** Builds the driver UPLOAD_STORAGE_DRIVER names; only a replica that stores in S3 loads the AWS SDK (about 25 MB of RSS). */
+export async function createStorageDriver(config: UploadEnv): Promise<StorageDriver> {
   if (config.UPLOAD_STORAGE_DRIVER === 'local') return new LocalStorageDriver(config.UPLOAD_LOCAL_DIR);
+  const { S3StorageDriver } = await import('./s3-storage.driver.js');
   return new S3StorageDriver({
     bucket: config.UPLOAD_S3_BUCKET!,
     region: config.UPLOAD_S3_REGION,
