@@ -67,7 +67,8 @@ describe('the WeChat access token shared by replicas (real Redis, sandbox)', () 
       const reply = await requestJson(`${auth.url}/api/auth/wechat/login`, { body: { code: '1:token-timeout' } });
       expect(reply.status).toBe(503);
       expect(reply.body.code).toBe('WECHAT_UNAVAILABLE');
-      expect(Date.now() - started).toBeLessThan(1500);
+      // Well under the 3 s default, so the configured 500 ms is what gave up, with room for a busy machine.
+      expect(Date.now() - started).toBeLessThan(2500);
     } finally {
       await faults(auth, { outage: false });
     }

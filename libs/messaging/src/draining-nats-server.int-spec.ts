@@ -71,7 +71,8 @@ describe('DrainingNatsServer: a replica that stops loses none of the messages NA
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
     await server.close();
-    expect(Date.now() - started).toBeLessThan(1500);
+    // Under the 3 s grace period: it closed when the handler answered, with room for a busy machine.
+    expect(Date.now() - started).toBeLessThan(2500);
     await expect(reply).resolves.toEqual({ n: 1, by: 'solo' });
   });
 });
